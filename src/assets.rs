@@ -1,0 +1,233 @@
+//! Screenshots: where a reference points, how big the picture is, and the one
+//! content-hashed copy of each distinct file that the output gets.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// What a page needs to show a screenshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageInfo {
+    /// URL of the hashed copy, with the site prefix.
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageError {
+    NotFound(String),
+    OutsideSite(String),
+    Unreadable(String),
+}
+
+impl std::fmt::Display for ImageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImageError::NotFound(p) => write!(f, "screenshot `{p}` does not exist"),
+            ImageError::OutsideSite(p) => write!(f, "screenshot `{p}` is outside the site folder"),
+            ImageError::Unreadable(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+/// The screenshots of one build, shared by every page rendered in parallel.
+pub struct Assets {
+    root: PathBuf,
+    url_prefix: String,
+    by_path: Mutex<HashMap<PathBuf, Result<Arc<ImageInfo>, ImageError>>>,
+    /// Output path → source file, one entry per distinct content.
+    copies: Mutex<BTreeMap<String, PathBuf>>,
+}
+
+impl Assets {
+    /// `root` must be canonical; `url_prefix` is the site's path prefix (`/docs/`).
+    pub fn new(root: PathBuf, url_prefix: &str) -> Self {
+        Assets {
+            root,
+            url_prefix: url_prefix.to_string(),
+            by_path: Mutex::new(HashMap::new()),
+            copies: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Resolves `src` as written in a page: relative to `page_dir` (a folder below the
+    /// site root), or, when it starts with `/`, relative to `static/`.
+    pub fn image(&self, page_dir: &Path, src: &str) -> Result<Arc<ImageInfo>, ImageError> {
+        let decoded = percent_decode(src);
+        let joined = match decoded.strip_prefix('/') {
+            Some(abs) => self.root.join("static").join(abs),
+            None => self.root.join(page_dir).join(&decoded),
+        };
+        let lexical = normalize(&joined).ok_or_else(|| ImageError::OutsideSite(src.into()))?;
+        if !lexical.starts_with(&self.root) {
+            return Err(ImageError::OutsideSite(src.into()));
+        }
+        if let Some(hit) = self.lock_cache().get(&lexical) {
+            return hit.clone();
+        }
+        let result = self.load(&lexical, src).map(Arc::new);
+        self.lock_cache().insert(lexical, result.clone());
+        result
+    }
+
+    fn lock_cache(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Result<Arc<ImageInfo>, ImageError>>> {
+        self.by_path.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn load(&self, path: &Path, src: &str) -> Result<ImageInfo, ImageError> {
+        // A symlink may lead out of the site even when the written path does not.
+        let real = match path.canonicalize() {
+            Ok(p) => p,
+            Err(_) => return Err(ImageError::NotFound(src.into())),
+        };
+        if !real.starts_with(&self.root) {
+            return Err(ImageError::OutsideSite(src.into()));
+        }
+        let bytes = std::fs::read(&real)
+            .map_err(|e| ImageError::Unreadable(format!("cannot read screenshot `{src}`: {e}")))?;
+        let ext = real
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let (width, height) = dimensions(&bytes, &ext).ok_or_else(|| {
+            ImageError::Unreadable(format!(
+                "screenshot `{src}` is not a readable png, jpg, gif, webp or svg image"
+            ))
+        })?;
+        let hash = blake3::hash(&bytes).to_hex();
+        let out_path = format!("assets/img/{}.{ext}", &hash[..16]);
+        let url = format!("{}{out_path}", self.url_prefix);
+        self.copies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(out_path)
+            .or_insert(real);
+        Ok(ImageInfo {
+            url,
+            width,
+            height,
+            bytes: bytes.len() as u64,
+        })
+    }
+
+    /// The distinct files to copy into the output: (output path, source file).
+    pub fn copies(&self) -> Vec<(String, PathBuf)> {
+        let copies = self.copies.lock().unwrap_or_else(|e| e.into_inner());
+        copies.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
+    /// How many distinct screenshot files the build uses.
+    pub fn count(&self) -> usize {
+        self.copies.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+}
+
+/// Width and height from the file's header (svg: its width/height or viewBox).
+pub fn dimensions(bytes: &[u8], ext: &str) -> Option<(u32, u32)> {
+    if ext == "svg" {
+        return svg_dimensions(std::str::from_utf8(bytes).ok()?);
+    }
+    if !matches!(ext, "png" | "jpg" | "jpeg" | "gif" | "webp") {
+        return None;
+    }
+    let size = imagesize::blob_size(bytes).ok()?;
+    let (w, h) = (u32::try_from(size.width).ok()?, u32::try_from(size.height).ok()?);
+    (w > 0 && h > 0).then_some((w, h))
+}
+
+fn svg_dimensions(text: &str) -> Option<(u32, u32)> {
+    let start = text.find("<svg")?;
+    let end = start + text[start..].find('>')?;
+    let tag = &text[start..end];
+    let attr = |name: &str| -> Option<&str> {
+        let needle = format!(" {name}=");
+        let i = tag.find(&needle)? + needle.len();
+        let quote = tag[i..].chars().next()?;
+        let rest = &tag[i + 1..];
+        Some(&rest[..rest.find(quote)?])
+    };
+    let number = |s: &str| -> Option<f64> {
+        let s = s.trim().trim_end_matches("px");
+        s.parse::<f64>().ok().filter(|v| *v > 0.0)
+    };
+    if let (Some(w), Some(h)) = (attr("width").and_then(number), attr("height").and_then(number)) {
+        return Some((w.round() as u32, h.round() as u32));
+    }
+    let vb: Vec<f64> = attr("viewBox")?
+        .split([' ', ','])
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    match vb.as_slice() {
+        [_, _, w, h] if *w > 0.0 && *h > 0.0 => Some((w.round() as u32, h.round() as u32)),
+        _ => None,
+    }
+}
+
+/// Resolves `.` and `..` without touching the disk; None if it climbs above the root.
+pub fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    Some(out)
+}
+
+/// Decodes `%20` and friends in a link destination.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(hi * 16 + lo);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn svg_sizes() {
+        assert_eq!(svg_dimensions(r#"<svg xmlns="x" width="640" height="400">"#), Some((640, 400)));
+        assert_eq!(svg_dimensions(r#"<svg viewBox="0 0 800 450" xmlns="x">"#), Some((800, 450)));
+        assert_eq!(svg_dimensions(r#"<svg width="100%" viewBox="0,0,10,20">"#), Some((10, 20)));
+        assert_eq!(svg_dimensions("<svg>"), None);
+    }
+
+    #[test]
+    fn normalize_refuses_climbing_out() {
+        assert_eq!(normalize(Path::new("/a/b/../c")), Some(PathBuf::from("/a/c")));
+        assert_eq!(normalize(Path::new("a/../..")), None);
+    }
+
+    #[test]
+    fn decodes_percent() {
+        assert_eq!(percent_decode("a%20b%2e%2E"), "a b..");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

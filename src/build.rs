@@ -1,0 +1,366 @@
+//! A build is a function from the site's files to output files plus diagnostics:
+//! read each version, render its markdown in parallel, check links across pages,
+//! render every page with the theme, and hand all files to an output `Sink`.
+
+use crate::assets::Assets;
+use crate::config::{Config, VersionSpec};
+use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+use crate::markdown::{self, AnchorCheck, PageInput, RenderEnv};
+use crate::model::{PageBody, Version};
+use crate::output::{self, Sink};
+use crate::render::{self, Renderer, SiteCtx, Theme, VariantCtx};
+use crate::source;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Canonical path of the folder holding site.toml.
+    pub root: PathBuf,
+    /// Build drafts too (serve).
+    pub include_drafts: bool,
+    /// Add the live-reload script to pages (serve only).
+    pub live_reload: bool,
+}
+
+/// What a build made, for the summary line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildSummary {
+    pub pages: usize,
+    pub versions: usize,
+    pub screenshots: usize,
+}
+
+/// Checks of the configuration that need the site's folders (exit status 2).
+pub fn check_config_against_disk(root: &Path, config: &Config) -> Vec<Diagnostic> {
+    let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    let lines = LineIndex::new(&text);
+    let at = |id: &str| {
+        config
+            .version_span(id)
+            .map(|s| lines.locate(s.start))
+            .unwrap_or((1, 1))
+    };
+    let mut diags = Vec::new();
+    let specs = config.version_specs();
+    let current_dir = specs.iter().find(|v| v.current).map(|v| root.join(&v.dir));
+    for v in &specs {
+        let (line, col) = at(&v.id);
+        if !root.join(&v.dir).is_dir() {
+            diags.push(
+                Diagnostic::error(
+                    "config",
+                    crate::config::CONFIG_FILE,
+                    format!("version `{}`: its folder {} does not exist", v.id, v.dir.display()),
+                )
+                .at(line, col)
+                .help("create the folder, or set `dir` on the version"),
+            );
+        }
+        if !v.current && current_dir.as_ref().is_some_and(|d| d.join(&v.id).is_dir()) {
+            diags.push(
+                Diagnostic::error(
+                    "config",
+                    crate::config::CONFIG_FILE,
+                    format!(
+                        "version id `{}` is also the name of a top-level section: both would be served at /{}/",
+                        v.id, v.id
+                    ),
+                )
+                .at(line, col)
+                .help("rename the version or the section"),
+            );
+        }
+    }
+    diags
+}
+
+/// Builds the whole site into `sink`. Never stops at the first problem: every
+/// diagnostic of the build is returned.
+pub fn build(config: &Config, opts: &BuildOptions, sink: &dyn Sink) -> (BuildSummary, Vec<Diagnostic>) {
+    let diags = Diagnostics::new();
+    let summary = build_into(config, opts, sink, &diags);
+    (summary, diags.into_sorted())
+}
+
+fn build_into(config: &Config, opts: &BuildOptions, sink: &dyn Sink, diags: &Diagnostics) -> BuildSummary {
+    let root = &opts.root;
+    let prefix = config.url_prefix();
+    let base_url = config.base_url();
+    let theme = match Theme::load(root, &config.theme, &prefix) {
+        Ok(t) => t,
+        Err(ds) => {
+            diags.extend(ds);
+            return BuildSummary::default();
+        }
+    };
+    let assets = Assets::new(root.clone(), &prefix);
+    let site = SiteCtx {
+        title: &config.title,
+        language: &config.language,
+        prefix: &prefix,
+        base_url: &base_url,
+        assets: &theme.asset_urls,
+        live_reload: opts.live_reload,
+        variants: config
+            .variants
+            .iter()
+            .map(|v| VariantCtx {
+                id: v.id.get_ref(),
+                label: &v.label,
+                default: v.default,
+            })
+            .collect(),
+    };
+
+    let mut summary = BuildSummary::default();
+    let mut sitemap_urls = Vec::new();
+    for spec in config.version_specs() {
+        let version = read_version(root, spec, opts.include_drafts, diags);
+        let bodies = render_markdown(config, &version, &assets, diags);
+        let renderer = Renderer::new(&theme.tera, &site, config, &version, &bodies);
+        summary.pages += write_pages(&renderer, sink, diags);
+        write_redirects(&renderer, sink, diags);
+        if version.spec.current {
+            sitemap_urls = sitemap_entries(&version, &base_url);
+        }
+        summary.versions += 1;
+    }
+
+    write_files(sink, diags, &output::sitemap(&sitemap_urls), "sitemap.xml");
+    write_files(sink, diags, &output::robots(&base_url), "robots.txt");
+    write_files(sink, diags, &versions_json(config, &prefix), "versions.json");
+    for (path, bytes) in &theme.assets {
+        report_io(diags, path, sink.write(path, bytes));
+    }
+    for (path, src) in &theme.site_static {
+        report_io(diags, path, sink.copy(path, src));
+    }
+    let copies = assets.copies();
+    copies.par_iter().for_each(|(path, src)| report_io(diags, path, sink.copy(path, src)));
+    summary.screenshots = copies.len();
+    summary
+}
+
+fn read_version(root: &Path, spec: VersionSpec, include_drafts: bool, diags: &Diagnostics) -> Version {
+    let (tree, ds) = source::read_tree(root, &spec.dir, include_drafts);
+    diags.extend(ds);
+    let mut model_diags = Vec::new();
+    let version = Version::build(spec, tree, &mut model_diags);
+    diags.extend(model_diags);
+    version
+}
+
+/// Markdown of every page of a version, in parallel; then the `#anchor` checks, which
+/// need the headings of every page.
+fn render_markdown(config: &Config, version: &Version, assets: &Assets, diags: &Diagnostics) -> Vec<PageBody> {
+    let prefix = config.url_prefix();
+    let targets: HashMap<String, String> = version
+        .targets
+        .iter()
+        .map(|(k, v)| (k.clone(), format!("{prefix}{v}")))
+        .collect();
+    let env = RenderEnv {
+        targets: &targets,
+        assets,
+        version_dir: &version.spec.dir,
+        max_screenshot_kb: config.build.max_screenshot_kb,
+    };
+    let rendered: Vec<_> = version
+        .sources
+        .par_iter()
+        .map(|src| {
+            let r = markdown::render_page(
+                &env,
+                &PageInput {
+                    rel_path: &src.rel_path,
+                    site_path: &src.site_path,
+                    body: &src.body,
+                    body_line: src.body_line,
+                },
+            );
+            diags.extend(r.diags);
+            (
+                PageBody {
+                    html: r.html,
+                    headings: r.headings,
+                },
+                r.anchor_checks,
+            )
+        })
+        .collect();
+    let ids: HashMap<&str, HashSet<&str>> = version
+        .sources
+        .iter()
+        .zip(&rendered)
+        .map(|(s, (b, _))| (s.rel_path.as_str(), b.headings.iter().map(|h| h.id.as_str()).collect()))
+        .collect();
+    for (src, (_, checks)) in version.sources.iter().zip(&rendered) {
+        for check in checks {
+            if !anchor_exists(&ids, check) {
+                diags.push(
+                    Diagnostic::warning(
+                        "missing-anchor",
+                        &src.site_path,
+                        format!("`{}` has no heading with the id `#{}`", check.target, check.anchor),
+                    )
+                    .at(check.line, check.column)
+                    .help("link to one of the page's headings (ids are the heading text in lowercase, with `-` for spaces)"),
+                );
+            }
+        }
+    }
+    rendered.into_iter().map(|(b, _)| b).collect()
+}
+
+fn anchor_exists(ids: &HashMap<&str, HashSet<&str>>, check: &AnchorCheck) -> bool {
+    // Footnote references are anchors that pulldown-cmark makes, not headings.
+    check.anchor.is_empty()
+        || check.anchor == "top"
+        || ids
+            .get(check.target.as_str())
+            .is_some_and(|set| set.contains(check.anchor.as_str()))
+}
+
+/// Every guide and section page of a version, rendered in parallel; returns how many.
+fn write_pages(r: &Renderer, sink: &dyn Sink, diags: &Diagnostics) -> usize {
+    let v = r.version;
+    let guides = (0..v.guides.len())
+        .into_par_iter()
+        .map(|g| (v.guides[g].path.clone(), "guide.html", r.guide(g)));
+    let sections = (0..v.sections.len()).into_par_iter().map(|s| {
+        let template = if s == 0 { "home.html" } else { "section.html" };
+        (v.sections[s].path.clone(), template, r.section(s))
+    });
+    let count = guides
+        .chain(sections)
+        .map(|(path, template, html)| write_page(sink, diags, &format!("{path}index.html"), template, html))
+        .filter(|ok| *ok)
+        .count();
+    if v.spec.current {
+        write_page(sink, diags, "404.html", "404.html", r.not_found());
+    }
+    count
+}
+
+fn write_page(sink: &dyn Sink, diags: &Diagnostics, path: &str, template: &str, html: Result<String, tera::Error>) -> bool {
+    match html {
+        Ok(html) => {
+            report_io(diags, path, sink.write(path, html.as_bytes()));
+            true
+        }
+        Err(e) => {
+            diags.push(render::template_error(template, &e));
+            false
+        }
+    }
+}
+
+/// Pages at the `aliases` of each guide that send readers to the guide.
+fn write_redirects(r: &Renderer, sink: &dyn Sink, diags: &Diagnostics) {
+    let v = r.version;
+    let mut taken: HashSet<String> = v.guides.iter().map(|g| g.path.clone()).collect();
+    taken.extend(v.sections.iter().map(|s| s.path.clone()));
+    for guide in &v.guides {
+        let src = &v.sources[guide.source];
+        for alias in &src.front.aliases {
+            let line = src.front.line_of("aliases");
+            let Some(path) = alias_path(&v.spec.url_prefix, alias) else {
+                diags.push(
+                    Diagnostic::error("alias", &src.site_path, format!("alias `{alias}` is not a valid path"))
+                        .at(line, 1)
+                        .help("write aliases as site paths such as /old/path/"),
+                );
+                continue;
+            };
+            if !taken.insert(path.clone()) {
+                diags.push(
+                    Diagnostic::error(
+                        "alias",
+                        &src.site_path,
+                        format!("alias `{alias}` is already the URL of a page or of another alias"),
+                    )
+                    .at(line, 1),
+                );
+                continue;
+            }
+            let file = format!("{path}index.html");
+            write_page(sink, diags, &file, "redirect.html", r.redirect(&guide.path));
+        }
+    }
+}
+
+/// `/old/path` → `old/path/` below the version's prefix; None for `..` or empty paths.
+fn alias_path(version_prefix: &str, alias: &str) -> Option<String> {
+    let trimmed = alias.trim().trim_matches('/');
+    let segments: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.is_empty()
+        || segments
+            .iter()
+            .any(|s| *s == ".." || *s == "." || s.contains(['\\', '?', '#']))
+    {
+        return None;
+    }
+    Some(format!("{version_prefix}{}/", segments.join("/")))
+}
+
+fn sitemap_entries(version: &Version, base_url: &str) -> Vec<(String, Option<String>)> {
+    let mut urls: Vec<(String, Option<String>)> = version
+        .sections
+        .iter()
+        .map(|s| (format!("{base_url}{}", s.path), None))
+        .chain(version.guides.iter().map(|g| {
+            let updated = version.sources[g.source].front.updated.clone();
+            (format!("{base_url}{}", g.path), updated)
+        }))
+        .collect();
+    urls.sort();
+    urls
+}
+
+#[derive(Serialize)]
+struct VersionEntry<'a> {
+    id: &'a str,
+    label: &'a str,
+    path: String,
+    current: bool,
+}
+
+fn versions_json(config: &Config, prefix: &str) -> String {
+    let specs = config.version_specs();
+    let entries: Vec<VersionEntry> = specs
+        .iter()
+        .map(|v| VersionEntry {
+            id: &v.id,
+            label: &v.label,
+            path: format!("{prefix}{}", v.url_prefix),
+            current: v.current,
+        })
+        .collect();
+    serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n"
+}
+
+fn write_files(sink: &dyn Sink, diags: &Diagnostics, text: &str, path: &str) {
+    report_io(diags, path, sink.write(path, text.as_bytes()));
+}
+
+fn report_io(diags: &Diagnostics, path: &str, result: std::io::Result<()>) {
+    if let Err(e) = result {
+        diags.push(Diagnostic::error("io", path, format!("cannot write the output file: {e}")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_paths() {
+        assert_eq!(alias_path("", "/old/path/").as_deref(), Some("old/path/"));
+        assert_eq!(alias_path("2013/", "old").as_deref(), Some("2013/old/"));
+        assert_eq!(alias_path("", "/../etc/"), None);
+        assert_eq!(alias_path("", "/"), None);
+    }
+}

@@ -1,0 +1,59 @@
+//! Command-line arguments (clap derive). Validation of what they name happens in `app`.
+
+use crate::diag::Format;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "guidepost", version, about = "Builds a versioned, searchable help site from markdown guides")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (default: public/)
+    Build(BuildArgs),
+    /// Run every check of `build` without writing anything
+    Check(CheckArgs),
+    /// Create a small working site in DIR
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The folder holding site.toml
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Treat warnings as errors
+    #[arg(long)]
+    pub strict: bool,
+    /// How diagnostics are printed
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Output folder (default: output_dir of site.toml)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Override base_url of site.toml
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Folder to create (must not exist, or be empty)
+    pub dir: PathBuf,
+}

@@ -1,0 +1,347 @@
+//! `site.toml` → `Config`. Unknown keys, wrong types and inconsistent declarations are
+//! configuration errors (exit status 2) that name the key and its place in the file.
+
+use crate::diag::{Diagnostic, LineIndex};
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    pub base_url: Spanned<String>,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_output_dir")]
+    pub output_dir: PathBuf,
+    #[serde(default)]
+    pub edit_url: Option<String>,
+    #[serde(default)]
+    pub variants: Vec<Variant>,
+    #[serde(default)]
+    pub versions: Vec<Version>,
+    #[serde(default)]
+    pub build: BuildSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    pub id: Spanned<String>,
+    pub label: String,
+    #[serde(default)]
+    pub default: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Version {
+    pub id: Spanned<String>,
+    pub label: String,
+    #[serde(default)]
+    pub current: bool,
+    #[serde(default)]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildSettings {
+    #[serde(default)]
+    pub strict: bool,
+    #[serde(default = "default_max_screenshot_kb")]
+    pub max_screenshot_kb: u64,
+}
+
+impl Default for BuildSettings {
+    fn default() -> Self {
+        BuildSettings {
+            strict: false,
+            max_screenshot_kb: default_max_screenshot_kb(),
+        }
+    }
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_output_dir() -> PathBuf {
+    PathBuf::from("public")
+}
+fn default_max_screenshot_kb() -> u64 {
+    800
+}
+
+/// One version of the docs as the build sees it: where its files are and where it is served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionSpec {
+    pub id: String,
+    pub label: String,
+    pub current: bool,
+    /// Folder relative to the site root.
+    pub dir: PathBuf,
+    /// URL path below the site prefix: "" for the current version, "<id>/" for others.
+    pub url_prefix: String,
+}
+
+impl Config {
+    /// Parses site.toml text; `file` is only used for diagnostics.
+    pub fn parse(text: &str, file: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let (line, col) = e
+                .span()
+                .map(|s| LineIndex::new(text).locate(s.start))
+                .unwrap_or((1, 1));
+            vec![
+                Diagnostic::error("config", file, e.message().trim().to_string())
+                    .at(line, col)
+                    .help("see the site.toml reference in README.md"),
+            ]
+        })?;
+        let problems = config.validate(text, file);
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            vec![Diagnostic::error(
+                "config",
+                CONFIG_FILE,
+                format!("cannot read {}: {e}", path.display()),
+            )
+            .help("run guidepost in the folder that holds site.toml, or pass --root DIR")]
+        })?;
+        Config::parse(&text, Path::new(CONFIG_FILE))
+    }
+
+    fn validate(&self, text: &str, file: &Path) -> Vec<Diagnostic> {
+        let lines = LineIndex::new(text);
+        let at = |span: std::ops::Range<usize>, msg: String| {
+            let (l, c) = lines.locate(span.start);
+            Diagnostic::error("config", file, msg).at(l, c)
+        };
+        let mut problems = Vec::new();
+
+        if let Err(msg) = parse_base_url(self.base_url.get_ref()) {
+            problems.push(at(self.base_url.span(), format!("base_url: {msg}")));
+        }
+
+        let mut seen = HashSet::new();
+        for v in &self.variants {
+            if !is_valid_id(v.id.get_ref()) {
+                problems.push(at(v.id.span(), invalid_id_message("variants.id", v.id.get_ref())));
+            }
+            if !seen.insert(v.id.get_ref().as_str()) {
+                problems.push(at(
+                    v.id.span(),
+                    format!("variants.id: duplicate variant id `{}`", v.id.get_ref()),
+                ));
+            }
+        }
+        if let Some(second) = self.variants.iter().filter(|v| v.default).nth(1) {
+            problems.push(at(
+                second.id.span(),
+                "variants.default: only one variant can be the default".into(),
+            ));
+        }
+
+        let mut seen = HashSet::new();
+        for v in &self.versions {
+            if !is_valid_id(v.id.get_ref()) {
+                problems.push(at(v.id.span(), invalid_id_message("versions.id", v.id.get_ref())));
+            }
+            if !seen.insert(v.id.get_ref().as_str()) {
+                problems.push(at(
+                    v.id.span(),
+                    format!("versions.id: duplicate version id `{}`", v.id.get_ref()),
+                ));
+            }
+        }
+        let currents: Vec<_> = self.versions.iter().filter(|v| v.current).collect();
+        if !self.versions.is_empty() && currents.len() != 1 {
+            let span = currents
+                .get(1)
+                .map(|v| v.id.span())
+                .unwrap_or_else(|| self.versions[0].id.span());
+            problems.push(at(
+                span,
+                format!(
+                    "versions.current: exactly one version must be current, found {}",
+                    currents.len()
+                ),
+            ));
+        }
+        problems
+    }
+
+    /// The site's URL prefix (path of base_url), always starting and ending with `/`.
+    pub fn url_prefix(&self) -> String {
+        parse_base_url(self.base_url.get_ref())
+            .map(|(_, path)| path)
+            .unwrap_or_else(|_| "/".into())
+    }
+
+    /// base_url with a trailing slash.
+    pub fn base_url(&self) -> String {
+        let b = self.base_url.get_ref();
+        if b.ends_with('/') {
+            b.clone()
+        } else {
+            format!("{b}/")
+        }
+    }
+
+    /// The versions to build; an unversioned site is one current version from `content/`.
+    pub fn version_specs(&self) -> Vec<VersionSpec> {
+        if self.versions.is_empty() {
+            return vec![VersionSpec {
+                id: "current".into(),
+                label: "Current".into(),
+                current: true,
+                dir: PathBuf::from("content"),
+                url_prefix: String::new(),
+            }];
+        }
+        self.versions
+            .iter()
+            .map(|v| {
+                let id = v.id.get_ref().clone();
+                let dir = v.dir.clone().unwrap_or_else(|| {
+                    if v.current {
+                        PathBuf::from("content")
+                    } else {
+                        Path::new("versions").join(&id)
+                    }
+                });
+                VersionSpec {
+                    url_prefix: if v.current { String::new() } else { format!("{id}/") },
+                    id,
+                    label: v.label.clone(),
+                    current: v.current,
+                    dir,
+                }
+            })
+            .collect()
+    }
+
+    pub fn variant_ids(&self) -> Vec<&str> {
+        self.variants.iter().map(|v| v.id.get_ref().as_str()).collect()
+    }
+
+    /// Where in site.toml a version is declared, for errors found after parsing.
+    pub fn version_span(&self, id: &str) -> Option<std::ops::Range<usize>> {
+        self.versions
+            .iter()
+            .find(|v| v.id.get_ref() == id)
+            .map(|v| v.id.span())
+    }
+}
+
+/// Ids become URL segments and CSS/HTML attribute values, so they are kept simple.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.')
+        && !id.starts_with('.')
+}
+
+fn invalid_id_message(key: &str, id: &str) -> String {
+    format!("{key}: `{id}` is not a valid id (use lowercase letters, digits, `-`, `_` and `.`)")
+}
+
+/// Splits an absolute http(s) URL into (origin, path with leading and trailing slash).
+fn parse_base_url(url: &str) -> Result<(String, String), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{url}` must be an absolute http:// or https:// URL"))?;
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    if host.is_empty() {
+        return Err(format!("`{url}` has no host"));
+    }
+    if path.contains(['?', '#', ' ']) {
+        return Err(format!("`{url}` must not have a query, fragment or spaces"));
+    }
+    let mut path = path.to_string();
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    let scheme_len = url.len() - rest.len();
+    Ok((url[..scheme_len + host.len()].to_string(), path))
+}
+
+/// Replaces the base_url (the `--base-url` flag), checking it like the file's.
+pub fn override_base_url(config: &mut Config, url: &str) -> Result<(), Diagnostic> {
+    parse_base_url(url).map_err(|m| Diagnostic::error("config", "--base-url", m))?;
+    config.base_url = Spanned::new(0..0, url.to_string());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse(text, Path::new("site.toml"))
+    }
+
+    #[test]
+    fn minimal_config() {
+        let c = parse("title = \"T\"\nbase_url = \"https://h.example/docs\"\n").unwrap();
+        assert_eq!(c.url_prefix(), "/docs/");
+        assert_eq!(c.base_url(), "https://h.example/docs/");
+        assert_eq!(c.output_dir, PathBuf::from("public"));
+        assert_eq!(c.version_specs().len(), 1);
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let e = parse("title = \"T\"\nbase_url = \"https://h/\"\ncolour = 1\n").unwrap_err();
+        assert!(e[0].message.contains("colour"), "{}", e[0].message);
+        assert_eq!(e[0].line, 3);
+    }
+
+    #[test]
+    fn duplicate_variants_and_two_defaults() {
+        let e = parse(
+            "title='T'\nbase_url='https://h/'\n[[variants]]\nid='a'\nlabel='A'\ndefault=true\n[[variants]]\nid='a'\nlabel='B'\ndefault=true\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 2);
+        assert!(e.iter().all(|d| d.line == 8));
+    }
+
+    #[test]
+    fn versions_need_one_current() {
+        let e = parse(
+            "title='T'\nbase_url='https://h/'\n[[versions]]\nid='a'\nlabel='A'\n[[versions]]\nid='b'\nlabel='B'\n",
+        )
+        .unwrap_err();
+        assert!(e[0].message.contains("exactly one"));
+    }
+
+    #[test]
+    fn relative_base_url_is_an_error() {
+        let e = parse("title='T'\nbase_url='/docs/'\n").unwrap_err();
+        assert!(e[0].message.contains("base_url"));
+        assert_eq!(e[0].line, 2);
+    }
+}

@@ -1,0 +1,229 @@
+//! Diagnostics are values: every stage pushes them into a `Diagnostics` collector and
+//! keeps going, and the CLI prints them once, sorted, in the format the user asked for.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One problem found in the input, located at a file, line and column (1-based).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable, greppable identifier such as `broken-link` or `yaml`.
+    pub code: &'static str,
+    /// Path relative to the site root where possible.
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            file: file.into(),
+            line: 1,
+            column: 1,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(
+        code: &'static str,
+        file: impl Into<PathBuf>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, file, message)
+        }
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = line.max(1);
+        self.column = column.max(1);
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn sort_key(&self) -> (&Path, usize, usize, Severity, &str) {
+        (&self.file, self.line, self.column, self.severity, &self.message)
+    }
+}
+
+/// A thread-safe collector, so that pages rendered in parallel can report.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Mutex<Vec<Diagnostic>>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&self, d: Diagnostic) {
+        // A poisoned lock only means another thread panicked mid-push; the data is fine.
+        let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        items.push(d);
+    }
+
+    pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
+        let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        items.extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        let items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// All diagnostics, sorted by place, without duplicates.
+    pub fn into_sorted(self) -> Vec<Diagnostic> {
+        let mut items = self.items.into_inner().unwrap_or_else(|e| e.into_inner());
+        items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        items.dedup();
+        items
+    }
+}
+
+/// Turns warnings into errors (`--strict`).
+pub fn apply_strict(diags: &mut [Diagnostic]) {
+    for d in diags {
+        d.severity = Severity::Error;
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+}
+
+/// Renders one diagnostic the way rustc does: a headline, the location, an optional help.
+pub fn to_human(d: &Diagnostic) -> String {
+    let mut s = format!(
+        "{}[{}]: {}\n  --> {}:{}:{}\n",
+        d.severity.as_str(),
+        d.code,
+        d.message,
+        d.file.display(),
+        d.line,
+        d.column
+    );
+    if let Some(help) = &d.help {
+        let _ = writeln!(s, "   = help: {help}");
+    }
+    s
+}
+
+pub fn to_json(d: &Diagnostic) -> String {
+    serde_json::to_string(d).unwrap_or_default()
+}
+
+/// A GitHub Actions workflow command, so that CI shows the diagnostic on the diff.
+pub fn to_github(d: &Diagnostic) -> String {
+    let escape = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let prop = |s: &str| escape(s).replace(':', "%3A").replace(',', "%2C");
+    format!(
+        "::{} file={},line={},col={}::{}",
+        d.severity.as_str(),
+        prop(&d.file.display().to_string()),
+        d.line,
+        d.column,
+        escape(&d.message)
+    )
+}
+
+/// Maps byte offsets of a text to 1-based line and column numbers.
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { line_starts }
+    }
+
+    /// 1-based (line, column) of a byte offset; the column counts bytes.
+    pub fn locate(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line.saturating_sub(1)];
+        (line.max(1), offset - start + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_locates_offsets() {
+        let idx = LineIndex::new("ab\ncd\n\nef");
+        assert_eq!(idx.locate(0), (1, 1));
+        assert_eq!(idx.locate(1), (1, 2));
+        assert_eq!(idx.locate(3), (2, 1));
+        assert_eq!(idx.locate(6), (3, 1));
+        assert_eq!(idx.locate(8), (4, 2));
+    }
+
+    #[test]
+    fn github_annotation_escapes() {
+        let d = Diagnostic::error("x", "a,b.md", "bad: 100%\nnext").at(3, 4);
+        assert_eq!(
+            to_github(&d),
+            "::error file=a%2Cb.md,line=3,col=4::bad: 100%25%0Anext"
+        );
+    }
+
+    #[test]
+    fn sorted_and_deduplicated() {
+        let ds = Diagnostics::new();
+        ds.push(Diagnostic::error("x", "b.md", "m").at(1, 1));
+        ds.push(Diagnostic::error("x", "a.md", "m").at(5, 1));
+        ds.push(Diagnostic::error("x", "a.md", "m").at(2, 1));
+        ds.push(Diagnostic::error("x", "a.md", "m").at(2, 1));
+        let out = ds.into_sorted();
+        let places: Vec<_> = out
+            .iter()
+            .map(|d| (d.file.display().to_string(), d.line))
+            .collect();
+        assert_eq!(
+            places,
+            vec![("a.md".into(), 2), ("a.md".into(), 5), ("b.md".into(), 1)]
+        );
+    }
+}

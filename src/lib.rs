@@ -1,0 +1,19 @@
+//! guidepost: a static help-site generator for step-by-step guides with screenshots.
+//!
+//! The pipeline (see ARCHITECTURE.md): `config` → `source` → `markdown` → `model` →
+//! `render` → `output`, with `diag` collecting problems from every stage and `build`
+//! running the stages. `app` is what the CLI calls.
+
+pub mod app;
+pub mod assets;
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod html;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod source;

@@ -1,0 +1,588 @@
+//! Markdown → HTML for one page: the directive pre-pass, then pulldown-cmark events
+//! rewritten for heading ids, callouts, highlighted code, screenshots and links.
+//!
+//! Links to other pages are rewritten here from a map of known pages; whether an
+//! `#anchor` exists on the target is only known once every page is rendered, so those
+//! checks are returned to the caller (`AnchorCheck`).
+
+pub mod directives;
+pub mod highlight;
+pub mod slug;
+
+use crate::assets::{Assets, ImageError};
+use crate::diag::{Diagnostic, LineIndex};
+use crate::html::escape;
+use directives::Block;
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use slug::Slugger;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+/// What every page of one version shares while rendering.
+pub struct RenderEnv<'a> {
+    /// Version-relative `.md` path → the page's URL (with the site prefix).
+    pub targets: &'a HashMap<String, String>,
+    pub assets: &'a Assets,
+    /// The version's folder, relative to the site root (`content`).
+    pub version_dir: &'a Path,
+    pub max_screenshot_kb: u64,
+}
+
+/// One page to render.
+pub struct PageInput<'a> {
+    /// Version-relative path of the markdown file (`licensing/por.md`).
+    pub rel_path: &'a str,
+    /// Path for diagnostics (`content/licensing/por.md`).
+    pub site_path: &'a Path,
+    pub body: &'a str,
+    pub body_line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link to `target#anchor` whose anchor must exist on the target page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorCheck {
+    pub target: String,
+    pub anchor: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct RenderedMarkdown {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub anchor_checks: Vec<AnchorCheck>,
+    pub diags: Vec<Diagnostic>,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
+    let mut state = PageState {
+        env,
+        page,
+        slugger: Slugger::default(),
+        out: RenderedMarkdown::default(),
+    };
+    let blocks = directives::parse(page.body, page.body_line, page.site_path, &mut state.out.diags);
+    state.render_blocks(&blocks);
+    state.out
+}
+
+struct PageState<'a> {
+    env: &'a RenderEnv<'a>,
+    page: &'a PageInput<'a>,
+    slugger: Slugger,
+    out: RenderedMarkdown,
+}
+
+impl PageState<'_> {
+    fn render_blocks(&mut self, blocks: &[Block]) {
+        for block in blocks {
+            match block {
+                Block::Markdown { range, line } => {
+                    let text = &self.page.body[range.clone()];
+                    self.render_markdown(text, *line);
+                }
+                Block::Directive(d) => {
+                    self.out.diags.push(
+                        Diagnostic::error(
+                            "directive",
+                            self.page.site_path,
+                            format!("unknown directive `::: {}`", d.name),
+                        )
+                        .at(d.line, d.column)
+                        .help("directives are written `::: name` … `:::`; check the name's spelling"),
+                    );
+                    self.render_blocks(&d.body);
+                }
+            }
+        }
+    }
+
+    /// Renders one run of markdown that starts at file line `first_line`.
+    fn render_markdown(&mut self, text: &str, first_line: usize) {
+        let lines = LineIndex::new(text);
+        let events: Vec<(Event, Range<usize>)> =
+            Parser::new_ext(text, options()).into_offset_iter().collect();
+        let locate = |offset: usize| {
+            let (l, c) = lines.locate(offset);
+            (first_line + l - 1, c)
+        };
+        let mut rewriter = Rewriter::default();
+        let mut i = 0;
+        while i < events.len() {
+            i = self.rewrite_event(&events, i, &locate, &mut rewriter);
+        }
+        pulldown_cmark::html::push_html(&mut self.out.html, rewriter.events.into_iter());
+    }
+
+    /// Handles the event at `i`, pushing the rewritten events; returns the next index.
+    fn rewrite_event<'e>(
+        &mut self,
+        events: &[(Event<'e>, Range<usize>)],
+        i: usize,
+        locate: &dyn Fn(usize) -> (usize, usize),
+        rw: &mut Rewriter<'e>,
+    ) -> usize {
+        let (event, range) = &events[i];
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let end = find_end(events, i);
+                let text = plain_text(&events[i + 1..end]);
+                let id = match id {
+                    Some(custom) => {
+                        if !self.slugger.reserve(custom) {
+                            let (l, c) = locate(range.start);
+                            self.out.diags.push(
+                                Diagnostic::warning(
+                                    "duplicate-id",
+                                    self.page.site_path,
+                                    format!("the heading id `{custom}` is used twice on this page"),
+                                )
+                                .at(l, c),
+                            );
+                        }
+                        custom.to_string()
+                    }
+                    None => self.slugger.unique(&text),
+                };
+                let level = *level as u8;
+                rw.html(format!("<h{level} id=\"{}\">", escape(&id)));
+                self.out.headings.push(Heading { level, id, text });
+                rw.closers.push(format!("</h{level}>\n"));
+            }
+            Event::End(TagEnd::Heading(_)) => rw.close(),
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (kind, label) = callout_kind(*kind);
+                rw.html(format!(
+                    "<aside class=\"callout\" data-kind=\"{kind}\"><p class=\"callout-title\">{label}</p>\n"
+                ));
+                rw.closers.push("</aside>\n".into());
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => rw.close(),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let end = find_end(events, i);
+                let code: String = events[i + 1..end]
+                    .iter()
+                    .filter_map(|(e, _)| match e {
+                        Event::Text(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or(""),
+                    CodeBlockKind::Indented => "",
+                };
+                let lang_attr = if lang.is_empty() {
+                    String::new()
+                } else {
+                    format!(" data-lang=\"{}\"", escape(lang))
+                };
+                rw.html(format!(
+                    "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
+                    highlight::highlight(&code, lang)
+                ));
+                return end + 1;
+            }
+            Event::Start(Tag::Table(_)) => {
+                rw.html("<div class=\"table-wrap\">".into());
+                rw.events.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                rw.events.push(event.clone());
+                rw.html("</div>\n".into());
+            }
+            Event::TaskListMarker(done) => {
+                let checked = if *done { " checked" } else { "" };
+                let label = if *done { "done" } else { "not done" };
+                rw.html(format!(
+                    "<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> "
+                ));
+            }
+            Event::Start(Tag::Paragraph) => {
+                let end = find_end(events, i);
+                let has_image = events[i + 1..end]
+                    .iter()
+                    .any(|(e, _)| matches!(e, Event::Start(Tag::Image { .. })));
+                if has_image {
+                    // A <figure> cannot sit inside a <p>: the paragraph is opened lazily
+                    // around the text runs and closed before each figure.
+                    rw.split_paragraph = true;
+                } else {
+                    rw.events.push(event.clone());
+                }
+            }
+            Event::End(TagEnd::Paragraph) if rw.split_paragraph => {
+                rw.split_paragraph = false;
+                if rw.paragraph_open {
+                    rw.html("</p>\n".into());
+                    rw.paragraph_open = false;
+                }
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let end = find_end(events, i);
+                let alt = plain_text(&events[i + 1..end]);
+                if rw.paragraph_open {
+                    rw.html("</p>\n".into());
+                    rw.paragraph_open = false;
+                }
+                let (l, c) = locate(range.start);
+                let figure = self.figure(dest_url, title, &alt, l, c);
+                rw.html(figure);
+                return end + 1;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let (l, c) = locate(range.start);
+                let dest = self.resolve_link(dest_url, l, c);
+                rw.inline(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: dest.into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+                rw.link_depth += 1;
+            }
+            Event::End(TagEnd::Link) => {
+                rw.link_depth = rw.link_depth.saturating_sub(1);
+                rw.inline(event.clone());
+            }
+            Event::Text(t) if rw.link_depth == 0 => {
+                if rw.split_paragraph && !rw.paragraph_open && t.trim().is_empty() {
+                    return i + 1;
+                }
+                match autolink(t) {
+                    Some(html) => rw.inline(Event::InlineHtml(html.into())),
+                    None => rw.inline(event.clone()),
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if rw.split_paragraph && !rw.paragraph_open => {}
+            _ => rw.inline(event.clone()),
+        }
+        i + 1
+    }
+
+    fn figure(&mut self, src: &str, title: &str, alt: &str, line: usize, col: usize) -> String {
+        let file = self.page.site_path;
+        if alt.trim().is_empty() {
+            self.out.diags.push(
+                Diagnostic::warning("image-alt", file, format!("screenshot `{src}` has no alt text"))
+                    .at(line, col)
+                    .help("describe what the screenshot shows: ![Licensing page](…)"),
+            );
+        }
+        if has_scheme(src) {
+            return format!(
+                "<figure><a href=\"{0}\"><img src=\"{0}\" alt=\"{1}\" loading=\"lazy\" decoding=\"async\"></a>{2}</figure>\n",
+                escape(src),
+                escape(alt),
+                caption(title)
+            );
+        }
+        let page_dir = self
+            .env
+            .version_dir
+            .join(self.page.rel_path)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        match self.env.assets.image(&page_dir, src) {
+            Ok(img) => {
+                let max = self.env.max_screenshot_kb;
+                if img.bytes > max * 1024 {
+                    self.out.diags.push(
+                        Diagnostic::warning(
+                            "image-size",
+                            file,
+                            format!(
+                                "screenshot `{src}` is {} KB, over max_screenshot_kb = {max}",
+                                img.bytes.div_ceil(1024)
+                            ),
+                        )
+                        .at(line, col)
+                        .help("crop or compress it, or raise [build] max_screenshot_kb"),
+                    );
+                }
+                format!(
+                    "<figure><a href=\"{url}\"><img src=\"{url}\" alt=\"{alt}\" width=\"{w}\" height=\"{h}\" loading=\"lazy\" decoding=\"async\"></a>{cap}</figure>\n",
+                    url = escape(&img.url),
+                    alt = escape(alt),
+                    w = img.width,
+                    h = img.height,
+                    cap = caption(title)
+                )
+            }
+            Err(e) => {
+                let help = match e {
+                    ImageError::NotFound(_) => "the path is relative to the markdown file; a path starting with `/` is relative to static/",
+                    ImageError::OutsideSite(_) => "screenshots must be inside the site folder",
+                    ImageError::Unreadable(_) => "re-export the image as png, jpg, gif, webp or svg",
+                };
+                self.out.diags.push(
+                    Diagnostic::error("image", file, e.to_string())
+                        .at(line, col)
+                        .help(help),
+                );
+                String::new()
+            }
+        }
+    }
+
+    /// Rewrites a relative `.md` link to the target page's URL; reports missing pages.
+    fn resolve_link(&mut self, dest: &str, line: usize, column: usize) -> String {
+        if has_scheme(dest) || dest.starts_with("//") {
+            return dest.to_string();
+        }
+        let (path, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (dest, None),
+        };
+        if path.is_empty() {
+            if let Some(f) = fragment {
+                self.out.anchor_checks.push(AnchorCheck {
+                    target: self.page.rel_path.to_string(),
+                    anchor: percent_decode_fragment(f),
+                    line,
+                    column,
+                });
+            }
+            return dest.to_string();
+        }
+        let path = path.split('?').next().unwrap_or(path);
+        if !path.to_ascii_lowercase().ends_with(".md") {
+            return dest.to_string();
+        }
+        let target = resolve_relative(self.page.rel_path, &crate::assets::percent_decode(path));
+        let url = target.as_ref().and_then(|t| self.env.targets.get(t));
+        match (target, url) {
+            (Some(target), Some(url)) => {
+                if let Some(f) = fragment {
+                    self.out.anchor_checks.push(AnchorCheck {
+                        target,
+                        anchor: percent_decode_fragment(f),
+                        line,
+                        column,
+                    });
+                    format!("{url}#{f}")
+                } else {
+                    url.clone()
+                }
+            }
+            _ => {
+                self.out.diags.push(
+                    Diagnostic::warning(
+                        "broken-link",
+                        self.page.site_path,
+                        format!("link to `{dest}`, which is not a page of this version"),
+                    )
+                    .at(line, column)
+                    .help("the path is relative to this markdown file; check the file name"),
+                );
+                dest.to_string()
+            }
+        }
+    }
+}
+
+/// Collects the rewritten events of one markdown run.
+#[derive(Default)]
+struct Rewriter<'e> {
+    events: Vec<Event<'e>>,
+    /// Closing tags for the headings and callouts opened as raw HTML.
+    closers: Vec<String>,
+    link_depth: usize,
+    split_paragraph: bool,
+    paragraph_open: bool,
+}
+
+impl<'e> Rewriter<'e> {
+    fn html(&mut self, html: String) {
+        self.events.push(Event::Html(CowStr::from(html)));
+    }
+
+    fn close(&mut self) {
+        if let Some(c) = self.closers.pop() {
+            self.html(c);
+        }
+    }
+
+    /// An inline event: inside a split paragraph it reopens the `<p>` first.
+    fn inline(&mut self, e: Event<'e>) {
+        if self.split_paragraph && !self.paragraph_open {
+            self.html("<p>".into());
+            self.paragraph_open = true;
+        }
+        self.events.push(e);
+    }
+}
+
+/// Index of the event that ends the element started at `start`.
+fn find_end(events: &[(Event, Range<usize>)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, (e, _)) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len().saturating_sub(1)
+}
+
+fn plain_text(events: &[(Event, Range<usize>)]) -> String {
+    events
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            Event::SoftBreak | Event::HardBreak => Some(" "),
+            _ => None,
+        })
+        .collect()
+}
+
+fn caption(title: &str) -> String {
+    if title.is_empty() {
+        String::new()
+    } else {
+        format!("<figcaption>{}</figcaption>", escape(title))
+    }
+}
+
+fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// `scheme:` at the start (http:, mailto:, …).
+fn has_scheme(dest: &str) -> bool {
+    match dest.find(':') {
+        Some(i) if i > 0 => dest[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')),
+        _ => false,
+    }
+}
+
+fn percent_decode_fragment(f: &str) -> String {
+    crate::assets::percent_decode(f)
+}
+
+/// Joins a link path to the folder of `from` (both version-relative); a path starting
+/// with `/` is from the version's root. None if it climbs out of the version.
+pub fn resolve_relative(from: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if link.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut p: Vec<&str> = from.split('/').collect();
+        p.pop();
+        p
+    };
+    for seg in link.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Bare `https://…`, `http://…` and `www.…` in text become links (GitHub's autolinks).
+fn autolink(text: &str) -> Option<String> {
+    let starts = |i: usize| {
+        let rest = &text[i..];
+        let at_boundary = i == 0 || !text[..i].ends_with(|c: char| c.is_alphanumeric());
+        at_boundary
+            && (rest.starts_with("https://") || rest.starts_with("http://") || rest.starts_with("www."))
+    };
+    let first = text.char_indices().map(|(i, _)| i).find(|&i| starts(i))?;
+    let mut html = String::new();
+    let mut pos = 0;
+    let mut i = first;
+    while i < text.len() {
+        if !starts(i) {
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        let len = text[i..]
+            .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+            .unwrap_or(text.len() - i);
+        // Trailing punctuation belongs to the sentence, not to the URL.
+        let url = text[i..i + len].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']);
+        if url.len() <= "https://".len() {
+            i += len.max(1);
+            continue;
+        }
+        html.push_str(&escape(&text[pos..i]));
+        let href = if url.starts_with("www.") {
+            format!("https://{url}")
+        } else {
+            url.to_string()
+        };
+        html.push_str(&format!("<a href=\"{}\">{}</a>", escape(&href), escape(url)));
+        i += url.len();
+        pos = i;
+    }
+    html.push_str(&escape(&text[pos..]));
+    Some(html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(resolve_relative("a/b.md", "../c/d.md").as_deref(), Some("c/d.md"));
+        assert_eq!(resolve_relative("a/b.md", "./e.md").as_deref(), Some("a/e.md"));
+        assert_eq!(resolve_relative("a/b.md", "/x.md").as_deref(), Some("x.md"));
+        assert_eq!(resolve_relative("b.md", "../../x.md"), None);
+    }
+
+    #[test]
+    fn autolinks() {
+        assert_eq!(
+            autolink("see https://example.com/a. Done").as_deref(),
+            Some("see <a href=\"https://example.com/a\">https://example.com/a</a>. Done")
+        );
+        assert_eq!(
+            autolink("www.example.com").as_deref(),
+            Some("<a href=\"https://www.example.com\">www.example.com</a>")
+        );
+        assert_eq!(autolink("no links here"), None);
+    }
+}

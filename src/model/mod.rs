@@ -1,0 +1,285 @@
+//! The `Site` as plain data: versions → sections → guides, with URLs, navigation order,
+//! breadcrumbs and link targets. Built from `SourceTree`s; no I/O and no rendering here.
+
+use crate::config::VersionSpec;
+use crate::diag::Diagnostic;
+use crate::markdown::Heading;
+use crate::source::{SourceFile, SourceKind, SourceTree};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Folder relative to the version root ("" for the home).
+    pub dir: String,
+    /// URL path relative to the site prefix (`licensing/`, "" for the home).
+    pub path: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub weight: Option<i64>,
+    pub parent: Option<usize>,
+    /// Child sections and guides, in navigation order.
+    pub sections: Vec<usize>,
+    pub guides: Vec<usize>,
+    /// Index into `Version::sources` of its `_index.md`, if it has one.
+    pub source: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Guide {
+    /// URL path relative to the site prefix (`licensing/partner-of-record/`).
+    pub path: String,
+    pub section: usize,
+    pub source: usize,
+    pub prev: Option<usize>,
+    pub next: Option<usize>,
+}
+
+/// One version of the docs as the renderer sees it.
+#[derive(Debug)]
+pub struct Version {
+    pub spec: VersionSpec,
+    pub sources: Vec<SourceFile>,
+    pub sections: Vec<Section>,
+    pub guides: Vec<Guide>,
+    /// Guides in reading order (sidebar order, depth first).
+    pub reading_order: Vec<usize>,
+    /// Version-relative `.md` path → URL path relative to the site prefix.
+    pub targets: HashMap<String, String>,
+}
+
+/// Rendered markdown that later stages attach to sources by index.
+#[derive(Debug, Default, Clone)]
+pub struct PageBody {
+    pub html: String,
+    pub headings: Vec<Heading>,
+}
+
+impl Version {
+    pub fn build(spec: VersionSpec, tree: SourceTree, diags: &mut Vec<Diagnostic>) -> Version {
+        let SourceTree {
+            files: sources,
+            section_dirs,
+        } = tree;
+        let vprefix = spec.url_prefix.clone();
+        let mut sections: Vec<Section> = Vec::new();
+        let mut by_dir: HashMap<String, usize> = HashMap::new();
+        for dir in &section_dirs {
+            let parent = parent_dir(dir).and_then(|p| by_dir.get(p).copied());
+            let idx = sections.len();
+            sections.push(Section {
+                dir: dir.clone(),
+                path: if dir.is_empty() {
+                    vprefix.clone()
+                } else {
+                    format!("{vprefix}{dir}/")
+                },
+                title: title_from_dir(dir),
+                summary: None,
+                weight: None,
+                parent,
+                sections: Vec::new(),
+                guides: Vec::new(),
+                source: None,
+            });
+            by_dir.insert(dir.clone(), idx);
+            if let Some(p) = parent {
+                sections[p].sections.push(idx);
+            }
+        }
+
+        let mut guides = Vec::new();
+        let mut targets = HashMap::new();
+        let mut owner_of_path: HashMap<String, String> = HashMap::new();
+        for (i, src) in sources.iter().enumerate() {
+            let dir = parent_dir(&src.rel_path).unwrap_or("");
+            match src.kind {
+                SourceKind::SectionIndex => {
+                    let Some(&s) = by_dir.get(dir) else { continue };
+                    let sec = &mut sections[s];
+                    sec.source = Some(i);
+                    if let Some(t) = src.front.title.clone().filter(|t| !t.trim().is_empty()) {
+                        sec.title = t;
+                    }
+                    sec.summary = src.front.summary.clone();
+                    sec.weight = src.front.weight;
+                    targets.insert(src.rel_path.clone(), sec.path.clone());
+                }
+                SourceKind::Guide => {
+                    let path = guide_path(&vprefix, &src.rel_path);
+                    if let Some(other) = owner_of_path.insert(path.clone(), src.rel_path.clone()) {
+                        diags.push(
+                            Diagnostic::error(
+                                "url-conflict",
+                                &src.site_path,
+                                format!("this guide and `{other}` would both be served at /{path}"),
+                            )
+                            .help("rename one of them"),
+                        );
+                        continue;
+                    }
+                    // Guides in a guide folder's parent section; a folder is found by walking up.
+                    let section = section_of(dir, &src.rel_path, &by_dir);
+                    targets.insert(src.rel_path.clone(), path.clone());
+                    let g = guides.len();
+                    guides.push(Guide {
+                        path,
+                        section,
+                        source: i,
+                        prev: None,
+                        next: None,
+                    });
+                    sections[section].guides.push(g);
+                }
+            }
+        }
+        // A section whose URL is also a guide's would overwrite one of them.
+        for sec in &sections {
+            if let Some(rel) = owner_of_path.get(&sec.path) {
+                let site_path = sources
+                    .iter()
+                    .find(|s| &s.rel_path == rel)
+                    .map(|s| s.site_path.clone())
+                    .unwrap_or_else(|| PathBuf::from(rel));
+                diags.push(
+                    Diagnostic::error(
+                        "url-conflict",
+                        site_path,
+                        format!("this guide has the same URL (/{}) as the folder `{}`", sec.path, sec.dir),
+                    )
+                    .help("rename the guide or the folder"),
+                );
+            }
+        }
+
+        let mut version = Version {
+            spec,
+            sources,
+            sections,
+            guides,
+            reading_order: Vec::new(),
+            targets,
+        };
+        version.sort();
+        version.link_reading_order();
+        version
+    }
+
+    fn sort(&mut self) {
+        let sources = &self.sources;
+        let guides = &self.guides;
+        let key_of_guide = |g: &usize| {
+            let f = &sources[guides[*g].source].front;
+            (f.weight.unwrap_or(i64::MAX), f.title.clone().unwrap_or_default().to_lowercase())
+        };
+        let section_keys: Vec<(i64, String)> = self
+            .sections
+            .iter()
+            .map(|s| (s.weight.unwrap_or(i64::MAX), s.title.to_lowercase()))
+            .collect();
+        for sec in &mut self.sections {
+            sec.guides.sort_by_cached_key(key_of_guide);
+            sec.sections.sort_by(|a, b| section_keys[*a].cmp(&section_keys[*b]));
+        }
+    }
+
+    /// Depth first: a section's own guides, then its subsections'.
+    fn link_reading_order(&mut self) {
+        let mut order = Vec::with_capacity(self.guides.len());
+        let mut stack = vec![0usize];
+        if self.sections.is_empty() {
+            return;
+        }
+        while let Some(s) = stack.pop() {
+            order.extend(self.sections[s].guides.iter().copied());
+            stack.extend(self.sections[s].sections.iter().rev().copied());
+        }
+        for (i, &g) in order.iter().enumerate() {
+            self.guides[g].prev = i.checked_sub(1).map(|p| order[p]);
+            self.guides[g].next = order.get(i + 1).copied();
+        }
+        self.reading_order = order;
+    }
+
+    /// Sections from the home down to `s`, inclusive.
+    pub fn ancestors(&self, s: usize) -> Vec<usize> {
+        let mut chain = vec![s];
+        let mut cur = s;
+        while let Some(p) = self.sections[cur].parent {
+            chain.push(p);
+            cur = p;
+        }
+        chain.reverse();
+        chain
+    }
+
+    pub fn guide_title(&self, g: usize) -> &str {
+        self.sources[self.guides[g].source]
+            .front
+            .title
+            .as_deref()
+            .unwrap_or("")
+    }
+}
+
+/// `a/b.md` → `a/b/`; `a/b/index.md` → `a/b/` (both below the version prefix).
+fn guide_path(vprefix: &str, rel: &str) -> String {
+    let stem = rel
+        .strip_suffix("/index.md")
+        .or_else(|| rel.strip_suffix(".md"))
+        .unwrap_or(rel);
+    format!("{vprefix}{stem}/")
+}
+
+fn parent_dir(rel: &str) -> Option<&str> {
+    if rel.is_empty() {
+        return None;
+    }
+    Some(rel.rfind('/').map(|i| &rel[..i]).unwrap_or(""))
+}
+
+fn section_of(dir: &str, rel: &str, by_dir: &HashMap<String, usize>) -> usize {
+    // A guide folder (`a/b/index.md`) belongs to the section above its folder.
+    let mut d = if rel.ends_with("/index.md") {
+        parent_dir(dir).unwrap_or("")
+    } else {
+        dir
+    };
+    loop {
+        if let Some(&s) = by_dir.get(d) {
+            return s;
+        }
+        match parent_dir(d) {
+            Some(p) => d = p,
+            None => return 0,
+        }
+    }
+}
+
+/// `partner-center` → `Partner center`, for sections without an `_index.md`.
+fn title_from_dir(dir: &str) -> String {
+    let name = dir.rsplit('/').next().unwrap_or(dir).replace(['-', '_'], " ");
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::from("Home"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guide_paths() {
+        assert_eq!(guide_path("", "a/b.md"), "a/b/");
+        assert_eq!(guide_path("2013/", "a/b/index.md"), "2013/a/b/");
+        assert_eq!(guide_path("", "top.md"), "top/");
+    }
+
+    #[test]
+    fn dir_titles() {
+        assert_eq!(title_from_dir("x/partner-center"), "Partner center");
+        assert_eq!(title_from_dir(""), "Home");
+    }
+}

@@ -1,0 +1,259 @@
+//! YAML front matter between `---` lines: splitting it off the markdown and parsing it.
+//! serde_yaml is used only here, so that it can be swapped without touching other stages.
+
+use crate::diag::Diagnostic;
+use serde::Deserialize;
+use std::path::Path;
+
+/// The fields of SPEC §2. Unknown keys are reported as warnings by `parse`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FrontMatter {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub variants: Option<Vec<String>>,
+    #[serde(default)]
+    pub updated: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub caveats: Vec<CaveatSpec>,
+    /// Line in the markdown file of each top-level key, for later diagnostics.
+    #[serde(skip)]
+    pub key_lines: Vec<(String, usize)>,
+}
+
+impl FrontMatter {
+    /// The file line of a top-level key, or 1 when it is not there.
+    pub fn line_of(&self, key: &str) -> usize {
+        self.key_lines
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, l)| *l)
+            .unwrap_or(1)
+    }
+}
+
+const KNOWN_KEYS: &[&str] = &[
+    "title", "summary", "weight", "tags", "variants", "updated", "draft", "aliases", "caveats",
+];
+
+/// A caveat declared in front matter (SPEC §3.4).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CaveatSpec {
+    pub text: String,
+    #[serde(default)]
+    pub step: Option<String>,
+    #[serde(default)]
+    pub severity: Option<String>,
+    #[serde(default)]
+    pub variants: Option<Vec<String>>,
+    #[serde(default)]
+    pub verified: Option<String>,
+    #[serde(default)]
+    pub source: Option<CaveatSource>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CaveatSource {
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// A markdown file cut into its front matter text and body, with the lines they start at.
+pub struct Split<'a> {
+    pub yaml: Option<&'a str>,
+    /// 1-based line of the first YAML line.
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// 1-based line of the first body line.
+    pub body_line: usize,
+}
+
+/// Splits `---\n yaml \n---\n body`. An opening `---` without a closing one is an error.
+pub fn split(text: &str) -> Result<Split<'_>, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "---" {
+        return Ok(Split {
+            yaml: None,
+            yaml_line: 1,
+            body: text,
+            body_line: 1,
+        });
+    }
+    let mut offset = first_line_end;
+    let mut line_no = 2;
+    for line in text[first_line_end..].split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            return Ok(Split {
+                yaml: Some(&text[first_line_end..offset]),
+                yaml_line: 2,
+                body: &text[offset + line.len()..],
+                body_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Err("the front matter opened by `---` on line 1 is never closed".into())
+}
+
+/// Parses front matter YAML; `line` is where it starts in the markdown file, so that
+/// errors point into the markdown file, not into the YAML fragment.
+pub fn parse(
+    yaml: &str,
+    line: usize,
+    file: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FrontMatter> {
+    if yaml.trim().is_empty() {
+        return Some(FrontMatter::default());
+    }
+    let mut fm: FrontMatter = match serde_yaml::from_str(yaml) {
+        Ok(fm) => fm,
+        Err(e) => {
+            let (l, c) = e
+                .location()
+                .map(|loc| (loc.line(), loc.column()))
+                .unwrap_or((1, 1));
+            let message = e.to_string();
+            // serde_yaml appends " at line X column Y" of the fragment; that place is wrong
+            // for the reader, who sees the markdown file, so it is cut and replaced.
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
+            diags.push(
+                Diagnostic::error("front-matter", file, format!("front matter: {message}"))
+                    .at(line + l - 1, c),
+            );
+            return None;
+        }
+    };
+    for (key, key_line) in top_level_keys(yaml) {
+        if !KNOWN_KEYS.contains(&key) {
+            diags.push(
+                Diagnostic::warning(
+                    "front-matter",
+                    file,
+                    format!("front matter: unknown key `{key}`"),
+                )
+                .at(line + key_line - 1, 1)
+                .help(format!("known keys: {}", KNOWN_KEYS.join(", "))),
+            );
+        }
+    }
+    fm.key_lines = top_level_keys(yaml)
+        .into_iter()
+        .map(|(k, l)| (k.to_string(), line + l - 1))
+        .collect();
+    check_dates(&fm, file, diags);
+    Some(fm)
+}
+
+fn check_dates(fm: &FrontMatter, file: &Path, diags: &mut Vec<Diagnostic>) {
+    if let Some(updated) = &fm.updated {
+        if !is_iso_date(updated) {
+            diags.push(
+                Diagnostic::error(
+                    "front-matter",
+                    file,
+                    format!("front matter: `updated` must be a date like 2024-02-01, not `{updated}`"),
+                )
+                .at(fm.line_of("updated"), 1),
+            );
+        }
+    }
+}
+
+/// Top-level mapping keys with their 1-based lines. Indented lines, list items and
+/// comments are not top-level keys, which is all that is needed to place a warning.
+fn top_level_keys(yaml: &str) -> Vec<(&str, usize)> {
+    yaml.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with([' ', '\t', '-', '#']) && !l.trim().is_empty())
+        .filter_map(|(i, l)| {
+            let key = l.split(':').next()?.trim().trim_matches(['"', '\'']);
+            (l.contains(':') && !key.is_empty()).then_some((key, i + 1))
+        })
+        .collect()
+}
+
+/// `YYYY-MM-DD` with a plausible month and day.
+pub fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    matches!((num(0..4), num(5..7), num(8..10)), (Some(_), Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_front_matter() {
+        let s = split("---\ntitle: A\n---\n# Body\n").unwrap();
+        assert_eq!(s.yaml, Some("title: A\n"));
+        assert_eq!(s.body, "# Body\n");
+        assert_eq!(s.body_line, 4);
+        let s = split("# No front matter\n").unwrap();
+        assert!(s.yaml.is_none());
+        assert!(split("---\ntitle: A\n").is_err());
+    }
+
+    #[test]
+    fn yaml_error_is_at_the_markdown_line() {
+        let mut d = Vec::new();
+        let fm = parse("title: A\nweight: [1\n", 2, Path::new("a.md"), &mut d);
+        assert!(fm.is_none());
+        assert_eq!(d.len(), 1);
+        assert!(d[0].line >= 3, "line {}", d[0].line);
+    }
+
+    #[test]
+    fn wrong_type_is_an_error_at_its_line() {
+        let mut d = Vec::new();
+        let fm = parse("title: A\nweight: heavy\n", 2, Path::new("a.md"), &mut d);
+        assert!(fm.is_none());
+        assert_eq!(d[0].line, 3);
+        assert!(d[0].message.contains("weight"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn unknown_key_is_a_warning() {
+        let mut d = Vec::new();
+        let fm = parse("title: A\ncolour: red\n", 2, Path::new("a.md"), &mut d);
+        assert!(fm.is_some());
+        assert_eq!(d[0].severity, crate::diag::Severity::Warning);
+        assert_eq!(d[0].line, 3);
+    }
+
+    #[test]
+    fn dates() {
+        assert!(is_iso_date("2013-05-02"));
+        assert!(!is_iso_date("2013-13-02"));
+        assert!(!is_iso_date("May 2"));
+    }
+}

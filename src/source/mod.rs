@@ -1,0 +1,194 @@
+//! Walks one version's folder and reads every markdown file into a `SourceFile`: its
+//! place in the tree, its front matter and its body. No markdown is parsed here.
+
+pub mod frontmatter;
+
+use crate::diag::Diagnostic;
+use frontmatter::FrontMatter;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// `_index.md` of a folder (the folder is a section; at the top, the home page).
+    SectionIndex,
+    /// Any other `.md` file, or the `index.md` of a guide folder.
+    Guide,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub kind: SourceKind,
+    /// Path relative to the version folder, with `/` separators (`licensing/por.md`).
+    pub rel_path: String,
+    /// Path relative to the site root, for diagnostics (`content/licensing/por.md`).
+    pub site_path: PathBuf,
+    pub front: FrontMatter,
+    pub body: String,
+    /// 1-based line of the body's first line in the file.
+    pub body_line: usize,
+    /// Hash of the whole file, for caches keyed by content.
+    pub hash: blake3::Hash,
+}
+
+/// Everything read from one version folder.
+#[derive(Debug, Default)]
+pub struct SourceTree {
+    pub files: Vec<SourceFile>,
+    /// Folders (relative, `/`-separated, "" for the root) that are sections.
+    pub section_dirs: Vec<String>,
+}
+
+/// Files that editors leave beside the real ones while saving.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
+/// Reads the version folder `dir` (relative to `root`).
+pub fn read_tree(root: &Path, dir: &Path, include_drafts: bool) -> (SourceTree, Vec<Diagnostic>) {
+    let base = root.join(dir);
+    let mut md_files = Vec::new();
+    let mut section_dirs = Vec::new();
+    let mut diags = Vec::new();
+    let walker = WalkDir::new(&base)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    let mut bundle_dirs: Vec<PathBuf> = Vec::new();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e.path().map(|p| p.to_path_buf()).unwrap_or_else(|| base.clone());
+                diags.push(Diagnostic::error(
+                    "io",
+                    rel_to(root, &p),
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if bundle_dirs.iter().any(|b| path.starts_with(b) && path != b) {
+            continue; // files inside a guide folder belong to that guide
+        }
+        if entry.file_type().is_dir() {
+            if path.join("index.md").is_file() && entry.depth() > 0 {
+                bundle_dirs.push(path.to_path_buf());
+                md_files.push((path.join("index.md"), SourceKind::Guide));
+            } else {
+                section_dirs.push(slash_path(path.strip_prefix(&base).unwrap_or(Path::new(""))));
+            }
+            continue;
+        }
+        if path.extension().and_then(|e| e.to_str()) != Some("md") {
+            continue;
+        }
+        let kind = if entry.file_name() == "_index.md" {
+            SourceKind::SectionIndex
+        } else {
+            SourceKind::Guide
+        };
+        md_files.push((path.to_path_buf(), kind));
+    }
+
+    // A folder is a section only if markdown lives in it or below it (not a folder
+    // that only holds screenshots).
+    let md_dirs: Vec<String> = md_files
+        .iter()
+        .map(|(p, _)| slash_path(p.parent().unwrap_or(&base).strip_prefix(&base).unwrap_or(Path::new(""))))
+        .collect();
+    section_dirs.retain(|d| d.is_empty() || md_dirs.iter().any(|m| m == d || m.starts_with(&format!("{d}/"))));
+
+    let results: Vec<(Option<SourceFile>, Vec<Diagnostic>)> = md_files
+        .par_iter()
+        .map(|(path, kind)| read_file(root, &base, path, *kind))
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    for (file, ds) in results {
+        diags.extend(ds);
+        if let Some(f) = file {
+            if include_drafts || !f.front.draft {
+                files.push(f);
+            }
+        }
+    }
+    (
+        SourceTree {
+            files,
+            section_dirs,
+        },
+        diags,
+    )
+}
+
+fn read_file(
+    root: &Path,
+    base: &Path,
+    path: &Path,
+    kind: SourceKind,
+) -> (Option<SourceFile>, Vec<Diagnostic>) {
+    let site_path = rel_to(root, path);
+    let mut diags = Vec::new();
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(Diagnostic::error("io", site_path, format!("cannot read: {e}")));
+            return (None, diags);
+        }
+    };
+    let rel_path = slash_path(path.strip_prefix(base).unwrap_or(path));
+    let split = match frontmatter::split(&text) {
+        Ok(s) => s,
+        Err(msg) => {
+            diags.push(
+                Diagnostic::error("front-matter", site_path, msg)
+                    .help("end the front matter with a line holding only `---`"),
+            );
+            return (None, diags);
+        }
+    };
+    let front = match split.yaml {
+        Some(yaml) => frontmatter::parse(yaml, split.yaml_line, &site_path, &mut diags),
+        None => Some(FrontMatter::default()),
+    };
+    let Some(front) = front else {
+        return (None, diags);
+    };
+    if kind == SourceKind::Guide && front.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        diags.push(
+            Diagnostic::error("front-matter", &site_path, "a guide needs a `title` in its front matter")
+                .help("start the file with:\n---\ntitle: What this guide helps to do\n---"),
+        );
+        return (None, diags);
+    }
+    let file = SourceFile {
+        kind,
+        rel_path,
+        hash: blake3::hash(text.as_bytes()),
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        front,
+        site_path,
+    };
+    (Some(file), diags)
+}
+
+/// `path` relative to `root` when it is inside it, for messages.
+pub fn rel_to(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// A relative path with `/` separators, whatever the platform.
+pub fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
