@@ -68,7 +68,11 @@ impl Reporter {
 }
 
 /// A config that loaded and passed every check, plus the site's canonical root.
-fn load_site(site: &SiteArgs, base_url: Option<&str>, reporter: &Reporter) -> Result<(PathBuf, Config), Status> {
+fn load_site(
+    site: &SiteArgs,
+    base_url: Option<&str>,
+    reporter: &Reporter,
+) -> Result<(PathBuf, Config), Status> {
     let fail = |diags: Vec<Diagnostic>| {
         reporter.print(&diags);
         Status::Usage
@@ -111,7 +115,10 @@ fn run_build(args: BuildArgs) -> Status {
         Ok(site) => site,
         Err(status) => return status,
     };
-    let out = args.out.clone().unwrap_or_else(|| config.output_dir.clone());
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| config.output_dir.clone());
     let out = match output::checked_output_dir(&root, &out) {
         Ok(out) => out,
         Err(d) => {
@@ -122,7 +129,11 @@ fn run_build(args: BuildArgs) -> Status {
     let staged = match StagedOutput::create(&out) {
         Ok(s) => s,
         Err(e) => {
-            reporter.print(&[Diagnostic::error("output", &out, format!("cannot create the output folder: {e}"))]);
+            reporter.print(&[Diagnostic::error(
+                "output",
+                &out,
+                format!("cannot create the output folder: {e}"),
+            )]);
             return Status::ContentErrors;
         }
     };
@@ -141,7 +152,11 @@ fn run_build(args: BuildArgs) -> Status {
         return status;
     }
     if let Err(e) = staged.commit() {
-        reporter.print(&[Diagnostic::error("output", &out, format!("cannot replace the output folder: {e}"))]);
+        reporter.print(&[Diagnostic::error(
+            "output",
+            &out,
+            format!("cannot replace the output folder: {e}"),
+        )]);
         return Status::ContentErrors;
     }
     reporter.summary(&summary_line("Built", &summary, started, Some(&out)));
@@ -187,7 +202,9 @@ fn run_new(args: NewArgs) -> Status {
 
 fn summary_line(verb: &str, s: &BuildSummary, started: Instant, out: Option<&Path>) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let place = out.map(|o| format!(" into {}", o.display())).unwrap_or_default();
+    let place = out
+        .map(|o| format!(" into {}", o.display()))
+        .unwrap_or_default();
     format!(
         "{verb} {}, {}, {}{place} in {:.2} s",
         plural(s.pages, "page"),

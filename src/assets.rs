@@ -72,7 +72,9 @@ impl Assets {
         result
     }
 
-    fn lock_cache(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Result<Arc<ImageInfo>, ImageError>>> {
+    fn lock_cache(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Result<Arc<ImageInfo>, ImageError>>> {
         self.by_path.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -134,7 +136,10 @@ pub fn dimensions(bytes: &[u8], ext: &str) -> Option<(u32, u32)> {
         return None;
     }
     let size = imagesize::blob_size(bytes).ok()?;
-    let (w, h) = (u32::try_from(size.width).ok()?, u32::try_from(size.height).ok()?);
+    let (w, h) = (
+        u32::try_from(size.width).ok()?,
+        u32::try_from(size.height).ok()?,
+    );
     (w > 0 && h > 0).then_some((w, h))
 }
 
@@ -153,7 +158,10 @@ fn svg_dimensions(text: &str) -> Option<(u32, u32)> {
         let s = s.trim().trim_end_matches("px");
         s.parse::<f64>().ok().filter(|v| *v > 0.0)
     };
-    if let (Some(w), Some(h)) = (attr("width").and_then(number), attr("height").and_then(number)) {
+    if let (Some(w), Some(h)) = (
+        attr("width").and_then(number),
+        attr("height").and_then(number),
+    ) {
         return Some((w.round() as u32, h.round() as u32));
     }
     let vb: Vec<f64> = attr("viewBox")?
@@ -213,15 +221,27 @@ mod tests {
 
     #[test]
     fn svg_sizes() {
-        assert_eq!(svg_dimensions(r#"<svg xmlns="x" width="640" height="400">"#), Some((640, 400)));
-        assert_eq!(svg_dimensions(r#"<svg viewBox="0 0 800 450" xmlns="x">"#), Some((800, 450)));
-        assert_eq!(svg_dimensions(r#"<svg width="100%" viewBox="0,0,10,20">"#), Some((10, 20)));
+        assert_eq!(
+            svg_dimensions(r#"<svg xmlns="x" width="640" height="400">"#),
+            Some((640, 400))
+        );
+        assert_eq!(
+            svg_dimensions(r#"<svg viewBox="0 0 800 450" xmlns="x">"#),
+            Some((800, 450))
+        );
+        assert_eq!(
+            svg_dimensions(r#"<svg width="100%" viewBox="0,0,10,20">"#),
+            Some((10, 20))
+        );
         assert_eq!(svg_dimensions("<svg>"), None);
     }
 
     #[test]
     fn normalize_refuses_climbing_out() {
-        assert_eq!(normalize(Path::new("/a/b/../c")), Some(PathBuf::from("/a/c")));
+        assert_eq!(
+            normalize(Path::new("/a/b/../c")),
+            Some(PathBuf::from("/a/c"))
+        );
         assert_eq!(normalize(Path::new("a/../..")), None);
     }
 

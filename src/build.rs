@@ -44,6 +44,24 @@ pub fn check_config_against_disk(root: &Path, config: &Config) -> Vec<Diagnostic
             .unwrap_or((1, 1))
     };
     let mut diags = Vec::new();
+    if config.theme != "default" && !root.join("themes").join(&config.theme).is_dir() {
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with("theme"))
+            .map_or(1, |i| i + 1);
+        diags.push(
+            Diagnostic::error(
+                "config",
+                crate::config::CONFIG_FILE,
+                format!(
+                    "theme `{}` not found: there is no folder themes/{}/",
+                    config.theme, config.theme
+                ),
+            )
+            .at(line, 1)
+            .help("use theme = \"default\", or add the theme's folder"),
+        );
+    }
     let specs = config.version_specs();
     let current_dir = specs.iter().find(|v| v.current).map(|v| root.join(&v.dir));
     for v in &specs {
@@ -53,7 +71,11 @@ pub fn check_config_against_disk(root: &Path, config: &Config) -> Vec<Diagnostic
                 Diagnostic::error(
                     "config",
                     crate::config::CONFIG_FILE,
-                    format!("version `{}`: its folder {} does not exist", v.id, v.dir.display()),
+                    format!(
+                        "version `{}`: its folder {} does not exist",
+                        v.id,
+                        v.dir.display()
+                    ),
                 )
                 .at(line, col)
                 .help("create the folder, or set `dir` on the version"),
@@ -79,13 +101,22 @@ pub fn check_config_against_disk(root: &Path, config: &Config) -> Vec<Diagnostic
 
 /// Builds the whole site into `sink`. Never stops at the first problem: every
 /// diagnostic of the build is returned.
-pub fn build(config: &Config, opts: &BuildOptions, sink: &dyn Sink) -> (BuildSummary, Vec<Diagnostic>) {
+pub fn build(
+    config: &Config,
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+) -> (BuildSummary, Vec<Diagnostic>) {
     let diags = Diagnostics::new();
     let summary = build_into(config, opts, sink, &diags);
     (summary, diags.into_sorted())
 }
 
-fn build_into(config: &Config, opts: &BuildOptions, sink: &dyn Sink, diags: &Diagnostics) -> BuildSummary {
+fn build_into(
+    config: &Config,
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+    diags: &Diagnostics,
+) -> BuildSummary {
     let root = &opts.root;
     let prefix = config.url_prefix();
     let base_url = config.base_url();
@@ -131,7 +162,12 @@ fn build_into(config: &Config, opts: &BuildOptions, sink: &dyn Sink, diags: &Dia
 
     write_files(sink, diags, &output::sitemap(&sitemap_urls), "sitemap.xml");
     write_files(sink, diags, &output::robots(&base_url), "robots.txt");
-    write_files(sink, diags, &versions_json(config, &prefix), "versions.json");
+    write_files(
+        sink,
+        diags,
+        &versions_json(config, &prefix),
+        "versions.json",
+    );
     for (path, bytes) in &theme.assets {
         report_io(diags, path, sink.write(path, bytes));
     }
@@ -139,12 +175,19 @@ fn build_into(config: &Config, opts: &BuildOptions, sink: &dyn Sink, diags: &Dia
         report_io(diags, path, sink.copy(path, src));
     }
     let copies = assets.copies();
-    copies.par_iter().for_each(|(path, src)| report_io(diags, path, sink.copy(path, src)));
+    copies
+        .par_iter()
+        .for_each(|(path, src)| report_io(diags, path, sink.copy(path, src)));
     summary.screenshots = copies.len();
     summary
 }
 
-fn read_version(root: &Path, spec: VersionSpec, include_drafts: bool, diags: &Diagnostics) -> Version {
+fn read_version(
+    root: &Path,
+    spec: VersionSpec,
+    include_drafts: bool,
+    diags: &Diagnostics,
+) -> Version {
     let (tree, ds) = source::read_tree(root, &spec.dir, include_drafts);
     diags.extend(ds);
     let mut model_diags = Vec::new();
@@ -155,7 +198,12 @@ fn read_version(root: &Path, spec: VersionSpec, include_drafts: bool, diags: &Di
 
 /// Markdown of every page of a version, in parallel; then the `#anchor` checks, which
 /// need the headings of every page.
-fn render_markdown(config: &Config, version: &Version, assets: &Assets, diags: &Diagnostics) -> Vec<PageBody> {
+fn render_markdown(
+    config: &Config,
+    version: &Version,
+    assets: &Assets,
+    diags: &Diagnostics,
+) -> Vec<PageBody> {
     let prefix = config.url_prefix();
     let targets: HashMap<String, String> = version
         .targets
@@ -195,7 +243,12 @@ fn render_markdown(config: &Config, version: &Version, assets: &Assets, diags: &
         .sources
         .iter()
         .zip(&rendered)
-        .map(|(s, (b, _))| (s.rel_path.as_str(), b.headings.iter().map(|h| h.id.as_str()).collect()))
+        .map(|(s, (b, _))| {
+            (
+                s.rel_path.as_str(),
+                b.headings.iter().map(|h| h.id.as_str()).collect(),
+            )
+        })
         .collect();
     for (src, (_, checks)) in version.sources.iter().zip(&rendered) {
         for check in checks {
@@ -236,7 +289,9 @@ fn write_pages(r: &Renderer, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     });
     let count = guides
         .chain(sections)
-        .map(|(path, template, html)| write_page(sink, diags, &format!("{path}index.html"), template, html))
+        .map(|(path, template, html)| {
+            write_page(sink, diags, &format!("{path}index.html"), template, html)
+        })
         .filter(|ok| *ok)
         .count();
     if v.spec.current {
@@ -245,7 +300,13 @@ fn write_pages(r: &Renderer, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     count
 }
 
-fn write_page(sink: &dyn Sink, diags: &Diagnostics, path: &str, template: &str, html: Result<String, tera::Error>) -> bool {
+fn write_page(
+    sink: &dyn Sink,
+    diags: &Diagnostics,
+    path: &str,
+    template: &str,
+    html: Result<String, tera::Error>,
+) -> bool {
     match html {
         Ok(html) => {
             report_io(diags, path, sink.write(path, html.as_bytes()));
@@ -269,9 +330,13 @@ fn write_redirects(r: &Renderer, sink: &dyn Sink, diags: &Diagnostics) {
             let line = src.front.line_of("aliases");
             let Some(path) = alias_path(&v.spec.url_prefix, alias) else {
                 diags.push(
-                    Diagnostic::error("alias", &src.site_path, format!("alias `{alias}` is not a valid path"))
-                        .at(line, 1)
-                        .help("write aliases as site paths such as /old/path/"),
+                    Diagnostic::error(
+                        "alias",
+                        &src.site_path,
+                        format!("alias `{alias}` is not a valid path"),
+                    )
+                    .at(line, 1)
+                    .help("write aliases as site paths such as /old/path/"),
                 );
                 continue;
             };
@@ -348,7 +413,11 @@ fn write_files(sink: &dyn Sink, diags: &Diagnostics, text: &str, path: &str) {
 
 fn report_io(diags: &Diagnostics, path: &str, result: std::io::Result<()>) {
     if let Err(e) = result {
-        diags.push(Diagnostic::error("io", path, format!("cannot write the output file: {e}")));
+        diags.push(Diagnostic::error(
+            "io",
+            path,
+            format!("cannot write the output file: {e}"),
+        ));
     }
 }
 

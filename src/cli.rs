@@ -5,7 +5,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "guidepost", version, about = "Builds a versioned, searchable help site from markdown guides")]
+#[command(
+    name = "guidepost",
+    version,
+    about = "Builds a versioned, searchable help site from markdown guides"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

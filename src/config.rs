@@ -101,11 +101,20 @@ impl Config {
                 .span()
                 .map(|s| LineIndex::new(text).locate(s.start))
                 .unwrap_or((1, 1));
-            vec![
-                Diagnostic::error("config", file, e.message().trim().to_string())
-                    .at(line, col)
-                    .help("see the site.toml reference in README.md"),
-            ]
+            let message = e.message().trim();
+            // toml names unknown keys but not the key whose value has the wrong type.
+            let message = match key_at_line(text, line) {
+                Some(key)
+                    if !message
+                        .contains(&format!("`{}`", key.rsplit('.').next().unwrap_or(&key))) =>
+                {
+                    format!("{key}: {message}")
+                }
+                _ => message.to_string(),
+            };
+            vec![Diagnostic::error("config", file, message)
+                .at(line, col)
+                .help("see the site.toml reference in README.md")]
         })?;
         let problems = config.validate(text, file);
         if problems.is_empty() {
@@ -143,7 +152,10 @@ impl Config {
         let mut seen = HashSet::new();
         for v in &self.variants {
             if !is_valid_id(v.id.get_ref()) {
-                problems.push(at(v.id.span(), invalid_id_message("variants.id", v.id.get_ref())));
+                problems.push(at(
+                    v.id.span(),
+                    invalid_id_message("variants.id", v.id.get_ref()),
+                ));
             }
             if !seen.insert(v.id.get_ref().as_str()) {
                 problems.push(at(
@@ -162,7 +174,10 @@ impl Config {
         let mut seen = HashSet::new();
         for v in &self.versions {
             if !is_valid_id(v.id.get_ref()) {
-                problems.push(at(v.id.span(), invalid_id_message("versions.id", v.id.get_ref())));
+                problems.push(at(
+                    v.id.span(),
+                    invalid_id_message("versions.id", v.id.get_ref()),
+                ));
             }
             if !seen.insert(v.id.get_ref().as_str()) {
                 problems.push(at(
@@ -228,7 +243,11 @@ impl Config {
                     }
                 });
                 VersionSpec {
-                    url_prefix: if v.current { String::new() } else { format!("{id}/") },
+                    url_prefix: if v.current {
+                        String::new()
+                    } else {
+                        format!("{id}/")
+                    },
                     id,
                     label: v.label.clone(),
                     current: v.current,
@@ -239,7 +258,10 @@ impl Config {
     }
 
     pub fn variant_ids(&self) -> Vec<&str> {
-        self.variants.iter().map(|v| v.id.get_ref().as_str()).collect()
+        self.variants
+            .iter()
+            .map(|v| v.id.get_ref().as_str())
+            .collect()
     }
 
     /// Where in site.toml a version is declared, for errors found after parsing.
@@ -251,12 +273,33 @@ impl Config {
     }
 }
 
+/// The dotted key (`build.max_screenshot_kb`) assigned on a 1-based line, if any.
+fn key_at_line(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let this = lines.get(line.checked_sub(1)?)?;
+    let (key, _) = this.split_once('=')?;
+    let key = key.trim().trim_matches(['"', '\'']);
+    if key.is_empty() || key.starts_with('[') {
+        return None;
+    }
+    let table = lines[..line - 1]
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(['[', ']']).trim().to_string());
+    Some(match table {
+        Some(t) => format!("{t}.{key}"),
+        None => key.to_string(),
+    })
+}
+
 /// Ids become URL segments and CSS/HTML attribute values, so they are kept simple.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.')
+        && id.chars().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.'
+        })
         && !id.starts_with('.')
 }
 
@@ -336,6 +379,18 @@ mod tests {
         )
         .unwrap_err();
         assert!(e[0].message.contains("exactly one"));
+    }
+
+    #[test]
+    fn wrong_type_names_the_key() {
+        let e = parse("title='T'\nbase_url='https://h/'\n[build]\nmax_screenshot_kb = 'big'\n")
+            .unwrap_err();
+        assert!(
+            e[0].message.starts_with("build.max_screenshot_kb: "),
+            "{}",
+            e[0].message
+        );
+        assert_eq!(e[0].line, 4);
     }
 
     #[test]

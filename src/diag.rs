@@ -73,7 +73,13 @@ impl Diagnostic {
     }
 
     fn sort_key(&self) -> (&Path, usize, usize, Severity, &str) {
-        (&self.file, self.line, self.column, self.severity, &self.message)
+        (
+            &self.file,
+            self.line,
+            self.column,
+            self.severity,
+            &self.message,
+        )
     }
 }
 

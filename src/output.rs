@@ -80,15 +80,18 @@ impl Sink for NullSink {
 /// Refuses an output folder that is, or contains, the site root or one of its inputs,
 /// or that lies inside an input folder; returns the absolute output path.
 pub fn checked_output_dir(root: &Path, out: &Path) -> Result<PathBuf, Diagnostic> {
-    let root = root
-        .canonicalize()
-        .map_err(|e| Diagnostic::error("output", root, format!("cannot open the site folder: {e}")))?;
+    let root = root.canonicalize().map_err(|e| {
+        Diagnostic::error("output", root, format!("cannot open the site folder: {e}"))
+    })?;
     let out = absolute(&root, out);
     let refuse = |what: &str| {
         Diagnostic::error(
             "output",
             "site.toml",
-            format!("refusing to use {} as the output folder: {what}", out.display()),
+            format!(
+                "refusing to use {} as the output folder: {what}",
+                out.display()
+            ),
         )
         .help("set output_dir (or --out) to a folder of its own, such as public/")
     };
@@ -104,7 +107,9 @@ pub fn checked_output_dir(root: &Path, out: &Path) -> Result<PathBuf, Diagnostic
             return Err(refuse(&format!("it contains {input}/")));
         }
         if out.starts_with(&input_dir) {
-            return Err(refuse(&format!("it is inside {input}/, which the build reads")));
+            return Err(refuse(&format!(
+                "it is inside {input}/, which the build reads"
+            )));
         }
     }
     Ok(out)
@@ -176,7 +181,10 @@ impl StagedOutput {
     pub fn commit(mut self) -> io::Result<()> {
         let old = self.staging.with_file_name(format!(
             "{}.old",
-            self.staging.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            self.staging
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
         ));
         let had_old = self.target.exists();
         if had_old {

@@ -31,7 +31,12 @@ struct Fence {
 }
 
 /// `line` is 1-based and is the file line on which `body` starts.
-pub fn parse(body: &str, first_line: usize, file: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Block> {
+pub fn parse(
+    body: &str,
+    first_line: usize,
+    file: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Block> {
     // The stack holds the directives being filled; the bottom entry is the document.
     let mut stack: Vec<(Option<Directive>, Vec<Block>)> = vec![(None, Vec::new())];
     let mut run_start = 0;
@@ -167,9 +172,16 @@ mod tests {
         let (blocks, d) = run("intro\n::: outer x\na\n::: inner\nb\n:::\n:::\nend\n");
         assert!(d.is_empty());
         assert_eq!(blocks.len(), 3);
-        let Block::Directive(outer) = &blocks[1] else { panic!() };
-        assert_eq!((outer.name.as_str(), outer.args.as_str(), outer.line), ("outer", "x", 11));
-        let Block::Directive(inner) = &outer.body[1] else { panic!() };
+        let Block::Directive(outer) = &blocks[1] else {
+            panic!()
+        };
+        assert_eq!(
+            (outer.name.as_str(), outer.args.as_str(), outer.line),
+            ("outer", "x", 11)
+        );
+        let Block::Directive(inner) = &outer.body[1] else {
+            panic!()
+        };
         assert_eq!(inner.line, 13);
         assert!(matches!(blocks[2], Block::Markdown { line: 17, .. }));
     }

@@ -41,13 +41,15 @@ pub fn highlight(code: &str, lang: &str) -> String {
     };
     let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
-        if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+        if gen
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
             return escape(code);
         }
     }
     gen.finalize()
 }
-
 
 /// The stylesheet for the classes above: a light theme, and a dark one under
 /// `prefers-color-scheme: dark`. Generated into the theme (see the test below).
@@ -84,12 +86,18 @@ mod tests {
     /// Regenerate with `GUIDEPOST_WRITE_CSS=1 cargo test highlight_css`.
     #[test]
     fn highlight_css_is_current() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/highlight.css");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/themes/default/static/highlight.css"
+        );
         let css = stylesheet();
         if std::env::var_os("GUIDEPOST_WRITE_CSS").is_some() {
             std::fs::write(path, &css).unwrap();
         }
         let shipped = std::fs::read_to_string(path).unwrap();
-        assert_eq!(shipped, css, "run GUIDEPOST_WRITE_CSS=1 cargo test highlight_css");
+        assert_eq!(
+            shipped, css,
+            "run GUIDEPOST_WRITE_CSS=1 cargo test highlight_css"
+        );
     }
 }

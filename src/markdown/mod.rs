@@ -79,7 +79,12 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         slugger: Slugger::default(),
         out: RenderedMarkdown::default(),
     };
-    let blocks = directives::parse(page.body, page.body_line, page.site_path, &mut state.out.diags);
+    let blocks = directives::parse(
+        page.body,
+        page.body_line,
+        page.site_path,
+        &mut state.out.diags,
+    );
     state.render_blocks(&blocks);
     state.out
 }
@@ -107,7 +112,9 @@ impl PageState<'_> {
                             format!("unknown directive `::: {}`", d.name),
                         )
                         .at(d.line, d.column)
-                        .help("directives are written `::: name` … `:::`; check the name's spelling"),
+                        .help(
+                            "directives are written `::: name` … `:::`; check the name's spelling",
+                        ),
                     );
                     self.render_blocks(&d.body);
                 }
@@ -118,8 +125,9 @@ impl PageState<'_> {
     /// Renders one run of markdown that starts at file line `first_line`.
     fn render_markdown(&mut self, text: &str, first_line: usize) {
         let lines = LineIndex::new(text);
-        let events: Vec<(Event, Range<usize>)> =
-            Parser::new_ext(text, options()).into_offset_iter().collect();
+        let events: Vec<(Event, Range<usize>)> = Parser::new_ext(text, options())
+            .into_offset_iter()
+            .collect();
         let locate = |offset: usize| {
             let (l, c) = lines.locate(offset);
             (first_line + l - 1, c)
@@ -288,9 +296,13 @@ impl PageState<'_> {
         let file = self.page.site_path;
         if alt.trim().is_empty() {
             self.out.diags.push(
-                Diagnostic::warning("image-alt", file, format!("screenshot `{src}` has no alt text"))
-                    .at(line, col)
-                    .help("describe what the screenshot shows: ![Licensing page](…)"),
+                Diagnostic::warning(
+                    "image-alt",
+                    file,
+                    format!("screenshot `{src}` has no alt text"),
+                )
+                .at(line, col)
+                .help("describe what the screenshot shows: ![Licensing page](…)"),
             );
         }
         if has_scheme(src) {
@@ -527,7 +539,9 @@ fn autolink(text: &str) -> Option<String> {
         let rest = &text[i..];
         let at_boundary = i == 0 || !text[..i].ends_with(|c: char| c.is_alphanumeric());
         at_boundary
-            && (rest.starts_with("https://") || rest.starts_with("http://") || rest.starts_with("www."))
+            && (rest.starts_with("https://")
+                || rest.starts_with("http://")
+                || rest.starts_with("www."))
     };
     let first = text.char_indices().map(|(i, _)| i).find(|&i| starts(i))?;
     let mut html = String::new();
@@ -553,7 +567,11 @@ fn autolink(text: &str) -> Option<String> {
         } else {
             url.to_string()
         };
-        html.push_str(&format!("<a href=\"{}\">{}</a>", escape(&href), escape(url)));
+        html.push_str(&format!(
+            "<a href=\"{}\">{}</a>",
+            escape(&href),
+            escape(url)
+        ));
         i += url.len();
         pos = i;
     }
@@ -567,8 +585,14 @@ mod tests {
 
     #[test]
     fn relative_paths() {
-        assert_eq!(resolve_relative("a/b.md", "../c/d.md").as_deref(), Some("c/d.md"));
-        assert_eq!(resolve_relative("a/b.md", "./e.md").as_deref(), Some("a/e.md"));
+        assert_eq!(
+            resolve_relative("a/b.md", "../c/d.md").as_deref(),
+            Some("c/d.md")
+        );
+        assert_eq!(
+            resolve_relative("a/b.md", "./e.md").as_deref(),
+            Some("a/e.md")
+        );
         assert_eq!(resolve_relative("a/b.md", "/x.md").as_deref(), Some("x.md"));
         assert_eq!(resolve_relative("b.md", "../../x.md"), None);
     }

@@ -50,8 +50,14 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slugify("Verify the Partner of Record"), "verify-the-partner-of-record");
-        assert_eq!(slugify("Step 2: choose a subscription!"), "step-2-choose-a-subscription");
+        assert_eq!(
+            slugify("Verify the Partner of Record"),
+            "verify-the-partner-of-record"
+        );
+        assert_eq!(
+            slugify("Step 2: choose a subscription!"),
+            "step-2-choose-a-subscription"
+        );
         assert_eq!(slugify("  --  "), "section");
         assert_eq!(slugify("Über café"), "über-café");
     }

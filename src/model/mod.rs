@@ -145,7 +145,10 @@ impl Version {
                     Diagnostic::error(
                         "url-conflict",
                         site_path,
-                        format!("this guide has the same URL (/{}) as the folder `{}`", sec.path, sec.dir),
+                        format!(
+                            "this guide has the same URL (/{}) as the folder `{}`",
+                            sec.path, sec.dir
+                        ),
                     )
                     .help("rename the guide or the folder"),
                 );
@@ -170,7 +173,10 @@ impl Version {
         let guides = &self.guides;
         let key_of_guide = |g: &usize| {
             let f = &sources[guides[*g].source].front;
-            (f.weight.unwrap_or(i64::MAX), f.title.clone().unwrap_or_default().to_lowercase())
+            (
+                f.weight.unwrap_or(i64::MAX),
+                f.title.clone().unwrap_or_default().to_lowercase(),
+            )
         };
         let section_keys: Vec<(i64, String)> = self
             .sections
@@ -179,7 +185,8 @@ impl Version {
             .collect();
         for sec in &mut self.sections {
             sec.guides.sort_by_cached_key(key_of_guide);
-            sec.sections.sort_by(|a, b| section_keys[*a].cmp(&section_keys[*b]));
+            sec.sections
+                .sort_by(|a, b| section_keys[*a].cmp(&section_keys[*b]));
         }
     }
 
@@ -258,7 +265,11 @@ fn section_of(dir: &str, rel: &str, by_dir: &HashMap<String, usize>) -> usize {
 
 /// `partner-center` → `Partner center`, for sections without an `_index.md`.
 fn title_from_dir(dir: &str) -> String {
-    let name = dir.rsplit('/').next().unwrap_or(dir).replace(['-', '_'], " ");
+    let name = dir
+        .rsplit('/')
+        .next()
+        .unwrap_or(dir)
+        .replace(['-', '_'], " ");
     let mut chars = name.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),

@@ -252,8 +252,15 @@ impl<'a> Renderer<'a> {
             summary: sec.summary.as_deref(),
             url: self.url(&sec.path),
             canonical: self.canonical(&sec.path),
-            content: sec.source.map(|i| self.bodies[i].html.as_str()).unwrap_or(""),
-            breadcrumbs: if s == 0 { Vec::new() } else { self.breadcrumbs(s) },
+            content: sec
+                .source
+                .map(|i| self.bodies[i].html.as_str())
+                .unwrap_or(""),
+            breadcrumbs: if s == 0 {
+                Vec::new()
+            } else {
+                self.breadcrumbs(s)
+            },
             sections: subsections,
             guides: sec.guides.iter().map(|&g| self.list_entry(g)).collect(),
             edit_url: sec.source.and_then(|i| self.edit_url(i)),
@@ -285,7 +292,14 @@ impl<'a> Renderer<'a> {
         context.insert("site", self.site);
         context.insert(
             "home_url",
-            &self.url(&self.version.sections.first().map(|s| s.path.as_str()).unwrap_or("")),
+            &self.url(
+                &self
+                    .version
+                    .sections
+                    .first()
+                    .map(|s| s.path.as_str())
+                    .unwrap_or(""),
+            ),
         );
         context
     }

@@ -8,19 +8,49 @@ use tera::Tera;
 
 /// The default theme's files, embedded at compile time.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../themes/default/templates/base.html")),
-    ("guide.html", include_str!("../../themes/default/templates/guide.html")),
-    ("section.html", include_str!("../../themes/default/templates/section.html")),
-    ("home.html", include_str!("../../themes/default/templates/home.html")),
-    ("404.html", include_str!("../../themes/default/templates/404.html")),
-    ("redirect.html", include_str!("../../themes/default/templates/redirect.html")),
-    ("macros.html", include_str!("../../themes/default/templates/macros.html")),
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "guide.html",
+        include_str!("../../themes/default/templates/guide.html"),
+    ),
+    (
+        "section.html",
+        include_str!("../../themes/default/templates/section.html"),
+    ),
+    (
+        "home.html",
+        include_str!("../../themes/default/templates/home.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
+        "redirect.html",
+        include_str!("../../themes/default/templates/redirect.html"),
+    ),
+    (
+        "macros.html",
+        include_str!("../../themes/default/templates/macros.html"),
+    ),
 ];
 
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
-    ("style.css", include_bytes!("../../themes/default/static/style.css")),
-    ("highlight.css", include_bytes!("../../themes/default/static/highlight.css")),
-    ("guidepost.js", include_bytes!("../../themes/default/static/guidepost.js")),
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "highlight.css",
+        include_bytes!("../../themes/default/static/highlight.css"),
+    ),
+    (
+        "guidepost.js",
+        include_bytes!("../../themes/default/static/guidepost.js"),
+    ),
 ];
 
 pub struct Theme {
@@ -78,7 +108,10 @@ impl Theme {
         if let Err(e) = tera.add_raw_templates(raw) {
             let mut d = super::template_error("", &e);
             // Tera names the failing template in its message; point at its file if we can.
-            if let Some((_, (_, shown))) = templates.iter().find(|(n, _)| d.message.contains(n.as_str())) {
+            if let Some((_, (_, shown))) = templates
+                .iter()
+                .find(|(n, _)| d.message.contains(n.as_str()))
+            {
                 d.file = PathBuf::from(shown);
             }
             diags.push(d);

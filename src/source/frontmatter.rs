@@ -177,7 +177,9 @@ fn check_dates(fm: &FrontMatter, file: &Path, diags: &mut Vec<Diagnostic>) {
                 Diagnostic::error(
                     "front-matter",
                     file,
-                    format!("front matter: `updated` must be a date like 2024-02-01, not `{updated}`"),
+                    format!(
+                        "front matter: `updated` must be a date like 2024-02-01, not `{updated}`"
+                    ),
                 )
                 .at(fm.line_of("updated"), 1),
             );

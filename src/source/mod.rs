@@ -65,7 +65,10 @@ pub fn read_tree(root: &Path, dir: &Path, include_drafts: bool) -> (SourceTree, 
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let p = e.path().map(|p| p.to_path_buf()).unwrap_or_else(|| base.clone());
+                let p = e
+                    .path()
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or_else(|| base.clone());
                 diags.push(Diagnostic::error(
                     "io",
                     rel_to(root, &p),
@@ -83,7 +86,9 @@ pub fn read_tree(root: &Path, dir: &Path, include_drafts: bool) -> (SourceTree, 
                 bundle_dirs.push(path.to_path_buf());
                 md_files.push((path.join("index.md"), SourceKind::Guide));
             } else {
-                section_dirs.push(slash_path(path.strip_prefix(&base).unwrap_or(Path::new(""))));
+                section_dirs.push(slash_path(
+                    path.strip_prefix(&base).unwrap_or(Path::new("")),
+                ));
             }
             continue;
         }
@@ -102,9 +107,21 @@ pub fn read_tree(root: &Path, dir: &Path, include_drafts: bool) -> (SourceTree, 
     // that only holds screenshots).
     let md_dirs: Vec<String> = md_files
         .iter()
-        .map(|(p, _)| slash_path(p.parent().unwrap_or(&base).strip_prefix(&base).unwrap_or(Path::new(""))))
+        .map(|(p, _)| {
+            slash_path(
+                p.parent()
+                    .unwrap_or(&base)
+                    .strip_prefix(&base)
+                    .unwrap_or(Path::new("")),
+            )
+        })
         .collect();
-    section_dirs.retain(|d| d.is_empty() || md_dirs.iter().any(|m| m == d || m.starts_with(&format!("{d}/"))));
+    section_dirs.retain(|d| {
+        d.is_empty()
+            || md_dirs
+                .iter()
+                .any(|m| m == d || m.starts_with(&format!("{d}/")))
+    });
 
     let results: Vec<(Option<SourceFile>, Vec<Diagnostic>)> = md_files
         .par_iter()
@@ -139,7 +156,11 @@ fn read_file(
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(Diagnostic::error("io", site_path, format!("cannot read: {e}")));
+            diags.push(Diagnostic::error(
+                "io",
+                site_path,
+                format!("cannot read: {e}"),
+            ));
             return (None, diags);
         }
     };
@@ -163,8 +184,12 @@ fn read_file(
     };
     if kind == SourceKind::Guide && front.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
         diags.push(
-            Diagnostic::error("front-matter", &site_path, "a guide needs a `title` in its front matter")
-                .help("start the file with:\n---\ntitle: What this guide helps to do\n---"),
+            Diagnostic::error(
+                "front-matter",
+                &site_path,
+                "a guide needs a `title` in its front matter",
+            )
+            .help("start the file with:\n---\ntitle: What this guide helps to do\n---"),
         );
         return (None, diags);
     }

@@ -1,0 +1,4 @@
+//! One integration-test binary: fixture sites built with the real `guidepost` binary.
+
+mod core;
+mod harness;
