@@ -179,7 +179,7 @@ impl PageState<'_> {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (kind, label) = callout_kind(*kind);
                 rw.html(format!(
-                    "<aside class=\"callout\" data-kind=\"{kind}\"><p class=\"callout-title\">{label}</p>\n"
+                    "<aside class=\"callout\" role=\"note\" data-kind=\"{kind}\"><p class=\"callout-title\">{label}</p>\n"
                 ));
                 rw.closers.push("</aside>\n".into());
             }

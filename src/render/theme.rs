@@ -51,6 +51,10 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "guidepost.js",
         include_bytes!("../../themes/default/static/guidepost.js"),
     ),
+    (
+        "favicon.svg",
+        include_bytes!("../../themes/default/static/favicon.svg"),
+    ),
 ];
 
 pub struct Theme {

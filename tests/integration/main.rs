@@ -1,4 +1,5 @@
 //! One integration-test binary: fixture sites built with the real `guidepost` binary.
 
+mod browser;
 mod core;
 mod harness;

@@ -1,0 +1,104 @@
+//! Browser checks in a real headless Chromium (Debian's), driven by node scripts in
+//! tests/browser/. Skipped with a message when the tools are missing, except under
+//! CI=true, where a missing browser is a failure.
+
+use crate::harness::{fixture_dir, serve_dir, SiteTest};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+/// Why browser tests cannot run here, if they cannot.
+fn missing_tools() -> Option<String> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).exists() {
+        return Some(format!(
+            "{chromium} not found (apt-get install chromium chromium-driver)"
+        ));
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        return Some("node not found".into());
+    }
+    if !browser_dir().join("node_modules/playwright-core").is_dir() {
+        return Some("tests/browser/node_modules missing (npm ci --prefix tests/browser)".into());
+    }
+    None
+}
+
+/// Ok(true) when browser tests should run; prints and returns false when skipped.
+pub fn browser_available(test: &str) -> bool {
+    match missing_tools() {
+        None => true,
+        Some(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("{test}: browser test cannot run under CI=true: {why}")
+        }
+        Some(why) => {
+            eprintln!("skipped {test}: {why}");
+            false
+        }
+    }
+}
+
+/// Runs `node tests/browser/<script> args…` and fails the test with its output.
+pub fn run_script(script: &str, args: &[&str]) {
+    let out = Command::new("node")
+        .arg(browser_dir().join(script))
+        .args(args)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprintln!("{stdout}");
+    assert!(out.status.success(), "{script} failed:\n{stdout}\n{stderr}");
+}
+
+#[test]
+fn sample_site_loads_cleanly_and_passes_axe() {
+    if !browser_available("sample_site_loads_cleanly_and_passes_axe") {
+        return;
+    }
+    // The sample site of the repository, built into a temporary folder.
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_guidepost"))
+        .args([
+            "build",
+            "--strict",
+            "--base-url",
+            "http://127.0.0.1/",
+            "--out",
+        ])
+        .arg(out.path().join("public"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let server = serve_dir(&out.path().join("public"));
+    run_script(
+        "smoke.mjs",
+        &[
+            &server.base_url(),
+            "",
+            "partner-of-record/",
+            "partner-of-record/verify-partner-of-record/",
+            "customers/ask-customer-to-name-you/",
+            "404.html",
+        ],
+    );
+}
+
+#[test]
+fn fixture_guide_with_every_markdown_feature_passes_axe() {
+    if !browser_available("fixture_guide_with_every_markdown_feature_passes_axe") {
+        return;
+    }
+    let site = SiteTest::from_fixture("core/basic");
+    site.build(&["--base-url", "http://127.0.0.1/"]).ok();
+    let _ = fixture_dir;
+    let server = serve_dir(&site.root().join("public"));
+    run_script(
+        "smoke.mjs",
+        &[&server.base_url(), "guides/first/", "guides/bundle/"],
+    );
+}
