@@ -290,17 +290,8 @@ impl<'a> Renderer<'a> {
     fn base_context(&self) -> Context {
         let mut context = Context::new();
         context.insert("site", self.site);
-        context.insert(
-            "home_url",
-            &self.url(
-                &self
-                    .version
-                    .sections
-                    .first()
-                    .map(|s| s.path.as_str())
-                    .unwrap_or(""),
-            ),
-        );
+        let home = self.version.sections.first().map_or("", |s| s.path.as_str());
+        context.insert("home_url", &self.url(home));
         context
     }
 }

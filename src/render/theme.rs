@@ -133,12 +133,16 @@ impl Theme {
         let mut site_static = Vec::new();
         for (name, path) in files_in(&root.join("static"), &mut diags) {
             // A site file named like a theme file replaces it (and is hashed like it).
-            if statics.contains_key(&name) {
-                if let Ok(bytes) = std::fs::read(&path) {
-                    statics.insert(name, bytes);
-                }
-            } else {
-                site_static.push((name, path));
+            match statics.get_mut(&name) {
+                Some(slot) => match std::fs::read(&path) {
+                    Ok(bytes) => *slot = bytes,
+                    Err(e) => diags.push(Diagnostic::error(
+                        "io",
+                        crate::source::rel_to(root, &path),
+                        format!("cannot read: {e}"),
+                    )),
+                },
+                None => site_static.push((name, path)),
             }
         }
 

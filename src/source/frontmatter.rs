@@ -99,8 +99,8 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
         });
     }
     let mut offset = first_line_end;
-    let mut line_no = 2;
-    for line in text[first_line_end..].split_inclusive('\n') {
+    for (i, line) in text[first_line_end..].split_inclusive('\n').enumerate() {
+        let line_no = i + 2;
         let trimmed = line.trim_end();
         if trimmed == "---" || trimmed == "..." {
             return Ok(Split {
@@ -111,7 +111,6 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err("the front matter opened by `---` on line 1 is never closed".into())
 }

@@ -611,3 +611,21 @@ fn url_conflicts_and_bad_aliases_are_errors() {
     assert_eq!((d.file.as_str(), d.line), ("content/b.md", 3));
     assert_eq!(run.diag("`/../x/` is not a valid path").line, 4);
 }
+
+#[test]
+fn missing_corrupt_and_escaping_screenshots_are_errors() {
+    let site = SiteTest::from_files(&[(
+        "content/a.md",
+        "---\ntitle: A\n---\n\n![Missing](nope.png)\n\n![Corrupt](bad.png)\n\n![Out](../../etc/passwd.png)\n\n![](ok.svg)\n",
+    )]);
+    site.write_bytes("content/bad.png", b"\x89PNG\r\n\x1a\nnot really");
+    site.write("content/ok.svg", "<svg xmlns='http://www.w3.org/2000/svg' width='2' height='3'></svg>");
+    let run = site.build(&[]);
+    run.expect_status(1);
+    assert_eq!(run.diag("`nope.png` does not exist").line, 5);
+    let corrupt = run.diag("bad.png");
+    assert_eq!((corrupt.line, corrupt.severity.as_str()), (7, "error"));
+    assert_eq!(run.diag("outside the site").line, 9);
+    let alt = run.diag("has no alt text");
+    assert_eq!((alt.line, alt.severity.as_str()), (11, "warning"));
+}
