@@ -148,12 +148,16 @@ fn build_into(
 
     let mut summary = BuildSummary::default();
     let mut sitemap_urls = Vec::new();
+    let timings = Timings::from_env();
     for spec in config.version_specs() {
         let version = read_version(root, spec, opts.include_drafts, diags);
+        timings.lap("read sources");
         let bodies = render_markdown(config, &version, &assets, diags);
+        timings.lap("render markdown");
         let renderer = Renderer::new(&theme.tera, &site, config, &version, &bodies);
         summary.pages += write_pages(&renderer, sink, diags);
         write_redirects(&renderer, sink, diags);
+        timings.lap("render and write pages");
         if version.spec.current {
             sitemap_urls = sitemap_entries(&version, &base_url);
         }
@@ -179,7 +183,30 @@ fn build_into(
         .par_iter()
         .for_each(|(path, src)| report_io(diags, path, sink.copy(path, src)));
     summary.screenshots = copies.len();
+    timings.lap("write assets");
     summary
+}
+
+/// Phase durations on stderr when GUIDEPOST_TIMINGS is set, for profiling builds.
+struct Timings {
+    last: Option<std::cell::Cell<std::time::Instant>>,
+}
+
+impl Timings {
+    fn from_env() -> Self {
+        Timings {
+            last: std::env::var_os("GUIDEPOST_TIMINGS")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        }
+    }
+
+    fn lap(&self, phase: &str) {
+        if let Some(last) = &self.last {
+            let now = std::time::Instant::now();
+            eprintln!("{phase}: {:.3} s", (now - last.get()).as_secs_f64());
+            last.set(now);
+        }
+    }
 }
 
 fn read_version(

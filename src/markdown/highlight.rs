@@ -5,9 +5,11 @@
 //! only when a page first has code to highlight (a site without code never pays for it).
 
 use crate::html::escape;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
+use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
+use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -39,16 +41,68 @@ pub fn highlight(code: &str, lang: &str) -> String {
     let Some(syntax) = set.find_syntax_by_token(token_for(lang)) else {
         return escape(code);
     };
-    let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
-    for line in LinesWithEndings::from(code) {
-        if gen
-            .parse_html_for_line_which_includes_newline(line)
-            .is_err()
-        {
-            return escape(code);
+    highlight_with(code, syntax, set).unwrap_or_else(|| escape(code))
+}
+
+/// Parse results of lines already seen, per thread: (syntax name, line) → the states
+/// it was parsed in, with the scope operations and the state after. Documentation
+/// repeats lines a lot (shebangs, common commands, config keys), and a line parsed in
+/// the same state always gives the same operations, so this is exact.
+type LineCache =
+    HashMap<(usize, String), Vec<(ParseState, Vec<(usize, ScopeStackOp)>, ParseState)>>;
+
+/// Bounds the cache's memory: it is cleared when it holds this many lines.
+const LINE_CACHE_LIMIT: usize = 100_000;
+
+thread_local! {
+    static LINE_CACHE: RefCell<LineCache> = RefCell::new(HashMap::new());
+}
+
+fn highlight_with(code: &str, syntax: &SyntaxReference, set: &SyntaxSet) -> Option<String> {
+    // Syntaxes are told apart by their address in the one process-wide set.
+    let syntax_key = syntax as *const SyntaxReference as usize;
+    let mut state = ParseState::new(syntax);
+    let mut scopes = ScopeStack::new();
+    let mut html = String::with_capacity(code.len() * 3);
+    let mut open_spans: isize = 0;
+    LINE_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() > LINE_CACHE_LIMIT {
+            cache.clear();
         }
+        for line in LinesWithEndings::from(code) {
+            let key = (syntax_key, line.to_string());
+            let hit = cache.get(&key).and_then(|seen| {
+                seen.iter()
+                    .find(|(before, _, _)| *before == state)
+                    .map(|(_, ops, after)| (ops.clone(), after.clone()))
+            });
+            let ops = match hit {
+                Some((ops, after)) => {
+                    state = after;
+                    ops
+                }
+                None => {
+                    let before = state.clone();
+                    let ops = state.parse_line(line, set).ok()?;
+                    cache
+                        .entry(key)
+                        .or_default()
+                        .push((before, ops.clone(), state.clone()));
+                    ops
+                }
+            };
+            let (spans, delta) =
+                line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
+            html.push_str(&spans);
+            open_spans += delta;
+        }
+        Some(())
+    })?;
+    for _ in 0..open_spans.max(0) {
+        html.push_str("</span>");
     }
-    gen.finalize()
+    Some(html)
 }
 
 /// The stylesheet for the classes above: a light theme, and a dark one under
@@ -157,6 +211,27 @@ mod tests {
         let hex = css.split("color: #").nth(1).unwrap();
         assert!(contrast(parse_hex(hex).unwrap(), bg) >= 4.5, "{css}");
         assert!(!css.contains("background-color"));
+    }
+
+    /// The line cache must give exactly what syntect's own generator gives.
+    #[test]
+    fn cached_lines_match_a_fresh_highlight() {
+        use syntect::html::ClassedHTMLGenerator;
+        let code = "x: 1\nlist:\n  - a: |\n      x: 1\n  - x: 1\nx: 1\n";
+        let set = syntaxes();
+        let syntax = set.find_syntax_by_token("yaml").unwrap();
+        let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            gen.parse_html_for_line_which_includes_newline(line)
+                .unwrap();
+        }
+        let expected = gen.finalize();
+        assert_eq!(highlight(code, "yaml"), expected);
+        assert_eq!(
+            highlight(code, "yaml"),
+            expected,
+            "second time, from the cache"
+        );
     }
 
     #[test]

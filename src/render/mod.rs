@@ -290,7 +290,11 @@ impl<'a> Renderer<'a> {
     fn base_context(&self) -> Context {
         let mut context = Context::new();
         context.insert("site", self.site);
-        let home = self.version.sections.first().map_or("", |s| s.path.as_str());
+        let home = self
+            .version
+            .sections
+            .first()
+            .map_or("", |s| s.path.as_str());
         context.insert("home_url", &self.url(home));
         context
     }

@@ -619,7 +619,10 @@ fn missing_corrupt_and_escaping_screenshots_are_errors() {
         "---\ntitle: A\n---\n\n![Missing](nope.png)\n\n![Corrupt](bad.png)\n\n![Out](../../etc/passwd.png)\n\n![](ok.svg)\n",
     )]);
     site.write_bytes("content/bad.png", b"\x89PNG\r\n\x1a\nnot really");
-    site.write("content/ok.svg", "<svg xmlns='http://www.w3.org/2000/svg' width='2' height='3'></svg>");
+    site.write(
+        "content/ok.svg",
+        "<svg xmlns='http://www.w3.org/2000/svg' width='2' height='3'></svg>",
+    );
     let run = site.build(&[]);
     run.expect_status(1);
     assert_eq!(run.diag("`nope.png` does not exist").line, 5);
