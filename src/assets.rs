@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 /// What a page needs to show a screenshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +41,10 @@ pub struct Assets {
     by_path: Mutex<HashMap<PathBuf, Result<Arc<ImageInfo>, ImageError>>>,
     /// Output path → source file, one entry per distinct content.
     copies: Mutex<BTreeMap<String, PathBuf>>,
+    /// Files read and nanoseconds spent reading, measuring and hashing them (summed
+    /// over threads), for the build's timings.
+    loads: AtomicU64,
+    load_nanos: AtomicU64,
 }
 
 impl Assets {
@@ -49,6 +55,8 @@ impl Assets {
             url_prefix: url_prefix.to_string(),
             by_path: Mutex::new(HashMap::new()),
             copies: Mutex::new(BTreeMap::new()),
+            loads: AtomicU64::new(0),
+            load_nanos: AtomicU64::new(0),
         }
     }
 
@@ -67,7 +75,11 @@ impl Assets {
         if let Some(hit) = self.lock_cache().get(&lexical) {
             return hit.clone();
         }
+        let started = Instant::now();
         let result = self.load(&lexical, src).map(Arc::new);
+        self.loads.fetch_add(1, Ordering::Relaxed);
+        self.load_nanos
+            .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
         self.lock_cache().insert(lexical, result.clone());
         result
     }
@@ -121,9 +133,12 @@ impl Assets {
         copies.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
     }
 
-    /// How many distinct screenshot files the build uses.
-    pub fn count(&self) -> usize {
-        self.copies.lock().unwrap_or_else(|e| e.into_inner()).len()
+    /// (screenshot references read from disk, seconds spent on them summed over threads)
+    pub fn load_stats(&self) -> (u64, f64) {
+        (
+            self.loads.load(Ordering::Relaxed),
+            self.load_nanos.load(Ordering::Relaxed) as f64 / 1e9,
+        )
     }
 }
 

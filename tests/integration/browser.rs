@@ -2,7 +2,7 @@
 //! tests/browser/. Skipped with a message when the tools are missing, except under
 //! CI=true, where a missing browser is a failure.
 
-use crate::harness::{fixture_dir, serve_dir, SiteTest};
+use crate::harness::{serve_dir, SiteTest};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -95,10 +95,20 @@ fn fixture_guide_with_every_markdown_feature_passes_axe() {
     }
     let site = SiteTest::from_fixture("core/basic");
     site.build(&["--base-url", "http://127.0.0.1/"]).ok();
-    let _ = fixture_dir;
     let server = serve_dir(&site.root().join("public"));
     run_script(
         "smoke.mjs",
         &[&server.base_url(), "guides/first/", "guides/bundle/"],
     );
+}
+
+#[test]
+fn screenshot_lightbox_opens_closes_and_returns_focus() {
+    if !browser_available("screenshot_lightbox_opens_closes_and_returns_focus") {
+        return;
+    }
+    let site = SiteTest::from_fixture("core/basic");
+    site.build(&["--base-url", "http://127.0.0.1/"]).ok();
+    let server = serve_dir(&site.root().join("public"));
+    run_script("lightbox.mjs", &[&server.base_url(), "guides/bundle/"]);
 }

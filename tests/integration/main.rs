@@ -3,3 +3,4 @@
 mod browser;
 mod core;
 mod harness;
+mod screenshots;
