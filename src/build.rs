@@ -144,6 +144,12 @@ fn build_into(
                 default: v.default,
             })
             .collect(),
+        default_variant: config
+            .variants
+            .iter()
+            .find(|v| v.default)
+            .or(config.variants.first())
+            .map(|v| v.id.get_ref().as_str()),
     };
 
     let mut summary = BuildSummary::default();
@@ -248,16 +254,23 @@ fn render_markdown(
         .iter()
         .map(|(k, v)| (k.clone(), format!("{prefix}{v}")))
         .collect();
+    let variants: Vec<(String, String)> = config
+        .variants
+        .iter()
+        .map(|v| (v.id.get_ref().clone(), v.label.clone()))
+        .collect();
     let env = RenderEnv {
         targets: &targets,
         assets,
         version_dir: &version.spec.dir,
         max_screenshot_kb: config.build.max_screenshot_kb,
+        variants: &variants,
     };
     let rendered: Vec<_> = version
         .sources
         .par_iter()
         .map(|src| {
+            check_guide_variants(&variants, src, diags);
             let r = markdown::render_page(
                 &env,
                 &PageInput {
@@ -265,6 +278,7 @@ fn render_markdown(
                     site_path: &src.site_path,
                     body: &src.body,
                     body_line: src.body_line,
+                    variants: src.front.variants.as_deref(),
                 },
             );
             diags.extend(r.diags);
@@ -304,6 +318,32 @@ fn render_markdown(
         }
     }
     rendered.into_iter().map(|(b, _)| b).collect()
+}
+
+/// Every id of a guide's `variants:` must be declared in site.toml.
+fn check_guide_variants(
+    variants: &[(String, String)],
+    src: &source::SourceFile,
+    diags: &Diagnostics,
+) {
+    for id in src.front.variants.iter().flatten() {
+        if !variants.iter().any(|(v, _)| v == id) {
+            let known: Vec<&str> = variants.iter().map(|(v, _)| v.as_str()).collect();
+            diags.push(
+                Diagnostic::error(
+                    "variant",
+                    &src.site_path,
+                    format!("front matter: unknown variant `{id}`"),
+                )
+                .at(src.front.line_of("variants"), 1)
+                .help(if known.is_empty() {
+                    "declare the consoles as [[variants]] in site.toml".to_string()
+                } else {
+                    format!("the variants of site.toml are: {}", known.join(", "))
+                }),
+            );
+        }
+    }
 }
 
 fn anchor_exists(ids: &HashMap<&str, HashSet<&str>>, check: &AnchorCheck) -> bool {

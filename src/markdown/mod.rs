@@ -8,6 +8,7 @@
 pub mod directives;
 pub mod highlight;
 pub mod slug;
+mod variants;
 
 use crate::assets::{Assets, ImageError};
 use crate::diag::{Diagnostic, LineIndex};
@@ -27,6 +28,8 @@ pub struct RenderEnv<'a> {
     /// The version's folder, relative to the site root (`content`).
     pub version_dir: &'a Path,
     pub max_screenshot_kb: u64,
+    /// The site's console variants (id, label), in display order.
+    pub variants: &'a [(String, String)],
 }
 
 /// One page to render.
@@ -37,6 +40,8 @@ pub struct PageInput<'a> {
     pub site_path: &'a Path,
     pub body: &'a str,
     pub body_line: usize,
+    /// The variants the guide applies to (front matter `variants:`); None: all.
+    pub variants: Option<&'a [String]>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +49,8 @@ pub struct Heading {
     pub level: u8,
     pub id: String,
     pub text: String,
+    /// The variants of the block the heading sits in; None outside variant blocks.
+    pub variants: Option<Vec<String>>,
 }
 
 /// A link to `target#anchor` whose anchor must exist on the target page.
@@ -78,6 +85,8 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         page,
         slugger: Slugger::default(),
         out: RenderedMarkdown::default(),
+        variant_scope: None,
+        groups: 0,
     };
     let blocks = directives::parse(
         page.body,
@@ -94,15 +103,30 @@ struct PageState<'a> {
     page: &'a PageInput<'a>,
     slugger: Slugger,
     out: RenderedMarkdown,
+    /// The variants of the variant block being rendered, if any.
+    variant_scope: Option<Vec<String>>,
+    /// Variant groups rendered so far, for unique element ids.
+    groups: usize,
 }
 
 impl PageState<'_> {
     fn render_blocks(&mut self, blocks: &[Block]) {
-        for block in blocks {
-            match block {
+        let mut i = 0;
+        while i < blocks.len() {
+            match &blocks[i] {
                 Block::Markdown { range, line } => {
                     let text = &self.page.body[range.clone()];
                     self.render_markdown(text, *line);
+                }
+                Block::Directive(d) if d.name == "variant" => {
+                    // Variant blocks with nothing but blank lines between them form a group.
+                    let run = blocks[i..]
+                        .iter()
+                        .take_while(|b| matches!(b, Block::Directive(d) if d.name == "variant"))
+                        .count();
+                    self.render_variant_group(&blocks[i..i + run]);
+                    i += run;
+                    continue;
                 }
                 Block::Directive(d) => {
                     self.out.diags.push(
@@ -112,13 +136,12 @@ impl PageState<'_> {
                             format!("unknown directive `::: {}`", d.name),
                         )
                         .at(d.line, d.column)
-                        .help(
-                            "directives are written `::: name` … `:::`; check the name's spelling",
-                        ),
+                        .help("the directives are `::: variant ID…` and `::: caveat`; check the spelling"),
                     );
                     self.render_blocks(&d.body);
                 }
             }
+            i += 1;
         }
     }
 
@@ -172,7 +195,12 @@ impl PageState<'_> {
                 };
                 let level = *level as u8;
                 rw.html(format!("<h{level} id=\"{}\">", escape(&id)));
-                self.out.headings.push(Heading { level, id, text });
+                self.out.headings.push(Heading {
+                    level,
+                    id,
+                    text,
+                    variants: self.variant_scope.clone(),
+                });
                 rw.closers.push(format!("</h{level}>\n"));
             }
             Event::End(TagEnd::Heading(_)) => rw.close(),

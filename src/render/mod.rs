@@ -23,6 +23,8 @@ pub struct SiteCtx<'a> {
     pub assets: &'a BTreeMap<String, String>,
     pub live_reload: bool,
     pub variants: Vec<VariantCtx<'a>>,
+    /// The variant shown to a reader with no preference (the `default`, else the first).
+    pub default_variant: Option<&'a str>,
 }
 
 #[derive(Serialize, Clone)]
@@ -52,6 +54,8 @@ struct TocEntry<'a> {
     level: u8,
     id: &'a str,
     text: &'a str,
+    /// Space-separated variants when the heading sits in a variant block.
+    variants: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -210,6 +214,7 @@ impl<'a> Renderer<'a> {
                     level: h.level,
                     id: &h.id,
                     text: &h.text,
+                    variants: h.variants.as_ref().map(|v| v.join(" ")),
                 })
                 .collect(),
             updated: src.front.updated.as_deref(),

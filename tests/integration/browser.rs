@@ -112,3 +112,15 @@ fn screenshot_lightbox_opens_closes_and_returns_focus() {
     let server = serve_dir(&site.root().join("public"));
     run_script("lightbox.mjs", &[&server.base_url(), "guides/bundle/"]);
 }
+
+#[test]
+fn variant_tabs_follow_one_site_wide_choice() {
+    if !browser_available("variant_tabs_follow_one_site_wide_choice") {
+        return;
+    }
+    let site = SiteTest::from_fixture("variants/basic");
+    site.build(&["--base-url", "http://127.0.0.1/"])
+        .expect_status(0);
+    let server = serve_dir(&site.root().join("public"));
+    run_script("variants.mjs", &[&server.base_url()]);
+}

@@ -4,3 +4,4 @@ mod browser;
 mod core;
 mod harness;
 mod screenshots;
+mod variants;

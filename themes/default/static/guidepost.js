@@ -8,6 +8,83 @@
     toggle.open = false;
   }
 
+  // Console variants: one site-wide choice, kept in localStorage. The head script has
+  // already set html[data-variant] before the first paint; this wires up the controls.
+  var KEY = "guidepost-variant";
+  var root = document.documentElement;
+
+  function applyVariant(v) {
+    root.setAttribute("data-variant", v);
+    var groups = document.querySelectorAll("[data-variant-group]");
+    Array.prototype.forEach.call(groups, function (group) {
+      var tabs = group.querySelectorAll('[role="tab"]');
+      var match = group.querySelector('[role="tab"][data-variant="' + v + '"]');
+      // A group without this console shows its first panel rather than nothing.
+      var chosen = match || tabs[0];
+      Array.prototype.forEach.call(tabs, function (tab) {
+        var on = tab === chosen;
+        tab.setAttribute("aria-selected", on ? "true" : "false");
+        tab.tabIndex = on ? 0 : -1;
+      });
+      var fallbackId = !match && chosen ? chosen.getAttribute("aria-controls") : null;
+      Array.prototype.forEach.call(group.querySelectorAll('[role="tabpanel"]'), function (panel) {
+        panel.classList.toggle("variant-fallback-panel", panel.id === fallbackId);
+      });
+    });
+    var picker = document.querySelector('select[name="variant"]');
+    if (picker) picker.value = v;
+  }
+
+  function chooseVariant(v) {
+    try { localStorage.setItem(KEY, v); } catch (e) { /* private mode: this page only */ }
+    root.removeAttribute("data-variant-override");
+    if (/[?&]variant=/.test(location.search)) {
+      var url = new URL(location.href);
+      url.searchParams.delete("variant");
+      history.replaceState(null, "", url);
+    }
+    applyVariant(v);
+  }
+
+  if (root.hasAttribute("data-variant")) {
+    applyVariant(root.getAttribute("data-variant"));
+    // A link that named a console (?variant=) keeps naming it on the links of this page.
+    var named = root.getAttribute("data-variant-override");
+    if (named) {
+      Array.prototype.forEach.call(document.querySelectorAll("a[href]"), function (a) {
+        if (a.closest("figure") || a.getAttribute("href").charAt(0) === "#") return;
+        var url = new URL(a.href, location.href);
+        if (url.origin !== location.origin || !/\/$/.test(url.pathname)) return;
+        url.searchParams.set("variant", named);
+        a.href = url.toString();
+      });
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var tab = event.target.closest ? event.target.closest('[data-variant-group] [role="tab"]') : null;
+    if (tab) chooseVariant(tab.getAttribute("data-variant"));
+  });
+
+  // The ARIA tabs pattern: arrows, Home and End move between a group's tabs.
+  document.addEventListener("keydown", function (event) {
+    var tab = event.target.closest ? event.target.closest('[data-variant-group] [role="tab"]') : null;
+    if (!tab) return;
+    var tabs = Array.prototype.slice.call(tab.parentNode.querySelectorAll('[role="tab"]'));
+    var i = tabs.indexOf(tab);
+    var next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    var target = tabs[(next + tabs.length) % tabs.length];
+    chooseVariant(target.getAttribute("data-variant"));
+    target.focus();
+  });
+
+  var picker = document.querySelector('select[name="variant"]');
+  if (picker) {
+    picker.addEventListener("change", function () { chooseVariant(picker.value); });
+  }
+
   // Lightbox: a screenshot's link (figure > a) opens the full-size image in a modal
   // dialog over the page. Without JavaScript the link simply opens the image.
   var dialog = null;
