@@ -163,6 +163,14 @@ fn build_into(
         let renderer = Renderer::new(&theme.tera, &site, config, &version, &bodies);
         summary.pages += write_pages(&renderer, sink, diags);
         write_redirects(&renderer, sink, diags);
+        let caveats_path = format!("{}caveats/index.html", version.spec.url_prefix);
+        write_page(
+            sink,
+            diags,
+            &caveats_path,
+            "caveats.html",
+            renderer.caveats_page(),
+        );
         timings.lap("render and write pages");
         if version.spec.current {
             sitemap_urls = sitemap_entries(&version, &base_url);
@@ -279,6 +287,8 @@ fn render_markdown(
                     body: &src.body,
                     body_line: src.body_line,
                     variants: src.front.variants.as_deref(),
+                    caveats: Some(&src.front.caveats),
+                    caveat_lines: &src.front.caveat_lines,
                 },
             );
             diags.extend(r.diags);
@@ -286,6 +296,7 @@ fn render_markdown(
                 PageBody {
                     html: r.html,
                     headings: r.headings,
+                    caveats: r.caveats,
                 },
                 r.anchor_checks,
             )

@@ -5,10 +5,13 @@
 //! `#anchor` exists on the target is only known once every page is rendered, so those
 //! checks are returned to the caller (`AnchorCheck`).
 
+pub mod caveats;
 pub mod directives;
 pub mod highlight;
 pub mod slug;
 mod variants;
+
+pub use caveats::Caveat;
 
 use crate::assets::{Assets, ImageError};
 use crate::diag::{Diagnostic, LineIndex};
@@ -42,6 +45,9 @@ pub struct PageInput<'a> {
     pub body_line: usize,
     /// The variants the guide applies to (front matter `variants:`); None: all.
     pub variants: Option<&'a [String]>,
+    /// Front matter caveats and the file line of each.
+    pub caveats: Option<&'a [crate::source::frontmatter::CaveatSpec]>,
+    pub caveat_lines: &'a [usize],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +72,8 @@ pub struct AnchorCheck {
 pub struct RenderedMarkdown {
     pub html: String,
     pub headings: Vec<Heading>,
+    /// Every caveat of the page, in page order.
+    pub caveats: Vec<Caveat>,
     pub anchor_checks: Vec<AnchorCheck>,
     pub diags: Vec<Diagnostic>,
 }
@@ -87,7 +95,11 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         out: RenderedMarkdown::default(),
         variant_scope: None,
         groups: 0,
+        pending: Vec::new(),
+        escape_raw_html: false,
     };
+    state.take_front_matter_caveats();
+    state.out.html = state.caveats_for_top();
     let blocks = directives::parse(
         page.body,
         page.body_line,
@@ -95,6 +107,8 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         &mut state.out.diags,
     );
     state.render_blocks(&blocks);
+    let unplaced = state.unplaced_caveats();
+    state.out.html.push_str(&unplaced);
     state.out
 }
 
@@ -107,6 +121,10 @@ struct PageState<'a> {
     variant_scope: Option<Vec<String>>,
     /// Variant groups rendered so far, for unique element ids.
     groups: usize,
+    /// Front matter caveats not placed yet (they follow the heading their step names).
+    pending: Vec<caveats::PendingCaveat>,
+    /// Set while rendering markdown from front matter: raw HTML is escaped as text.
+    escape_raw_html: bool,
 }
 
 impl PageState<'_> {
@@ -128,6 +146,7 @@ impl PageState<'_> {
                     i += run;
                     continue;
                 }
+                Block::Directive(d) if d.name == "caveat" => self.render_inline_caveat(d),
                 Block::Directive(d) => {
                     self.out.diags.push(
                         Diagnostic::error(
@@ -195,6 +214,7 @@ impl PageState<'_> {
                 };
                 let level = *level as u8;
                 rw.html(format!("<h{level} id=\"{}\">", escape(&id)));
+                rw.open_headings.push((id.clone(), text.clone()));
                 self.out.headings.push(Heading {
                     level,
                     id,
@@ -203,7 +223,15 @@ impl PageState<'_> {
                 });
                 rw.closers.push(format!("</h{level}>\n"));
             }
-            Event::End(TagEnd::Heading(_)) => rw.close(),
+            Event::End(TagEnd::Heading(_)) => {
+                rw.close();
+                if let Some((id, text)) = rw.open_headings.pop() {
+                    let caveats = self.caveats_after_heading(&id, &text);
+                    if !caveats.is_empty() {
+                        rw.html(caveats);
+                    }
+                }
+            }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (kind, label) = callout_kind(*kind);
                 rw.html(format!(
@@ -313,6 +341,9 @@ impl PageState<'_> {
                     Some(html) => rw.inline(Event::InlineHtml(html.into())),
                     None => rw.inline(event.clone()),
                 }
+            }
+            Event::Html(h) | Event::InlineHtml(h) if self.escape_raw_html => {
+                rw.inline(Event::Text(h.clone()));
             }
             Event::SoftBreak | Event::HardBreak if rw.split_paragraph && !rw.paragraph_open => {}
             _ => rw.inline(event.clone()),
@@ -452,6 +483,8 @@ struct Rewriter<'e> {
     events: Vec<Event<'e>>,
     /// Closing tags for the headings and callouts opened as raw HTML.
     closers: Vec<String>,
+    /// (id, text) of the heading being written.
+    open_headings: Vec<(String, String)>,
     link_depth: usize,
     split_paragraph: bool,
     paragraph_open: bool,

@@ -53,6 +53,7 @@ pub struct Version {
 pub struct PageBody {
     pub html: String,
     pub headings: Vec<Heading>,
+    pub caveats: Vec<crate::markdown::Caveat>,
 }
 
 impl Version {
@@ -132,6 +133,26 @@ impl Version {
                     sections[section].guides.push(g);
                 }
             }
+        }
+        // `caveats/` is the version's caveats page.
+        let caveats_path = format!("{vprefix}caveats/");
+        let reserved = owner_of_path.get(&caveats_path).cloned().or_else(|| {
+            sections
+                .iter()
+                .find(|s| s.path == caveats_path)
+                .map(|s| format!("{}/", s.dir))
+        });
+        if let Some(owner) = reserved {
+            diags.push(
+                Diagnostic::error(
+                    "url-conflict",
+                    spec.dir.join(&owner),
+                    format!(
+                        "/{caveats_path} is the version's list of caveats; `{owner}` cannot use it"
+                    ),
+                )
+                .help("rename the guide or folder"),
+            );
         }
         // A section whose URL is also a guide's would overwrite one of them.
         for sec in &sections {

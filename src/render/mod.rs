@@ -49,6 +49,31 @@ pub struct NavItem {
     children: Vec<NavItem>,
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_from_epoch() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn stale_after_a_year() {
+        assert!(is_over_a_year_before("2024-02-01", "2025-02-02"));
+        assert!(!is_over_a_year_before("2024-02-01", "2025-02-01"));
+        assert!(!is_over_a_year_before("2024-12-01", "2025-02-01"));
+    }
+
+    #[test]
+    fn summaries() {
+        assert_eq!(summary_of("One. Two.", 50), "One.");
+        assert_eq!(summary_of("a b c d e f", 5), "a b c…");
+    }
+}
+
 #[derive(Serialize)]
 struct TocEntry<'a> {
     level: u8,
@@ -56,6 +81,31 @@ struct TocEntry<'a> {
     text: &'a str,
     /// Space-separated variants when the heading sits in a variant block.
     variants: Option<String>,
+}
+
+/// A caveat as the "Known caveats" summary and the caveats page show it.
+#[derive(Serialize)]
+struct CaveatCtx<'a> {
+    id: &'a str,
+    severity: &'a str,
+    /// The first sentence or so, for the summary list.
+    summary: String,
+    html: &'a str,
+    /// Source and verified date, as HTML.
+    footer: String,
+    variants: Option<String>,
+    verified: Option<&'a str>,
+    /// Not verified for over a year, by SOURCE_DATE_EPOCH (else the browser decides).
+    stale: bool,
+    step_id: Option<&'a str>,
+    step_title: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct CaveatGuideCtx<'a> {
+    title: &'a str,
+    url: String,
+    caveats: Vec<CaveatCtx<'a>>,
 }
 
 #[derive(Serialize)]
@@ -73,6 +123,7 @@ struct GuideCtx<'a> {
     breadcrumbs: Vec<LinkCtx<'a>>,
     prev: Option<LinkCtx<'a>>,
     next: Option<LinkCtx<'a>>,
+    caveats: Vec<CaveatCtx<'a>>,
 }
 
 #[derive(Serialize)]
@@ -118,6 +169,9 @@ pub struct Renderer<'a> {
     pub bodies: &'a [PageBody],
     /// The navigation tree for a page in each section, computed once per section.
     pub nav: Vec<Vec<NavItem>>,
+    has_caveats: bool,
+    /// The build's date when SOURCE_DATE_EPOCH is set, for marking stale caveats.
+    today: Option<String>,
 }
 
 impl<'a> Renderer<'a> {
@@ -138,6 +192,8 @@ impl<'a> Renderer<'a> {
             version,
             bodies,
             nav,
+            has_caveats: bodies.iter().any(|b| !b.caveats.is_empty()),
+            today: source_date(),
         }
     }
 
@@ -224,6 +280,7 @@ impl<'a> Renderer<'a> {
             breadcrumbs: self.breadcrumbs(guide.section),
             prev: guide.prev.map(|p| self.guide_link(p)),
             next: guide.next.map(|n| self.guide_link(n)),
+            caveats: body.caveats.iter().map(|c| self.caveat_ctx(c)).collect(),
         };
         let mut context = self.base_context();
         context.insert("page", &ctx);
@@ -277,6 +334,60 @@ impl<'a> Renderer<'a> {
         self.tera.render(template, &context)
     }
 
+    fn caveat_ctx(&self, c: &'a crate::markdown::Caveat) -> CaveatCtx<'a> {
+        CaveatCtx {
+            id: &c.id,
+            severity: &c.severity,
+            summary: summary_of(&c.text, 110),
+            html: &c.html,
+            footer: crate::markdown::caveats::caveat_footer(c),
+            variants: c.variants.as_ref().map(|v| v.join(" ")),
+            verified: c.verified.as_deref(),
+            stale: self.today.as_deref().is_some_and(|today| {
+                c.verified
+                    .as_deref()
+                    .is_some_and(|v| is_over_a_year_before(v, today))
+            }),
+            step_id: c.step.as_ref().map(|(id, _)| id.as_str()),
+            step_title: c.step.as_ref().map(|(_, t)| t.as_str()),
+        }
+    }
+
+    /// Whether any page of the version has a caveat (the navigation links the page).
+    pub fn has_caveats(&self) -> bool {
+        self.bodies.iter().any(|b| !b.caveats.is_empty())
+    }
+
+    /// The version's `/caveats/` page: every caveat, by guide in reading order.
+    pub fn caveats_page(&self) -> Result<String, tera::Error> {
+        let v = self.version;
+        let guides: Vec<CaveatGuideCtx> = v
+            .reading_order
+            .iter()
+            .filter_map(|&g| {
+                let body = &self.bodies[v.guides[g].source];
+                (!body.caveats.is_empty()).then(|| CaveatGuideCtx {
+                    title: v.guide_title(g),
+                    url: self.url(&v.guides[g].path),
+                    caveats: body.caveats.iter().map(|c| self.caveat_ctx(c)).collect(),
+                })
+            })
+            .collect();
+        let path = format!("{}caveats/", v.spec.url_prefix);
+        let mut context = self.base_context();
+        context.insert("guides", &guides);
+        context.insert(
+            "count",
+            &guides.iter().map(|g| g.caveats.len()).sum::<usize>(),
+        );
+        context.insert(
+            "page",
+            &serde_json::json!({ "url": self.url(&path), "canonical": self.canonical(&path) }),
+        );
+        context.insert("nav", &self.nav[0]);
+        self.tera.render("caveats.html", &context)
+    }
+
     pub fn not_found(&self) -> Result<String, tera::Error> {
         let mut context = self.base_context();
         context.insert("nav", &self.nav[0]);
@@ -295,6 +406,10 @@ impl<'a> Renderer<'a> {
     fn base_context(&self) -> Context {
         let mut context = Context::new();
         context.insert("site", self.site);
+        if self.has_caveats {
+            let path = format!("{}caveats/", self.version.spec.url_prefix);
+            context.insert("caveats_url", &self.url(&path));
+        }
         let home = self
             .version
             .sections
@@ -339,6 +454,54 @@ fn nav_children(version: &Version, prefix: &str, s: usize, open: &[usize]) -> Ve
         });
     }
     items
+}
+
+/// The first sentence of `text`, cut at a word near `max` characters.
+fn summary_of(text: &str, max: usize) -> String {
+    let sentence = match text.find(". ") {
+        Some(i) => &text[..=i],
+        None => text,
+    };
+    if sentence.chars().count() <= max {
+        return sentence.to_string();
+    }
+    // Cut at the last space that fits, keeping a word that ends exactly at `max`.
+    let cut: String = sentence.chars().take(max + 1).collect();
+    match cut.rfind(' ') {
+        Some(i) => format!("{}…", cut[..i].trim_end()),
+        None => format!("{}…", cut.chars().take(max).collect::<String>()),
+    }
+}
+
+/// `SOURCE_DATE_EPOCH` (the reproducible-builds convention) as a `YYYY-MM-DD` date.
+fn source_date() -> Option<String> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Both `YYYY-MM-DD`: is `date` more than a year before `today`?
+fn is_over_a_year_before(date: &str, today: &str) -> bool {
+    let year: i64 = today.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+    let year_ago = format!("{:04}{}", year - 1, today.get(4..).unwrap_or(""));
+    date < year_ago.as_str()
 }
 
 /// A template error as a diagnostic on the template's file.

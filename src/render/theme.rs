@@ -33,6 +33,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/redirect.html"),
     ),
     (
+        "caveats.html",
+        include_str!("../../themes/default/templates/caveats.html"),
+    ),
+    (
         "macros.html",
         include_str!("../../themes/default/templates/macros.html"),
     ),

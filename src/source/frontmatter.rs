@@ -29,6 +29,9 @@ pub struct FrontMatter {
     /// Line in the markdown file of each top-level key, for later diagnostics.
     #[serde(skip)]
     pub key_lines: Vec<(String, usize)>,
+    /// Line in the markdown file where each item of `caveats:` starts.
+    #[serde(skip)]
+    pub caveat_lines: Vec<usize>,
 }
 
 impl FrontMatter {
@@ -165,6 +168,10 @@ pub fn parse(
         .into_iter()
         .map(|(k, l)| (k.to_string(), line + l - 1))
         .collect();
+    fm.caveat_lines = list_item_lines(yaml, "caveats")
+        .into_iter()
+        .map(|l| line + l - 1)
+        .collect();
     check_dates(&fm, file, diags);
     Some(fm)
 }
@@ -197,6 +204,34 @@ fn top_level_keys(yaml: &str) -> Vec<(&str, usize)> {
             (l.contains(':') && !key.is_empty()).then_some((key, i + 1))
         })
         .collect()
+}
+
+/// 1-based lines of the items of a top-level block list (`key:` then `- …` lines).
+fn list_item_lines(yaml: &str, key: &str) -> Vec<usize> {
+    let mut lines = yaml.lines().enumerate();
+    let in_key = lines.by_ref().find(|(_, l)| {
+        l.split(':').next().is_some_and(|k| k.trim() == key) && !l.starts_with([' ', '\t'])
+    });
+    if in_key.is_none() {
+        return Vec::new();
+    }
+    let mut item_indent = None;
+    let mut out = Vec::new();
+    for (i, l) in lines {
+        let trimmed = l.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = l.len() - trimmed.len();
+        if indent == 0 && !trimmed.starts_with('-') {
+            break; // the next top-level key
+        }
+        let is_item = trimmed.starts_with("- ") || trimmed == "-";
+        if is_item && *item_indent.get_or_insert(indent) == indent {
+            out.push(i + 1);
+        }
+    }
+    out
 }
 
 /// `YYYY-MM-DD` with a plausible month and day.
@@ -249,6 +284,15 @@ mod tests {
         assert!(fm.is_some());
         assert_eq!(d[0].severity, crate::diag::Severity::Warning);
         assert_eq!(d[0].line, 3);
+    }
+
+    #[test]
+    fn caveat_item_lines() {
+        let yaml = "title: A\ncaveats:\n  - text: one\n    step: x\n  - text: two\n    variants:\n      - a\ntags: [b]\n";
+        let mut d = Vec::new();
+        let fm = parse(yaml, 2, Path::new("a.md"), &mut d).unwrap();
+        assert_eq!(fm.caveat_lines, vec![4, 6]);
+        assert_eq!(fm.caveats.len(), 2);
     }
 
     #[test]

@@ -83,6 +83,8 @@ fn sample_site_loads_cleanly_and_passes_axe() {
             "partner-of-record/",
             "partner-of-record/verify-partner-of-record/",
             "customers/ask-customer-to-name-you/",
+            "partner-id/partner-id-not-recognized/",
+            "caveats/",
             "404.html",
         ],
     );
@@ -123,4 +125,15 @@ fn variant_tabs_follow_one_site_wide_choice() {
         .expect_status(0);
     let server = serve_dir(&site.root().join("public"));
     run_script("variants.mjs", &[&server.base_url()]);
+}
+
+#[test]
+fn caveat_links_scroll_and_caveats_follow_the_variant() {
+    if !browser_available("caveat_links_scroll_and_caveats_follow_the_variant") {
+        return;
+    }
+    let site = SiteTest::from_fixture("caveats/basic");
+    site.build(&["--base-url", "http://127.0.0.1/"]).ok();
+    let server = serve_dir(&site.root().join("public"));
+    run_script("caveats.mjs", &[&server.base_url()]);
 }

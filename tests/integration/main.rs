@@ -1,6 +1,7 @@
 //! One integration-test binary: fixture sites built with the real `guidepost` binary.
 
 mod browser;
+mod caveats;
 mod core;
 mod harness;
 mod screenshots;

@@ -85,6 +85,20 @@
     picker.addEventListener("change", function () { chooseVariant(picker.value); });
   }
 
+  // Caveats not verified for over a year are marked at read time, so that the built
+  // pages stay the same from day to day (the build marks them only with SOURCE_DATE_EPOCH).
+  var yearAgo = new Date();
+  yearAgo.setFullYear(yearAgo.getFullYear() - 1);
+  var cutoff = yearAgo.toISOString().slice(0, 10);
+  Array.prototype.forEach.call(document.querySelectorAll(".caveat[data-verified]"), function (caveat) {
+    var title = caveat.querySelector(".caveat-title");
+    if (!title || title.querySelector(".caveat-stale") || caveat.getAttribute("data-verified") >= cutoff) return;
+    var mark = document.createElement("span");
+    mark.className = "caveat-stale";
+    mark.textContent = "Not verified for over a year";
+    title.appendChild(mark);
+  });
+
   // Lightbox: a screenshot's link (figure > a) opens the full-size image in a modal
   // dialog over the page. Without JavaScript the link simply opens the image.
   var dialog = null;
