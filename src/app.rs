@@ -2,7 +2,7 @@
 //! diagnostics once in the chosen format, and maps the result to an exit status.
 
 use crate::build::{self, BuildOptions, BuildSummary};
-use crate::cli::{BuildArgs, CheckArgs, Cli, Command, NewArgs, SiteArgs};
+use crate::cli::{BuildArgs, CheckArgs, Cli, Command, CutArgs, NewArgs, SiteArgs, VersionCommand};
 use crate::config::{self, Config};
 use crate::diag::{self, Diagnostic, Format, Severity};
 use crate::output::{self, NullSink, StagedOutput};
@@ -24,6 +24,30 @@ pub fn run(cli: Cli) -> Status {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
         Command::New(args) => run_new(args),
+        Command::Version(VersionCommand::Cut(args)) => run_cut(args),
+    }
+}
+
+fn run_cut(args: CutArgs) -> Status {
+    let reporter = Reporter::new(Format::Human);
+    match crate::versions::cut(&args.root, &args.id, args.label.as_deref()) {
+        Ok(cut) => {
+            let also = if cut.added_current {
+                " (and declared the current version, id `current`, which was implicit)"
+            } else {
+                ""
+            };
+            reporter.summary(&format!(
+                "Cut version `{}` into {} and added it to site.toml{also}",
+                cut.id,
+                cut.folder.display()
+            ));
+            Status::Ok
+        }
+        Err(d) => {
+            reporter.print(&[d]);
+            Status::Usage
+        }
     }
 }
 

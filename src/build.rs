@@ -6,7 +6,7 @@ use crate::assets::Assets;
 use crate::config::{Config, VersionSpec};
 use crate::diag::{Diagnostic, Diagnostics, LineIndex};
 use crate::markdown::{self, AnchorCheck, PageInput, RenderEnv};
-use crate::model::{PageBody, Version};
+use crate::model::{PageBody, Version, VersionIndex};
 use crate::output::{self, Sink};
 use crate::render::{self, Renderer, SiteCtx, Theme, VariantCtx};
 use crate::source;
@@ -153,30 +153,46 @@ fn build_into(
     };
 
     let mut summary = BuildSummary::default();
-    let mut sitemap_urls = Vec::new();
     let timings = Timings::from_env();
-    for spec in config.version_specs() {
-        let version = read_version(root, spec, opts.include_drafts, diags);
-        timings.lap("read sources");
-        let bodies = render_markdown(config, &version, &assets, diags);
-        timings.lap("render markdown");
-        let renderer = Renderer::new(&theme.tera, &site, config, &version, &bodies);
-        summary.pages += write_pages(&renderer, sink, diags);
-        write_redirects(&renderer, sink, diags);
-        let caveats_path = format!("{}caveats/index.html", version.spec.url_prefix);
-        write_page(
-            sink,
-            diags,
-            &caveats_path,
-            "caveats.html",
-            renderer.caveats_page(),
-        );
-        timings.lap("render and write pages");
-        if version.spec.current {
-            sitemap_urls = sitemap_entries(&version, &base_url);
-        }
-        summary.versions += 1;
-    }
+    // Versions are independent until they link to each other: each is read and its
+    // markdown rendered in parallel with the others (rayon nests with the per-page work).
+    let specs = config.version_specs();
+    let version_dirs: Vec<PathBuf> = specs.iter().map(|v| v.dir.clone()).collect();
+    let versions: Vec<Version> = specs
+        .into_par_iter()
+        .map(|spec| read_version(root, spec, opts.include_drafts, diags))
+        .collect();
+    timings.lap("read sources");
+    // The switcher of each page needs every version's paths, known once all are read.
+    let indexes: Vec<VersionIndex> = versions.iter().map(VersionIndex::of).collect();
+    // Then each version renders and writes its pages and drops them before it ends,
+    // so memory holds the rendered markdown of the versions in progress only.
+    let pages: Vec<usize> = versions
+        .par_iter()
+        .map(|version| {
+            let bodies = render_markdown(config, version, &assets, &version_dirs, diags);
+            let renderer = Renderer::new(&theme.tera, &site, config, version, &bodies, &indexes);
+            let pages = write_pages(&renderer, sink, diags);
+            write_redirects(&renderer, sink, diags);
+            let caveats_path = format!("{}caveats/index.html", version.spec.url_prefix);
+            write_page(
+                sink,
+                diags,
+                &caveats_path,
+                "caveats.html",
+                renderer.caveats_page(),
+            );
+            pages
+        })
+        .collect();
+    timings.lap("render markdown, render and write pages");
+    summary.pages = pages.iter().sum();
+    summary.versions = versions.len();
+    let sitemap_urls = versions
+        .iter()
+        .find(|v| v.spec.current)
+        .map(|v| sitemap_entries(v, &base_url))
+        .unwrap_or_default();
 
     write_files(sink, diags, &output::sitemap(&sitemap_urls), "sitemap.xml");
     write_files(sink, diags, &output::robots(&base_url), "robots.txt");
@@ -254,6 +270,7 @@ fn render_markdown(
     config: &Config,
     version: &Version,
     assets: &Assets,
+    version_dirs: &[PathBuf],
     diags: &Diagnostics,
 ) -> Vec<PageBody> {
     let prefix = config.url_prefix();
@@ -273,6 +290,11 @@ fn render_markdown(
         version_dir: &version.spec.dir,
         max_screenshot_kb: config.build.max_screenshot_kb,
         variants: &variants,
+        other_version_dirs: version_dirs
+            .iter()
+            .filter(|d| **d != version.spec.dir)
+            .map(PathBuf::as_path)
+            .collect(),
     };
     let rendered: Vec<_> = version
         .sources
@@ -448,16 +470,7 @@ fn write_redirects(r: &Renderer, sink: &dyn Sink, diags: &Diagnostics) {
 
 /// `/old/path` → `old/path/` below the version's prefix; None for `..` or empty paths.
 fn alias_path(version_prefix: &str, alias: &str) -> Option<String> {
-    let trimmed = alias.trim().trim_matches('/');
-    let segments: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();
-    if segments.is_empty()
-        || segments
-            .iter()
-            .any(|s| *s == ".." || *s == "." || s.contains(['\\', '?', '#']))
-    {
-        return None;
-    }
-    Some(format!("{version_prefix}{}/", segments.join("/")))
+    crate::model::local_alias(alias).map(|a| format!("{version_prefix}{a}"))
 }
 
 fn sitemap_entries(version: &Version, base_url: &str) -> Vec<(String, Option<String>)> {

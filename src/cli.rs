@@ -23,6 +23,27 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a small working site in DIR
     New(NewArgs),
+    /// Manage the site's versions
+    #[command(subcommand)]
+    Version(VersionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VersionCommand {
+    /// Freeze the current docs as version ID (copies them to versions/ID/)
+    Cut(CutArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CutArgs {
+    /// The new version's id (becomes its URL folder, /ID/)
+    pub id: String,
+    /// The label readers see in the version switcher (default: the id)
+    #[arg(long, value_name = "TEXT")]
+    pub label: Option<String>,
+    /// The folder holding site.toml
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -17,3 +17,4 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod source;
+pub mod versions;

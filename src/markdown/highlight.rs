@@ -7,7 +7,7 @@
 use crate::html::escape;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
 use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
@@ -41,7 +41,32 @@ pub fn highlight(code: &str, lang: &str) -> String {
     let Some(syntax) = set.find_syntax_by_token(token_for(lang)) else {
         return escape(code);
     };
-    highlight_with(code, syntax, set).unwrap_or_else(|| escape(code))
+    // The same block in another page or version (identical files in frozen versions)
+    // is highlighted once per build.
+    let key = block_key(&syntax.name, code);
+    if let Some(html) = lock_blocks().get(&key) {
+        return html.clone();
+    }
+    let html = highlight_with(code, syntax, set).unwrap_or_else(|| escape(code));
+    lock_blocks().insert(key, html.clone());
+    html
+}
+
+fn block_key(syntax: &str, code: &str) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(syntax.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(code.as_bytes());
+    *hasher.finalize().as_bytes()
+}
+
+/// Highlighted blocks by (syntax, code) hash, shared by all threads.
+fn lock_blocks() -> std::sync::MutexGuard<'static, HashMap<[u8; 32], String>> {
+    static BLOCKS: OnceLock<Mutex<HashMap<[u8; 32], String>>> = OnceLock::new();
+    BLOCKS
+        .get_or_init(|| Mutex::new(HashMap::new()))
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
 }
 
 /// Parse results of lines already seen, per thread: (syntax name, line) → the states

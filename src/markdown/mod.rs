@@ -33,6 +33,8 @@ pub struct RenderEnv<'a> {
     pub max_screenshot_kb: u64,
     /// The site's console variants (id, label), in display order.
     pub variants: &'a [(String, String)],
+    /// The folders of the site's other versions (relative to the site root).
+    pub other_version_dirs: Vec<&'a Path>,
 }
 
 /// One page to render.
@@ -461,6 +463,18 @@ impl PageState<'_> {
                     url.clone()
                 }
             }
+            _ if self.crosses_versions(path) => {
+                self.out.diags.push(
+                    Diagnostic::error(
+                        "cross-version-link",
+                        self.page.site_path,
+                        format!("link to `{dest}` leads into another version's folder"),
+                    )
+                    .at(line, column)
+                    .help("links between guides stay within their version; to point at another version, link its URL explicitly, e.g. `/2013/section/guide/`"),
+                );
+                dest.to_string()
+            }
             _ => {
                 self.out.diags.push(
                     Diagnostic::warning(
@@ -474,6 +488,31 @@ impl PageState<'_> {
                 dest.to_string()
             }
         }
+    }
+}
+
+impl PageState<'_> {
+    /// Whether a relative link path, followed from this page on disk, ends in the
+    /// folder of another version.
+    fn crosses_versions(&self, link_path: &str) -> bool {
+        if link_path.starts_with('/') {
+            return false;
+        }
+        let page_dir = self
+            .env
+            .version_dir
+            .join(self.page.rel_path)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let Some(target) = crate::assets::normalize(&Path::new("/").join(page_dir).join(link_path))
+        else {
+            return false;
+        };
+        self.env
+            .other_version_dirs
+            .iter()
+            .any(|d| target.starts_with(Path::new("/").join(d)))
     }
 }
 

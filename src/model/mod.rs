@@ -315,3 +315,75 @@ mod tests {
         assert_eq!(title_from_dir(""), "Home");
     }
 }
+
+/// What other versions need to know of a version to link into it: its pages and aliases,
+/// by their path below the version's prefix.
+#[derive(Debug, Clone)]
+pub struct VersionIndex {
+    pub id: String,
+    pub label: String,
+    pub current: bool,
+    /// URL path of the version below the site prefix ("" or "2013/").
+    pub url_prefix: String,
+    pages: std::collections::HashSet<String>,
+    /// Alias path → page path, both below the version's prefix.
+    aliases: HashMap<String, String>,
+}
+
+impl VersionIndex {
+    pub fn of(version: &Version) -> VersionIndex {
+        let prefix = &version.spec.url_prefix;
+        let local = |p: &str| p.strip_prefix(prefix.as_str()).unwrap_or(p).to_string();
+        let mut aliases = HashMap::new();
+        for g in &version.guides {
+            for alias in &version.sources[g.source].front.aliases {
+                if let Some(a) = local_alias(alias) {
+                    aliases.insert(a, local(&g.path));
+                }
+            }
+        }
+        VersionIndex {
+            id: version.spec.id.clone(),
+            label: version.spec.label.clone(),
+            current: version.spec.current,
+            url_prefix: prefix.clone(),
+            pages: version
+                .guides
+                .iter()
+                .map(|g| local(&g.path))
+                .chain(version.sections.iter().map(|s| local(&s.path)))
+                .collect(),
+            aliases,
+        }
+    }
+
+    /// The path in this version (below its prefix) of the page at `local` in another
+    /// version, whose own aliases are `aliases`: the same path, a page that names it as
+    /// an alias, or a page at one of its aliases; else the version's home ("").
+    pub fn counterpart(&self, local: &str, aliases: &[String]) -> String {
+        if self.pages.contains(local) {
+            return local.to_string();
+        }
+        if let Some(target) = self.aliases.get(local) {
+            return target.clone();
+        }
+        aliases
+            .iter()
+            .filter_map(|a| local_alias(a))
+            .find(|a| self.pages.contains(a))
+            .unwrap_or_default()
+    }
+}
+
+/// `/old/path` → `old/path/`, as aliases are written in front matter.
+pub fn local_alias(alias: &str) -> Option<String> {
+    let segments: Vec<&str> = alias.trim().split('/').filter(|s| !s.is_empty()).collect();
+    if segments.is_empty()
+        || segments
+            .iter()
+            .any(|s| *s == ".." || *s == "." || s.contains(['\\', '?', '#']))
+    {
+        return None;
+    }
+    Some(format!("{}/", segments.join("/")))
+}

@@ -5,7 +5,7 @@ pub mod theme;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::model::{PageBody, Version};
+use crate::model::{PageBody, Version, VersionIndex};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use tera::{Context, Tera};
@@ -172,6 +172,28 @@ pub struct Renderer<'a> {
     has_caveats: bool,
     /// The build's date when SOURCE_DATE_EPOCH is set, for marking stale caveats.
     today: Option<String>,
+    /// Every version of the site, for the switcher and the old-version banner.
+    versions: &'a [VersionIndex],
+}
+
+/// One link of the version switcher.
+#[derive(Serialize)]
+struct VersionLinkCtx<'a> {
+    id: &'a str,
+    label: &'a str,
+    url: String,
+    /// The version being read.
+    active: bool,
+    current: bool,
+}
+
+/// The banner of a page in a frozen version.
+#[derive(Serialize)]
+struct OldVersionCtx<'a> {
+    label: &'a str,
+    current_label: &'a str,
+    /// The same page in the current version, or its home.
+    current_url: String,
 }
 
 impl<'a> Renderer<'a> {
@@ -181,6 +203,7 @@ impl<'a> Renderer<'a> {
         config: &'a Config,
         version: &'a Version,
         bodies: &'a [PageBody],
+        versions: &'a [VersionIndex],
     ) -> Self {
         let nav = (0..version.sections.len())
             .map(|s| nav_for(version, site.prefix, s))
@@ -194,7 +217,64 @@ impl<'a> Renderer<'a> {
             nav,
             has_caveats: bodies.iter().any(|b| !b.caveats.is_empty()),
             today: source_date(),
+            versions,
         }
+    }
+
+    /// A page path without this version's prefix (`2013/a/b/` → `a/b/`).
+    fn local<'p>(&self, path: &'p str) -> &'p str {
+        path.strip_prefix(self.version.spec.url_prefix.as_str())
+            .unwrap_or(path)
+    }
+
+    /// The canonical URL of a page: itself, or for a frozen version the same page in
+    /// the current version (its home if the page is gone there).
+    fn canonical_for(&self, path: &str, aliases: &[String]) -> String {
+        match self.versions.iter().find(|v| v.current) {
+            Some(current) if !self.version.spec.current => {
+                let target = current.counterpart(self.local(path), aliases);
+                self.canonical(&format!("{}{target}", current.url_prefix))
+            }
+            _ => self.canonical(path),
+        }
+    }
+
+    /// The context every page shares, plus the version switcher for the page at `path`.
+    fn page_context(&self, path: &str, aliases: &[String]) -> Context {
+        let mut context = self.base_context();
+        if self.versions.len() > 1 || self.config.versions.len() > 1 {
+            let local = self.local(path);
+            let links: Vec<VersionLinkCtx> = self
+                .versions
+                .iter()
+                .map(|v| VersionLinkCtx {
+                    id: &v.id,
+                    label: &v.label,
+                    url: self.url(&format!(
+                        "{}{}",
+                        v.url_prefix,
+                        v.counterpart(local, aliases)
+                    )),
+                    active: v.id == self.version.spec.id,
+                    current: v.current,
+                })
+                .collect();
+            if !self.version.spec.current {
+                if let Some(current) = links.iter().find(|l| l.current) {
+                    context.insert(
+                        "old_version",
+                        &OldVersionCtx {
+                            label: &self.version.spec.label,
+                            current_label: current.label,
+                            current_url: current.url.clone(),
+                        },
+                    );
+                }
+            }
+            context.insert("version_label", &self.version.spec.label);
+            context.insert("version_links", &links);
+        }
+        context
     }
 
     fn url(&self, path: &str) -> String {
@@ -260,7 +340,7 @@ impl<'a> Renderer<'a> {
             title: src.front.title.as_deref().unwrap_or(""),
             summary: src.front.summary.as_deref(),
             url: self.url(&guide.path),
-            canonical: self.canonical(&guide.path),
+            canonical: self.canonical_for(&guide.path, &src.front.aliases),
             content: &body.html,
             toc: body
                 .headings
@@ -282,7 +362,7 @@ impl<'a> Renderer<'a> {
             next: guide.next.map(|n| self.guide_link(n)),
             caveats: body.caveats.iter().map(|c| self.caveat_ctx(c)).collect(),
         };
-        let mut context = self.base_context();
+        let mut context = self.page_context(&guide.path, &src.front.aliases);
         context.insert("page", &ctx);
         context.insert("nav", &self.nav[guide.section]);
         self.tera.render("guide.html", &context)
@@ -313,7 +393,7 @@ impl<'a> Renderer<'a> {
             title: if s == 0 { self.site.title } else { &sec.title },
             summary: sec.summary.as_deref(),
             url: self.url(&sec.path),
-            canonical: self.canonical(&sec.path),
+            canonical: self.canonical_for(&sec.path, &[]),
             content: sec
                 .source
                 .map(|i| self.bodies[i].html.as_str())
@@ -327,7 +407,7 @@ impl<'a> Renderer<'a> {
             guides: sec.guides.iter().map(|&g| self.list_entry(g)).collect(),
             edit_url: sec.source.and_then(|i| self.edit_url(i)),
         };
-        let mut context = self.base_context();
+        let mut context = self.page_context(&sec.path, &[]);
         context.insert("page", &ctx);
         context.insert("nav", &self.nav[s]);
         let template = if s == 0 { "home.html" } else { "section.html" };
@@ -374,7 +454,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let path = format!("{}caveats/", v.spec.url_prefix);
-        let mut context = self.base_context();
+        let mut context = self.page_context(&path, &[]);
         context.insert("guides", &guides);
         context.insert(
             "count",
@@ -382,14 +462,14 @@ impl<'a> Renderer<'a> {
         );
         context.insert(
             "page",
-            &serde_json::json!({ "url": self.url(&path), "canonical": self.canonical(&path) }),
+            &serde_json::json!({ "url": self.url(&path), "canonical": self.canonical_for(&path, &[]) }),
         );
         context.insert("nav", &self.nav[0]);
         self.tera.render("caveats.html", &context)
     }
 
     pub fn not_found(&self) -> Result<String, tera::Error> {
-        let mut context = self.base_context();
+        let mut context = self.page_context(&self.version.spec.url_prefix, &[]);
         context.insert("nav", &self.nav[0]);
         context.insert("home_url", &self.url(&self.version.sections[0].path));
         self.tera.render("404.html", &context)

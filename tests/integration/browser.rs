@@ -85,6 +85,7 @@ fn sample_site_loads_cleanly_and_passes_axe() {
             "customers/ask-customer-to-name-you/",
             "partner-id/partner-id-not-recognized/",
             "caveats/",
+            "2013/partner-of-record/verify-partner-of-record/",
             "404.html",
         ],
     );
@@ -136,4 +137,15 @@ fn caveat_links_scroll_and_caveats_follow_the_variant() {
     site.build(&["--base-url", "http://127.0.0.1/"]).ok();
     let server = serve_dir(&site.root().join("public"));
     run_script("caveats.mjs", &[&server.base_url()]);
+}
+
+#[test]
+fn version_switcher_and_banner_lead_between_versions() {
+    if !browser_available("version_switcher_and_banner_lead_between_versions") {
+        return;
+    }
+    let site = SiteTest::from_fixture("versions/basic");
+    site.build(&["--base-url", "http://127.0.0.1/"]).ok();
+    let server = serve_dir(&site.root().join("public"));
+    run_script("versions.mjs", &[&server.base_url()]);
 }

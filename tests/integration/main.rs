@@ -6,3 +6,4 @@ mod core;
 mod harness;
 mod screenshots;
 mod variants;
+mod versions;

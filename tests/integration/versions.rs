@@ -1,0 +1,284 @@
+//! SPEC §4: versions, and `guidepost version cut`.
+
+use crate::harness::{text_of, SiteTest};
+
+#[test]
+fn each_version_is_built_from_its_folder_under_its_prefix() {
+    let site = SiteTest::from_fixture("versions/basic");
+    let run = site.build(&[]);
+    run.ok();
+    assert!(run
+        .page("2013/guides/")
+        .texts(".guide-list a")
+        .contains(&"Only in 2013".to_string()));
+    assert!(!run
+        .page("guides/")
+        .texts(".guide-list a")
+        .contains(&"Only in 2013".to_string()));
+    assert_eq!(
+        run.page("2013/guides/same/").text("h1"),
+        "Same in both (2013)"
+    );
+    assert!(run.exists("2013/guides/only-2013/index.html"));
+    assert!(!run.exists("guides/only-2013/index.html"));
+    // Links resolve inside their own version.
+    assert_eq!(
+        run.page("2013/guides/same/").attr(".content p > a", "href"),
+        "/docs/2013/guides/old-name/#step-one"
+    );
+    assert_eq!(
+        run.page("guides/same/").attr(".content p > a", "href"),
+        "/docs/guides/renamed/"
+    );
+    // The screenshot shared by both versions is stored once.
+    assert_eq!(
+        run.page("guides/same/").attr("img", "src"),
+        run.page("2013/guides/same/").attr("img", "src")
+    );
+    assert_eq!(
+        std::fs::read_dir(run.out_dir.join("assets/img"))
+            .unwrap()
+            .count(),
+        1
+    );
+    let versions: serde_json::Value = serde_json::from_str(&run.file("versions.json")).unwrap();
+    assert_eq!(
+        versions,
+        serde_json::json!([
+            {"id": "now", "label": "Today", "path": "/docs/", "current": true},
+            {"id": "2013", "label": "Office 365 (2013)", "path": "/docs/2013/", "current": false}
+        ])
+    );
+    let sitemap = run.file("sitemap.xml");
+    assert!(sitemap.contains("https://v.example/docs/guides/same/"));
+    assert!(
+        !sitemap.contains("/2013/"),
+        "the sitemap lists the current version only"
+    );
+}
+
+#[test]
+fn the_switcher_leads_to_the_same_guide_by_path_or_alias() {
+    let site = SiteTest::from_fixture("versions/basic");
+    let run = site.build(&[]);
+    let links = |path: &str| -> Vec<(String, String)> {
+        let page = run.page(path);
+        page.select("nav.version-switcher a[data-version]")
+            .iter()
+            .map(|a| {
+                (
+                    a.value().attr("data-version").unwrap().to_string(),
+                    a.value().attr("href").unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let pair = |a: &str, b: &str| {
+        vec![
+            ("now".to_string(), a.to_string()),
+            ("2013".to_string(), b.to_string()),
+        ]
+    };
+    // Same path.
+    assert_eq!(
+        links("guides/same/"),
+        pair("/docs/guides/same/", "/docs/2013/guides/same/")
+    );
+    // Renamed: the current guide names the old path as an alias, both ways.
+    assert_eq!(
+        links("guides/renamed/"),
+        pair("/docs/guides/renamed/", "/docs/2013/guides/old-name/")
+    );
+    assert_eq!(
+        links("2013/guides/old-name/"),
+        pair("/docs/guides/renamed/", "/docs/2013/guides/old-name/")
+    );
+    // Missing in the other version: its home.
+    assert_eq!(
+        links("guides/only-now/"),
+        pair("/docs/guides/only-now/", "/docs/2013/")
+    );
+    assert_eq!(
+        links("2013/guides/only-2013/"),
+        pair("/docs/", "/docs/2013/guides/only-2013/")
+    );
+    // Sections and homes too.
+    assert_eq!(
+        links("2013/guides/"),
+        pair("/docs/guides/", "/docs/2013/guides/")
+    );
+    assert_eq!(links(""), pair("/docs/", "/docs/2013/"));
+}
+
+#[test]
+fn old_version_pages_have_banner_canonical_and_noindex() {
+    let site = SiteTest::from_fixture("versions/basic");
+    let run = site.build(&[]);
+    let old = run.page("2013/guides/old-name/");
+    assert_eq!(
+        old.attr("[data-old-version] a", "href"),
+        "/docs/guides/renamed/"
+    );
+    assert_eq!(
+        old.attr("link[rel=canonical]", "href"),
+        "https://v.example/docs/guides/renamed/"
+    );
+    assert_eq!(old.attr("meta[name=robots]", "content"), "noindex");
+    let gone = run.page("2013/guides/only-2013/");
+    assert_eq!(gone.attr("[data-old-version] a", "href"), "/docs/");
+    assert_eq!(
+        gone.attr("link[rel=canonical]", "href"),
+        "https://v.example/docs/"
+    );
+    let current = run.page("guides/renamed/");
+    assert!(current.select("[data-old-version]").is_empty());
+    assert!(current.select("meta[name=robots]").is_empty());
+    assert_eq!(
+        current.attr("link[rel=canonical]", "href"),
+        "https://v.example/docs/guides/renamed/"
+    );
+    // Each version has its own caveats page and home links.
+    assert_eq!(old.attr(".site-title", "href"), "/docs/2013/");
+}
+
+#[test]
+fn a_link_into_another_versions_folder_is_an_error_that_explains() {
+    let site = SiteTest::from_fixture("versions/basic");
+    site.write(
+        "versions/2013/guides/cross.md",
+        "---\ntitle: Cross\n---\n\nSee [today](../../../content/guides/same.md).\n",
+    );
+    let run = site.build(&[]);
+    run.expect_status(1);
+    let d = run.diag("leads into another version's folder");
+    assert_eq!(
+        (d.file.as_str(), d.line, d.code.as_str()),
+        ("versions/2013/guides/cross.md", 5, "cross-version-link")
+    );
+}
+
+#[test]
+fn version_config_errors() {
+    let site = SiteTest::from_fixture("versions/basic");
+    site.write(
+        "site.toml",
+        "title='T'\nbase_url='https://t/'\n[[versions]]\nid='a'\nlabel='A'\ndir='content'\n",
+    );
+    assert!(
+        site.build(&[])
+            .diag("exactly one version must be current")
+            .line
+            == 4
+    );
+    site.write("site.toml", "title='T'\nbase_url='https://t/'\n[[versions]]\nid='now'\nlabel='A'\ncurrent=true\n[[versions]]\nid='now'\nlabel='B'\ndir='versions/2013'\n");
+    let run = site.build(&[]);
+    run.expect_status(2);
+    assert_eq!(run.diag("duplicate version id").line, 8);
+    site.write("site.toml", "title='T'\nbase_url='https://t/'\n[[versions]]\nid='now'\nlabel='A'\ncurrent=true\n[[versions]]\nid='guides'\nlabel='B'\ndir='versions/2013'\n");
+    let run = site.build(&[]);
+    run.expect_status(2);
+    assert_eq!(run.diag("also the name of a top-level section").line, 8);
+}
+
+#[test]
+fn version_cut_copies_and_keeps_site_toml_comments() {
+    let site = SiteTest::from_fixture("versions/basic");
+    let before = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    let run = site.run(&["version", "cut", "v2", "--label", "Version two"]);
+    run.expect_status(0);
+    let after = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    assert!(
+        after.starts_with(&before),
+        "the old text is kept as it was:\n{after}"
+    );
+    assert!(
+        after.ends_with("[[versions]]\nid = \"v2\"\nlabel = \"Version two\"\n"),
+        "{after}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("versions/v2/guides/same.md")).unwrap(),
+        std::fs::read_to_string(site.root().join("content/guides/same.md")).unwrap()
+    );
+    let run = site.build(&[]);
+    run.ok();
+    assert_eq!(run.page("v2/guides/renamed/").text("h1"), "Renamed guide");
+    assert_eq!(
+        run.page("guides/same/")
+            .select("nav.version-switcher a")
+            .len(),
+        3
+    );
+
+    // An existing id, or an invalid one, is refused with exit 2 and changes nothing.
+    let toml_now = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    for (id, needle) in [
+        ("v2", "already exists"),
+        ("2013", "already exists"),
+        ("Not Valid", "not a valid"),
+        ("guides", "top-level section"),
+    ] {
+        let run = site.run(&["version", "cut", id]);
+        run.expect_status(2);
+        assert!(run.stderr.contains(needle), "{id}: {}", run.stderr);
+        assert_eq!(
+            std::fs::read_to_string(site.root().join("site.toml")).unwrap(),
+            toml_now
+        );
+    }
+    let leftovers: Vec<String> = std::fs::read_dir(site.root().join("versions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut leftovers = leftovers;
+    leftovers.sort();
+    assert_eq!(leftovers, vec!["2013", "v2"]);
+}
+
+#[test]
+fn version_cut_on_an_unversioned_site_declares_the_current_version() {
+    let site = SiteTest::from_files(&[("content/a.md", "---\ntitle: A\n---\n")]);
+    site.write(
+        "site.toml",
+        "# keep me\ntitle = 'T'\nbase_url = 'https://t/'\n",
+    );
+    site.run(&["version", "cut", "2020"]).expect_status(0);
+    let toml = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    assert!(toml.starts_with("# keep me\n"), "{toml}");
+    let run = site.build(&[]);
+    run.ok();
+    assert!(run.exists("2020/a/index.html"));
+    let page = run.page("a/");
+    assert_eq!(
+        page.texts("nav.version-switcher a")
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>(),
+        vec!["Current (current)", "2020"]
+    );
+    let _ = text_of;
+}
+
+#[test]
+fn a_failed_cut_leaves_nothing_behind() {
+    let site = SiteTest::from_fixture("versions/basic");
+    // A dangling link in content/ makes the copy fail part-way, even for root.
+    std::os::unix::fs::symlink(
+        "/nonexistent/guidepost-test",
+        site.root().join("content/guides/zz-dangling.md"),
+    )
+    .unwrap();
+    let toml_before = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    let run = site.run(&["version", "cut", "v9"]);
+    run.expect_status(2);
+    assert!(run.stderr.contains("cannot copy"), "{}", run.stderr);
+    assert!(!site.root().join("versions/v9").exists());
+    let names: Vec<String> = std::fs::read_dir(site.root().join("versions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["2013"], "no temporary folder is left");
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("site.toml")).unwrap(),
+        toml_before
+    );
+}
