@@ -374,13 +374,7 @@ impl PageState<'_> {
                 caption(title)
             );
         }
-        let page_dir = self
-            .env
-            .version_dir
-            .join(self.page.rel_path)
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+        let page_dir = self.page_dir();
         match self.env.assets.image(&page_dir, src) {
             Ok(img) => {
                 let max = self.env.max_screenshot_kb;
@@ -492,19 +486,23 @@ impl PageState<'_> {
 }
 
 impl PageState<'_> {
+    /// The folder of the page's markdown file, relative to the site root.
+    fn page_dir(&self) -> std::path::PathBuf {
+        self.env
+            .version_dir
+            .join(self.page.rel_path)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    }
+
     /// Whether a relative link path, followed from this page on disk, ends in the
     /// folder of another version.
     fn crosses_versions(&self, link_path: &str) -> bool {
         if link_path.starts_with('/') {
             return false;
         }
-        let page_dir = self
-            .env
-            .version_dir
-            .join(self.page.rel_path)
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+        let page_dir = self.page_dir();
         let Some(target) = crate::assets::normalize(&Path::new("/").join(page_dir).join(link_path))
         else {
             return false;
