@@ -9,6 +9,7 @@ use crate::markdown::{self, AnchorCheck, PageInput, RenderEnv};
 use crate::model::{PageBody, Version, VersionIndex};
 use crate::output::{self, Sink};
 use crate::render::{self, Renderer, SiteCtx, Theme, VariantCtx};
+use crate::search;
 use crate::source;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -172,7 +173,19 @@ fn build_into(
         .map(|version| {
             let bodies = render_markdown(config, version, &assets, &version_dirs, diags);
             let renderer = Renderer::new(&theme.tera, &site, config, version, &bodies, &indexes);
-            let pages = write_pages(&renderer, sink, diags);
+            // The search index is built while the pages are written.
+            let (pages, search_seconds) = rayon::join(
+                || write_pages(&renderer, sink, diags),
+                || {
+                    let started = std::time::Instant::now();
+                    write_search_index(config, version, &bodies, sink, diags);
+                    started.elapsed().as_secs_f64()
+                },
+            );
+            timings.note(&format!(
+                "search index of {}: {search_seconds:.3} s",
+                version.spec.id
+            ));
             write_redirects(&renderer, sink, diags);
             let caveats_path = format!("{}caveats/index.html", version.spec.url_prefix);
             write_page(
@@ -224,14 +237,14 @@ fn build_into(
 
 /// Phase durations on stderr when GUIDEPOST_TIMINGS is set, for profiling builds.
 struct Timings {
-    last: Option<std::cell::Cell<std::time::Instant>>,
+    last: Option<std::sync::Mutex<std::time::Instant>>,
 }
 
 impl Timings {
     fn from_env() -> Self {
         Timings {
             last: std::env::var_os("GUIDEPOST_TIMINGS")
-                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+                .map(|_| std::sync::Mutex::new(std::time::Instant::now())),
         }
     }
 
@@ -243,9 +256,10 @@ impl Timings {
 
     fn lap(&self, phase: &str) {
         if let Some(last) = &self.last {
+            let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
             let now = std::time::Instant::now();
-            eprintln!("{phase}: {:.3} s", (now - last.get()).as_secs_f64());
-            last.set(now);
+            eprintln!("{phase}: {:.3} s", (now - *last).as_secs_f64());
+            *last = now;
         }
     }
 }
@@ -319,6 +333,7 @@ fn render_markdown(
                     html: r.html,
                     headings: r.headings,
                     caveats: r.caveats,
+                    passages: r.passages,
                 },
                 r.anchor_checks,
             )
@@ -427,6 +442,39 @@ fn write_page(
             diags.push(render::template_error(template, &e));
             false
         }
+    }
+}
+
+/// The version's search index (see `search`), from the passages of its guides.
+fn write_search_index(
+    config: &Config,
+    version: &Version,
+    bodies: &[PageBody],
+    sink: &dyn Sink,
+    diags: &Diagnostics,
+) {
+    let prefix = config.url_prefix();
+    let pages: Vec<search::SearchPage> = version
+        .guides
+        .iter()
+        .map(|g| search::SearchPage {
+            url: format!("{prefix}{}", g.path),
+            title: version.sources[g.source]
+                .front
+                .title
+                .as_deref()
+                .unwrap_or(""),
+            passages: &bodies[g.source].passages,
+        })
+        .collect();
+    let variants: Vec<(String, String)> = config
+        .variants
+        .iter()
+        .map(|v| (v.id.get_ref().clone(), v.label.clone()))
+        .collect();
+    for (path, json) in search::build_index(&pages, &variants) {
+        let path = format!("{}{path}", version.spec.url_prefix);
+        report_io(diags, &path, sink.write(&path, json.as_bytes()));
     }
 }
 

@@ -16,5 +16,6 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod source;
 pub mod versions;

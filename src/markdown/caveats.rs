@@ -264,7 +264,9 @@ impl PageState<'_> {
         // in front matter is escaped.
         let outer = std::mem::take(&mut self.out.html);
         self.escape_raw_html = true;
+        self.in_caveat = true;
         self.render_markdown(&spec.text, pending.line);
+        self.in_caveat = false;
         self.escape_raw_html = false;
         let html = std::mem::replace(&mut self.out.html, outer);
         let source = spec.source.as_ref().and_then(|s| {
@@ -297,6 +299,7 @@ impl PageState<'_> {
             verified: spec.verified.clone(),
         };
         let out = self.caveat_html(&caveat);
+        self.add_caveat_passage(&caveat);
         self.out.caveats.push(caveat);
         out
     }
@@ -327,7 +330,9 @@ impl PageState<'_> {
         }
         // The body is rendered on its own, then wrapped.
         let outer = std::mem::take(&mut self.out.html);
+        let was_in_caveat = std::mem::replace(&mut self.in_caveat, true);
         self.render_blocks(&d.body);
+        self.in_caveat = was_in_caveat;
         let html = std::mem::replace(&mut self.out.html, outer);
         if html.trim().is_empty() {
             self.out.diags.push(
@@ -359,6 +364,7 @@ impl PageState<'_> {
         };
         let out = self.caveat_html(&caveat);
         self.out.html.push_str(&out);
+        self.add_caveat_passage(&caveat);
         self.out.caveats.push(caveat);
     }
 

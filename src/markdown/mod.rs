@@ -70,12 +70,26 @@ pub struct AnchorCheck {
     pub column: usize,
 }
 
+/// A searchable piece of a page: the text under one heading (split where variant
+/// panels start and end), or one caveat.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Passage {
+    /// The heading it sits under: (id, text); None before the first heading.
+    pub heading: Option<(String, String)>,
+    pub variants: Option<Vec<String>>,
+    /// The caveat's id, when the passage is a caveat.
+    pub caveat: Option<String>,
+    pub text: String,
+}
+
 #[derive(Debug, Default)]
 pub struct RenderedMarkdown {
     pub html: String,
     pub headings: Vec<Heading>,
     /// Every caveat of the page, in page order.
     pub caveats: Vec<Caveat>,
+    /// The page's text cut into passages for search, in page order.
+    pub passages: Vec<Passage>,
     pub anchor_checks: Vec<AnchorCheck>,
     pub diags: Vec<Diagnostic>,
 }
@@ -99,7 +113,10 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         groups: 0,
         pending: Vec::new(),
         escape_raw_html: false,
+        current_heading: None,
+        in_caveat: false,
     };
+    state.out.passages.push(Passage::default());
     state.take_front_matter_caveats();
     state.out.html = state.caveats_for_top();
     let blocks = directives::parse(
@@ -111,6 +128,10 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
     state.render_blocks(&blocks);
     let unplaced = state.unplaced_caveats();
     state.out.html.push_str(&unplaced);
+    state.out.passages.retain(|p| !p.text.trim().is_empty());
+    for p in &mut state.out.passages {
+        p.text = p.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
     state.out
 }
 
@@ -127,6 +148,10 @@ struct PageState<'a> {
     pending: Vec<caveats::PendingCaveat>,
     /// Set while rendering markdown from front matter: raw HTML is escaped as text.
     escape_raw_html: bool,
+    /// The heading the text being rendered sits under.
+    current_heading: Option<(String, String)>,
+    /// Set while rendering a caveat, whose text becomes a passage of its own.
+    in_caveat: bool,
 }
 
 impl PageState<'_> {
@@ -193,6 +218,9 @@ impl PageState<'_> {
         rw: &mut Rewriter<'e>,
     ) -> usize {
         let (event, range) = &events[i];
+        if rw.open_headings.is_empty() {
+            self.capture_text(event);
+        }
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 let end = find_end(events, i);
@@ -217,6 +245,10 @@ impl PageState<'_> {
                 let level = *level as u8;
                 rw.html(format!("<h{level} id=\"{}\">", escape(&id)));
                 rw.open_headings.push((id.clone(), text.clone()));
+                if !self.in_caveat {
+                    self.current_heading = Some((id.clone(), text.clone()));
+                    self.start_passage();
+                }
                 self.out.headings.push(Heading {
                     level,
                     id,
@@ -264,6 +296,7 @@ impl PageState<'_> {
                     "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
                     highlight::highlight(&code, lang)
                 ));
+                self.push_passage_text(&code);
                 return end + 1;
             }
             Event::Start(Tag::Table(_)) => {
@@ -486,6 +519,56 @@ impl PageState<'_> {
 }
 
 impl PageState<'_> {
+    /// Starts a new passage under the current heading and variant scope.
+    fn start_passage(&mut self) {
+        self.out.passages.push(Passage {
+            heading: self.current_heading.clone(),
+            variants: self.variant_scope.clone(),
+            caveat: None,
+            text: String::new(),
+        });
+    }
+
+    fn push_passage_text(&mut self, text: &str) {
+        if self.in_caveat {
+            return;
+        }
+        if let Some(p) = self.out.passages.last_mut() {
+            p.text.push_str(text);
+            p.text.push(' ');
+        }
+    }
+
+    /// Adds the words of a rendered event to the current passage.
+    fn capture_text(&mut self, event: &Event) {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(p) = self.out.passages.last_mut().filter(|_| !self.in_caveat) {
+                    p.text.push_str(t);
+                }
+            }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_),
+            ) => {
+                self.push_passage_text("");
+            }
+            _ => {}
+        }
+    }
+
+    /// A caveat becomes a passage of its own; the text after it starts a new one.
+    fn add_caveat_passage(&mut self, caveat: &Caveat) {
+        self.out.passages.push(Passage {
+            heading: caveat.step.clone(),
+            variants: caveat.variants.clone(),
+            caveat: Some(caveat.id.clone()),
+            text: caveat.text.clone(),
+        });
+        self.start_passage();
+    }
+
     /// The folder of the page's markdown file, relative to the site root.
     fn page_dir(&self) -> std::path::PathBuf {
         self.env

@@ -58,11 +58,13 @@ impl PageState<'_> {
                 escape(&labels.join(", "))
             ));
             let outer = self.variant_scope.replace(panel_ids.clone());
+            self.start_passage();
             self.render_blocks(&directive.body);
             self.variant_scope = outer;
             self.out.html.push_str("</div>\n");
         }
         self.out.html.push_str("</div>\n");
+        self.start_passage();
     }
 
     /// The ids a `::: variant` line names, each checked against site.toml and the

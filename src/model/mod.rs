@@ -54,6 +54,7 @@ pub struct PageBody {
     pub html: String,
     pub headings: Vec<Heading>,
     pub caveats: Vec<crate::markdown::Caveat>,
+    pub passages: Vec<crate::markdown::Passage>,
 }
 
 impl Version {

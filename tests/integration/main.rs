@@ -5,5 +5,6 @@ mod caveats;
 mod core;
 mod harness;
 mod screenshots;
+mod search;
 mod variants;
 mod versions;

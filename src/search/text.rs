@@ -1,0 +1,164 @@
+//! Words for the search index. The browser runs the same steps on the query
+//! (themes/default/static/search.js: `tokenize`, `stem`); a test keeps the two in step.
+
+/// Words too common to help find a passage; left out of the index and of queries.
+pub const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
+    "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with",
+];
+
+/// Lowercase words: runs of letters and digits; other characters separate words.
+pub fn tokenize(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Plain English suffix stripping: plurals, -ing, -ed, -ly, -ment, -ness, -ation, and
+/// a final -e, so that "license", "licenses", "licensed" and "licensing" meet.
+/// Deliberately small and predictable, so that the JavaScript twin stays identical.
+pub fn stem(word: &str) -> String {
+    if word.len() <= 3 || !word.is_ascii() {
+        return word.to_string();
+    }
+    let stripped = strip_suffix(word);
+    let undoubled = undouble(&stripped);
+    match undoubled.strip_suffix('e') {
+        Some(s) if s.len() >= 4 => s.to_string(),
+        _ => undoubled,
+    }
+}
+
+/// (suffix, shortest stem left, replacement), tried in order; the first that fits wins.
+const SUFFIX_RULES: &[(&str, usize, &str)] = &[
+    ("ations", 4, ""),
+    ("ation", 4, ""),
+    ("nesses", 3, ""),
+    ("ness", 3, ""),
+    ("ments", 3, ""),
+    ("ment", 3, ""),
+    ("ies", 2, "y"),
+    ("ing", 3, ""),
+    ("edly", 3, ""),
+    ("ed", 3, ""),
+    ("ly", 3, ""),
+    ("sses", 2, "ss"),
+    ("xes", 1, "x"),
+    ("ches", 1, "ch"),
+    ("shes", 1, "sh"),
+];
+
+fn strip_suffix(w: &str) -> String {
+    for (suffix, min, add) in SUFFIX_RULES {
+        if let Some(stem) = w.strip_suffix(suffix) {
+            if stem.len() >= *min {
+                return format!("{stem}{add}");
+            }
+        }
+    }
+    if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        return w[..w.len() - 1].to_string();
+    }
+    w.to_string()
+}
+
+/// `runn` → `run`, `stopp` → `stop` (after -ing / -ed), but keep `ll`, `ss`, `zz`.
+fn undouble(s: &str) -> String {
+    let b = s.as_bytes();
+    let n = b.len();
+    if n >= 3
+        && b[n - 1] == b[n - 2]
+        && !matches!(b[n - 1], b'l' | b's' | b'z')
+        && b[n - 1].is_ascii_alphabetic()
+    {
+        return s[..n - 1].to_string();
+    }
+    s.to_string()
+}
+
+/// The index terms of a text: tokenized, stopwords dropped, stemmed.
+pub fn terms(text: &str) -> Vec<String> {
+    tokenize(text)
+        .into_iter()
+        .filter_map(|w| term_of(&w))
+        .collect()
+}
+
+/// The index term of one lowercase word: None for a stopword.
+pub fn term_of(word: &str) -> Option<String> {
+    (!STOPWORDS.contains(&word)).then(|| stem(word))
+}
+
+/// Calls `f` with each word of `text` in lowercase, like `tokenize`, without allocating
+/// for words that are lowercase already.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut lower = String::new();
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if word.chars().any(char::is_uppercase) {
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            f(&lower);
+        } else {
+            f(word);
+        }
+    }
+}
+
+#[cfg(test)]
+pub const STEM_CASES: &[(&str, &str)] = &[
+    ("partners", "partner"),
+    ("partner", "partner"),
+    ("subscriptions", "subscription"),
+    ("license", "licens"),
+    ("licenses", "licens"),
+    ("licensing", "licens"),
+    ("licensed", "licens"),
+    ("policies", "policy"),
+    ("running", "run"),
+    ("stopped", "stop"),
+    ("configure", "configur"),
+    ("configured", "configur"),
+    ("configuring", "configur"),
+    ("configuration", "configur"),
+    ("boxes", "box"),
+    ("classes", "class"),
+    ("status", "status"),
+    ("analysis", "analysis"),
+    ("quickly", "quick"),
+    ("management", "manag"),
+    ("manage", "manag"),
+    ("id", "id"),
+    ("tls", "tls"),
+    ("calling", "call"),
+    ("café", "café"),
+    ("recognised", "recognis"),
+    ("recognized", "recogniz"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokenizing() {
+        assert_eq!(
+            tokenize("Partner-of-Record (POR): ID 1234567, café!"),
+            vec!["partner", "of", "record", "por", "id", "1234567", "café"]
+        );
+        assert_eq!(
+            terms("The partners of the tenant"),
+            vec!["partner", "tenant"]
+        );
+    }
+
+    #[test]
+    fn stemming() {
+        for (word, expected) in STEM_CASES {
+            assert_eq!(stem(word), *expected, "{word}");
+        }
+    }
+}
