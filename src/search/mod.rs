@@ -404,7 +404,7 @@ mod tests {
         let (vocabulary, docs) = passage_terms(&pages);
         let postings = score(&vocabulary, &docs);
         let mut hits = decode(&postings["subscription"]);
-        hits.sort_by(|x, y| y.1.cmp(&x.1));
+        hits.sort_by_key(|h| std::cmp::Reverse(h.1));
         let order: Vec<u32> = hits.iter().map(|h| h.0).collect();
         // The title match (page 2, passage 0) and the heading match (page 0, passage 1)
         // beat the body match (page 1, passage 0).

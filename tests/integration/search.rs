@@ -89,7 +89,7 @@ fn title_matches_outrank_body_matches() {
     let run = site.build(&[]);
     run.ok();
     let mut hits = lookup(&run, "", "rotat");
-    hits.sort_by(|a, b| b.1.cmp(&a.1));
+    hits.sort_by_key(|h| std::cmp::Reverse(h.1));
     let urls: Vec<String> = hits
         .iter()
         .map(|h| {
