@@ -490,6 +490,9 @@ impl<'a> Renderer<'a> {
             let path = format!("{}caveats/", self.version.spec.url_prefix);
             context.insert("caveats_url", &self.url(&path));
         }
+        // Each version searches its own index.
+        let index = format!("{}search/index.json", self.version.spec.url_prefix);
+        context.insert("search_index", &self.url(&index));
         let home = self
             .version
             .sections

@@ -56,6 +56,10 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/static/guidepost.js"),
     ),
     (
+        "search.js",
+        include_bytes!("../../themes/default/static/search.js"),
+    ),
+    (
         "favicon.svg",
         include_bytes!("../../themes/default/static/favicon.svg"),
     ),

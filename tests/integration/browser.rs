@@ -149,3 +149,60 @@ fn version_switcher_and_banner_lead_between_versions() {
     let server = serve_dir(&site.root().join("public"));
     run_script("versions.mjs", &[&server.base_url()]);
 }
+
+#[test]
+fn search_finds_steps_caveats_and_typos_in_its_own_version() {
+    if !browser_available("search_finds_steps_caveats_and_typos_in_its_own_version") {
+        return;
+    }
+    let site = SiteTest::from_fixture("search/basic");
+    site.build(&["--base-url", "http://127.0.0.1/"]).ok();
+    let server = serve_dir(&site.root().join("public"));
+    run_script("search.mjs", &[&server.base_url()]);
+}
+
+/// The browser's tokenizer and stemmer (search.js) must give the terms the index has.
+#[test]
+fn javascript_stemmer_matches_the_index() {
+    if !browser_available("javascript_stemmer_matches_the_index") {
+        return;
+    }
+    let words: Vec<&str> = guidepost::search::text::STEM_SAMPLES.to_vec();
+    let script = format!(
+        "const s = require({:?}); console.log(JSON.stringify({}.map(w => s.termOf(w))))",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/themes/default/static/search.js"
+        ),
+        serde_json::to_string(&words).unwrap()
+    );
+    let out = std::process::Command::new("node")
+        .args(["-e", &script])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js: Vec<Option<String>> = serde_json::from_slice(&out.stdout).unwrap();
+    let rust: Vec<Option<String>> = words
+        .iter()
+        .map(|w| guidepost::search::text::term_of(w))
+        .collect();
+    assert_eq!(js, rust);
+    let tokens = "Partner-of-Record (POR): ID 1234567, Café, naïve ÉTÉ";
+    let script = format!(
+        "const s = require({:?}); console.log(JSON.stringify(s.tokenize({tokens:?})))",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/themes/default/static/search.js"
+        )
+    );
+    let out = std::process::Command::new("node")
+        .args(["-e", &script])
+        .output()
+        .unwrap();
+    let js: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(js, guidepost::search::text::tokenize(tokens));
+}

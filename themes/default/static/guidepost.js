@@ -99,6 +99,26 @@
     title.appendChild(mark);
   });
 
+  // Search: the search code and index are fetched when the box is first focused.
+  var searchBox = document.querySelector('input[type="search"][name="q"][data-search-script]');
+  if (searchBox) {
+    var loadSearch = function () {
+      searchBox.removeEventListener("focus", loadSearch);
+      var script = document.createElement("script");
+      script.src = searchBox.getAttribute("data-search-script");
+      document.head.appendChild(script);
+    };
+    searchBox.addEventListener("focus", loadSearch);
+    // "/" focuses the search box, unless the reader is typing somewhere.
+    document.addEventListener("keydown", function (event) {
+      var t = event.target;
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      event.preventDefault();
+      searchBox.focus();
+    });
+  }
+
   // Lightbox: a screenshot's link (figure > a) opens the full-size image in a modal
   // dialog over the page. Without JavaScript the link simply opens the image.
   var dialog = null;
