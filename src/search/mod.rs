@@ -28,9 +28,9 @@ const MAX_POSTINGS: usize = 2_000;
 /// Passages per guide that get their own id; further ones are merged into the last.
 pub const PASSAGES_PER_PAGE: usize = 128;
 /// Characters of passage text kept in fragments, for snippets.
-const FRAGMENT_TEXT: usize = 320;
+const FRAGMENT_TEXT: usize = 240;
 /// Guides per fragment file: fewer files to write, little more to fetch per result.
-pub const PAGES_PER_FRAGMENT: usize = 4;
+pub const PAGES_PER_FRAGMENT: usize = 2;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 const TITLE_WEIGHT: usize = 3;
@@ -133,9 +133,13 @@ pub fn build_index(pages: &[SearchPage], variants: &[(String, String)]) -> Vec<(
         files.push((format!("search/{fragment_dir}/{i}.json"), json));
     }
 
-    // Vocabulary by first letter, for typo correction.
+    // Vocabulary by first letter, for typo correction. Only words that a typo can be
+    // one letter away from (4+ letters, no digits: ids and numbers are typed exactly).
     let mut by_letter: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for term in postings.keys() {
+    for term in postings
+        .keys()
+        .filter(|t| t.chars().count() >= 4 && t.chars().all(char::is_alphabetic))
+    {
         if let Some(c) = term.chars().next() {
             by_letter.entry(c.to_string()).or_default().push(term);
         }

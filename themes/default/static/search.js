@@ -198,6 +198,10 @@ var GuidepostSearch = (function () {
   };
 
   // ---- Results in the page. ----
+  // Each result costs a fragment file; a few good ones beat a long list on a phone.
+  var MAX_RESULTS = 6;
+  // Wait for a pause in typing, so that passing prefixes fetch little.
+  var DEBOUNCE_MS = 180;
   function escapeHtml(s) {
     return s.replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
@@ -270,12 +274,12 @@ var GuidepostSearch = (function () {
         var variant = chosenVariant(), shown = [], perPage = {}, k = 0;
         function next() {
           if (ticket !== latest) return null;
-          if (shown.length >= 8 || k >= found.ids.length || k >= 48) return render(found, shown);
-          var batch = found.ids.slice(k, k + 8);
+          if (shown.length >= MAX_RESULTS || k >= found.ids.length || k >= 48) return render(found, shown);
+          var batch = found.ids.slice(k, k + MAX_RESULTS);
           k += batch.length;
           return Promise.all(batch.map(function (id) { return index.passage(id); })).then(function (ps) {
             ps.forEach(function (p) {
-              if (shown.length >= 8) return;
+              if (shown.length >= MAX_RESULTS) return;
               if (!allVariants && variant && p.variants.length && p.variants.indexOf(variant) < 0) return;
               perPage[p.url] = (perPage[p.url] || 0) + 1;
               if (perPage[p.url] > 2) return;
@@ -314,7 +318,7 @@ var GuidepostSearch = (function () {
 
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(run, 120);
+      timer = setTimeout(run, DEBOUNCE_MS);
     });
     input.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown") { e.preventDefault(); setActive(active + 1); }
