@@ -462,6 +462,9 @@ mod tests {
             files.iter().filter(|f| f.0.contains("/f-")).count(),
             300 / PAGES_PER_FRAGMENT
         );
-        assert!(files.iter().any(|f| f.0.ends_with("/w.json")));
+        // Typo vocabulary: words, not ids with digits.
+        let c = files.iter().find(|f| f.0.ends_with("/c.json")).unwrap();
+        assert_eq!(c.1, "[\"common\"]");
+        assert!(!files.iter().any(|f| f.0.ends_with("/w.json")), "word150 has digits");
     }
 }
