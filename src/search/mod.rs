@@ -465,6 +465,9 @@ mod tests {
         // Typo vocabulary: words, not ids with digits.
         let c = files.iter().find(|f| f.0.ends_with("/c.json")).unwrap();
         assert_eq!(c.1, "[\"common\"]");
-        assert!(!files.iter().any(|f| f.0.ends_with("/w.json")), "word150 has digits");
+        assert!(
+            !files.iter().any(|f| f.0.ends_with("/w.json")),
+            "word150 has digits"
+        );
     }
 }

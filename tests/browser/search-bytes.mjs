@@ -23,8 +23,8 @@ try {
   }, null, { timeout: 30000 });
   const firstPaint = Date.now() - started;
   // Then let the full query (not a prefix typed on the way) finish.
+  await page.waitForFunction((q) => document.querySelector("[data-search-results]").getAttribute("data-search-query") === q, query);
   await page.waitForLoadState("networkidle");
-  await page.waitForTimeout(300);
   const elapsed = Date.now() - started;
   let bytes = 0;
   const files = [];

@@ -24,11 +24,10 @@ try {
   })));
   async function query(text) {
     await page.fill("input[name=q]", text);
-    await page.waitForFunction(() => {
+    await page.waitForFunction((q) => {
       const box = document.querySelector("[data-search-results]");
-      return box && !box.hidden && box.querySelector("a.search-result, .search-empty");
-    });
-    await page.waitForTimeout(150);
+      return box && !box.hidden && box.getAttribute("data-search-query") === q;
+    }, text);
     return results();
   }
 
@@ -67,9 +66,7 @@ try {
   check(await page.getAttribute("input[name=q]", "aria-activedescendant") === "search-result-1", "arrow keys move through results");
   await page.keyboard.press("Escape");
   check(!(await page.isVisible("[data-search-results]")), "Escape closes the results");
-  await page.fill("input[name=q]", "guide ");
-  await page.waitForFunction(() => !document.querySelector("[data-search-results]").hidden);
-  await page.waitForTimeout(150);
+  await query("guide ");
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("ArrowDown");
   await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);

@@ -206,3 +206,67 @@ fn javascript_stemmer_matches_the_index() {
     let js: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(js, guidepost::search::text::tokenize(tokens));
 }
+
+/// SPEC §5: the first query downloads at most 150 KB of scripts and index data, and
+/// nothing is downloaded for search before the box is used. On a generated corpus
+/// (2,000 guides, to keep the suite quick; BENCHMARKS.md has the 10,000-guide figures).
+#[test]
+fn first_query_downloads_at_most_150_kb_on_a_generated_corpus() {
+    if !browser_available("first_query_downloads_at_most_150_kb_on_a_generated_corpus") {
+        return;
+    }
+    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
+    if !generator.exists() {
+        assert!(
+            !std::env::var("CI").is_ok_and(|v| v == "true"),
+            "{} is missing",
+            generator.display()
+        );
+        eprintln!("skipped: {} not found", generator.display());
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let corpus = work.path().join("corpus");
+    let status = Command::new("python3")
+        .arg(&generator)
+        .args(["--guides", "2000", "--layout", "guidepost", "--out"])
+        .arg(&corpus)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = work.path().join("public");
+    let status = Command::new(env!("CARGO_BIN_EXE_guidepost"))
+        .args(["build", "--base-url", "http://127.0.0.1/", "--root"])
+        .arg(&corpus)
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Any guide page will do: take the first one in the output.
+    let page = walkdir::WalkDir::new(&out)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.depth() == 3 && e.file_name() == "index.html")
+        .map(|e| {
+            e.path()
+                .parent()
+                .unwrap()
+                .strip_prefix(&out)
+                .unwrap()
+                .display()
+                .to_string()
+                + "/"
+        })
+        .unwrap();
+    let server = serve_dir(&out);
+    for query in ["certificate", "rotate key", "encrpytion"] {
+        run_script(
+            "search-bytes.mjs",
+            &[&server.base_url(), &page, query, "150000"],
+        );
+    }
+}

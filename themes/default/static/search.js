@@ -260,6 +260,8 @@ var GuidepostSearch = (function () {
 
     function show(html) {
       box.innerHTML = html;
+      // Which query these results answer (scripts and tests wait on it).
+      box.setAttribute("data-search-query", input.value);
       box.hidden = false;
       input.setAttribute("aria-expanded", "true");
       active = -1;
