@@ -472,10 +472,12 @@ fn write_search_index(
         .iter()
         .map(|v| (v.id.get_ref().clone(), v.label.clone()))
         .collect();
-    for (path, json) in search::build_index(&pages, &variants) {
-        let path = format!("{}{path}", version.spec.url_prefix);
-        report_io(diags, &path, sink.write(&path, json.as_bytes()));
-    }
+    search::build_index(&pages, &variants)
+        .par_iter()
+        .for_each(|(path, json)| {
+            let path = format!("{}{path}", version.spec.url_prefix);
+            report_io(diags, &path, sink.write(&path, json.as_bytes()));
+        });
 }
 
 /// Pages at the `aliases` of each guide that send readers to the guide.

@@ -67,6 +67,7 @@ struct Fragment<'a> {
 
 /// The index files of one version: (path below the version's folder, contents).
 pub fn build_index(pages: &[SearchPage], variants: &[(String, String)]) -> Vec<(String, String)> {
+    use rayon::prelude::*;
     let t0 = std::time::Instant::now();
     let (vocabulary, docs) = passage_terms(pages);
     let t1 = std::time::Instant::now();
@@ -112,7 +113,7 @@ pub fn build_index(pages: &[SearchPage], variants: &[(String, String)]) -> Vec<(
 
     // Fragments, a few guides per file, in a folder named after all of them.
     let fragments: Vec<String> = pages
-        .chunks(PAGES_PER_FRAGMENT)
+        .par_chunks(PAGES_PER_FRAGMENT)
         .map(|group| {
             format!(
                 "[{}]",
@@ -300,28 +301,32 @@ fn score(vocabulary: &[String], docs: &[Doc]) -> BTreeMap<String, Vec<u32>> {
         }
     }
     let max_score = max_score.max(f64::MIN_POSITIVE);
-    let mut out = BTreeMap::new();
-    for (t, mut list) in raw.into_iter().enumerate() {
-        if list.len() > MAX_POSTINGS {
-            list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            list.truncate(MAX_POSTINGS);
-        }
-        // Docs come in id order, so only truncated lists need sorting back.
-        list.sort_unstable_by_key(|(id, _)| *id);
-        let mut encoded = Vec::with_capacity(list.len() * 2);
-        let mut prev = 0;
-        for (id, s) in list {
-            encoded.push(id - prev);
-            encoded.push(
-                ((f64::from(s) / max_score) * 255.0)
-                    .round()
-                    .clamp(1.0, 255.0) as u32,
-            );
-            prev = id;
-        }
-        out.insert(vocabulary[t].clone(), encoded);
-    }
-    out
+    use rayon::prelude::*;
+    raw.into_par_iter()
+        .enumerate()
+        .map(|(t, mut list)| {
+            if list.len() > MAX_POSTINGS {
+                list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                list.truncate(MAX_POSTINGS);
+            }
+            // Docs come in id order, so only truncated lists need sorting back.
+            list.sort_unstable_by_key(|(id, _)| *id);
+            let mut encoded = Vec::with_capacity(list.len() * 2);
+            let mut prev = 0;
+            for (id, s) in list {
+                encoded.push(id - prev);
+                encoded.push(
+                    ((f64::from(s) / max_score) * 255.0)
+                        .round()
+                        .clamp(1.0, 255.0) as u32,
+                );
+                prev = id;
+            }
+            (vocabulary[t].clone(), encoded)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
 }
 
 fn fragment_json(page: &SearchPage) -> String {
