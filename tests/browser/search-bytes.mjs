@@ -1,9 +1,11 @@
 // Bytes a reader downloads for search: before using the box, and for a first query.
-// Usage: node search-bytes.mjs BASE_URL PAGE_PATH QUERY [MAX_BYTES]
+// Usage: node search-bytes.mjs BASE_URL PAGE_PATH QUERY [MAX_BYTES] [typed]
+// The query is entered at once (one query); with `typed` it is typed key by key, so the
+// count also holds what the prefixes on the way fetched, which depends on typing speed.
 // Prints a JSON line; fails when the first query downloads more than MAX_BYTES.
 import { launch, check } from "./lib.mjs";
 
-const [base, path, query, max] = process.argv.slice(2);
+const [base, path, query, max, mode] = process.argv.slice(2);
 const browser = await launch();
 try {
   const context = await browser.newContext();
@@ -16,7 +18,11 @@ try {
   before = responses.length;
   const started = Date.now();
   await page.focus("input[name=q]");
-  await page.keyboard.type(query, { delay: 0 });
+  if (mode === "typed") {
+    await page.keyboard.type(query, { delay: 0 });
+  } else {
+    await page.fill("input[name=q]", query);
+  }
   await page.waitForFunction(() => {
     const box = document.querySelector("[data-search-results]");
     return box && !box.hidden && box.querySelector("a.search-result, .search-empty");

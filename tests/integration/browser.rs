@@ -205,6 +205,31 @@ fn javascript_stemmer_matches_the_index() {
         .unwrap();
     let js: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(js, guidepost::search::text::tokenize(tokens));
+
+    // Typo matching: one letter wrong, missing, extra or two swapped; not two.
+    let cases = [
+        ("certificate", "certficate", true),
+        ("certificate", "certificatte", true),
+        ("certificate", "certifiacte", true),
+        ("certificate", "certifixate", true),
+        ("certificate", "certificate", true),
+        ("certificate", "cretificat", false),
+        ("partner", "patner", true),
+        ("partner", "partenr", true),
+        ("partner", "painter", false),
+    ];
+    let script = format!(
+        "const s = require({:?}); console.log(JSON.stringify({}.map(([a, b]) => s.withinOne(a, b))))",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/search.js"),
+        serde_json::to_string(&cases.iter().map(|(a, b, _)| [a, b]).collect::<Vec<_>>()).unwrap()
+    );
+    let out = std::process::Command::new("node")
+        .args(["-e", &script])
+        .output()
+        .unwrap();
+    let js: Vec<bool> = serde_json::from_slice(&out.stdout).unwrap();
+    let expected: Vec<bool> = cases.iter().map(|c| c.2).collect();
+    assert_eq!(js, expected, "{cases:?}");
 }
 
 /// SPEC §5: the first query downloads at most 150 KB of scripts and index data, and
