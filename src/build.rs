@@ -293,11 +293,7 @@ fn render_markdown(
         .iter()
         .map(|(k, v)| (k.clone(), format!("{prefix}{v}")))
         .collect();
-    let variants: Vec<(String, String)> = config
-        .variants
-        .iter()
-        .map(|v| (v.id.get_ref().clone(), v.label.clone()))
-        .collect();
+    let variants = config.variant_labels();
     let env = RenderEnv {
         targets: &targets,
         assets,
@@ -467,11 +463,7 @@ fn write_search_index(
             passages: &bodies[g.source].passages,
         })
         .collect();
-    let variants: Vec<(String, String)> = config
-        .variants
-        .iter()
-        .map(|v| (v.id.get_ref().clone(), v.label.clone()))
-        .collect();
+    let variants = config.variant_labels();
     search::build_index(&pages, &variants)
         .par_iter()
         .for_each(|(path, json)| {

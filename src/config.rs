@@ -257,10 +257,11 @@ impl Config {
             .collect()
     }
 
-    pub fn variant_ids(&self) -> Vec<&str> {
+    /// The variants as (id, label), in display order.
+    pub fn variant_labels(&self) -> Vec<(String, String)> {
         self.variants
             .iter()
-            .map(|v| v.id.get_ref().as_str())
+            .map(|v| (v.id.get_ref().clone(), v.label.clone()))
             .collect()
     }
 
