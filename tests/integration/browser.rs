@@ -91,119 +91,121 @@ fn sample_site_loads_cleanly_and_passes_axe() {
     );
 }
 
-#[test]
-fn fixture_guide_with_every_markdown_feature_passes_axe() {
-    if !browser_available("fixture_guide_with_every_markdown_feature_passes_axe") {
+/// Builds a fixture site for 127.0.0.1, serves it and runs a browser script on it;
+/// the script gets the base URL and then `paths`.
+fn check_fixture_in_browser(test: &str, fixture: &str, script: &str, paths: &[&str]) {
+    if !browser_available(test) {
         return;
     }
-    let site = SiteTest::from_fixture("core/basic");
-    site.build(&["--base-url", "http://127.0.0.1/"]).ok();
+    let site = SiteTest::from_fixture(fixture);
+    site.build(&["--base-url", "http://127.0.0.1/"])
+        .expect_status(0);
     let server = serve_dir(&site.root().join("public"));
-    run_script(
+    let base = server.base_url();
+    let args: Vec<&str> = std::iter::once(base.as_str())
+        .chain(paths.iter().copied())
+        .collect();
+    run_script(script, &args);
+}
+
+#[test]
+fn fixture_guide_with_every_markdown_feature_passes_axe() {
+    check_fixture_in_browser(
+        "fixture_guide_with_every_markdown_feature_passes_axe",
+        "core/basic",
         "smoke.mjs",
-        &[&server.base_url(), "guides/first/", "guides/bundle/"],
+        &["guides/first/", "guides/bundle/"],
     );
 }
 
 #[test]
 fn screenshot_lightbox_opens_closes_and_returns_focus() {
-    if !browser_available("screenshot_lightbox_opens_closes_and_returns_focus") {
-        return;
-    }
-    let site = SiteTest::from_fixture("core/basic");
-    site.build(&["--base-url", "http://127.0.0.1/"]).ok();
-    let server = serve_dir(&site.root().join("public"));
-    run_script("lightbox.mjs", &[&server.base_url(), "guides/bundle/"]);
+    check_fixture_in_browser(
+        "screenshot_lightbox_opens_closes_and_returns_focus",
+        "core/basic",
+        "lightbox.mjs",
+        &["guides/bundle/"],
+    );
 }
 
 #[test]
 fn variant_tabs_follow_one_site_wide_choice() {
-    if !browser_available("variant_tabs_follow_one_site_wide_choice") {
-        return;
-    }
-    let site = SiteTest::from_fixture("variants/basic");
-    site.build(&["--base-url", "http://127.0.0.1/"])
-        .expect_status(0);
-    let server = serve_dir(&site.root().join("public"));
-    run_script("variants.mjs", &[&server.base_url()]);
+    check_fixture_in_browser(
+        "variant_tabs_follow_one_site_wide_choice",
+        "variants/basic",
+        "variants.mjs",
+        &[],
+    );
 }
 
 #[test]
 fn caveat_links_scroll_and_caveats_follow_the_variant() {
-    if !browser_available("caveat_links_scroll_and_caveats_follow_the_variant") {
-        return;
-    }
-    let site = SiteTest::from_fixture("caveats/basic");
-    site.build(&["--base-url", "http://127.0.0.1/"]).ok();
-    let server = serve_dir(&site.root().join("public"));
-    run_script("caveats.mjs", &[&server.base_url()]);
+    check_fixture_in_browser(
+        "caveat_links_scroll_and_caveats_follow_the_variant",
+        "caveats/basic",
+        "caveats.mjs",
+        &[],
+    );
 }
 
 #[test]
 fn version_switcher_and_banner_lead_between_versions() {
-    if !browser_available("version_switcher_and_banner_lead_between_versions") {
-        return;
-    }
-    let site = SiteTest::from_fixture("versions/basic");
-    site.build(&["--base-url", "http://127.0.0.1/"]).ok();
-    let server = serve_dir(&site.root().join("public"));
-    run_script("versions.mjs", &[&server.base_url()]);
+    check_fixture_in_browser(
+        "version_switcher_and_banner_lead_between_versions",
+        "versions/basic",
+        "versions.mjs",
+        &[],
+    );
 }
 
 #[test]
 fn search_finds_steps_caveats_and_typos_in_its_own_version() {
-    if !browser_available("search_finds_steps_caveats_and_typos_in_its_own_version") {
-        return;
-    }
-    let site = SiteTest::from_fixture("search/basic");
-    site.build(&["--base-url", "http://127.0.0.1/"]).ok();
-    let server = serve_dir(&site.root().join("public"));
-    run_script("search.mjs", &[&server.base_url()]);
+    check_fixture_in_browser(
+        "search_finds_steps_caveats_and_typos_in_its_own_version",
+        "search/basic",
+        "search.mjs",
+        &[],
+    );
 }
 
-/// The browser's tokenizer and stemmer (search.js) must give the terms the index has.
-#[test]
-fn javascript_stemmer_matches_the_index() {
-    if !browser_available("javascript_stemmer_matches_the_index") {
-        return;
-    }
-    let words: Vec<&str> = guidepost::search::text::STEM_SAMPLES.to_vec();
+/// Evaluates `expression` in node with `s` bound to the theme's search.js, and parses
+/// what it prints as JSON.
+fn eval_search_js<T: serde::de::DeserializeOwned>(expression: &str) -> T {
     let script = format!(
-        "const s = require({:?}); console.log(JSON.stringify({}.map(w => s.termOf(w))))",
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/themes/default/static/search.js"
-        ),
-        serde_json::to_string(&words).unwrap()
-    );
-    let out = std::process::Command::new("node")
-        .args(["-e", &script])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let js: Vec<Option<String>> = serde_json::from_slice(&out.stdout).unwrap();
-    let rust: Vec<Option<String>> = words
-        .iter()
-        .map(|w| guidepost::search::text::term_of(w))
-        .collect();
-    assert_eq!(js, rust);
-    let tokens = "Partner-of-Record (POR): ID 1234567, Café, naïve ÉTÉ";
-    let script = format!(
-        "const s = require({:?}); console.log(JSON.stringify(s.tokenize({tokens:?})))",
+        "const s = require({:?}); console.log(JSON.stringify({expression}))",
         concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/themes/default/static/search.js"
         )
     );
-    let out = std::process::Command::new("node")
-        .args(["-e", &script])
-        .output()
-        .unwrap();
-    let js: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+    let out = Command::new("node").args(["-e", &script]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The browser's tokenizer, stemmer and typo matcher (search.js) must agree with the index.
+#[test]
+fn javascript_stemmer_matches_the_index() {
+    if !browser_available("javascript_stemmer_matches_the_index") {
+        return;
+    }
+    let words = guidepost::search::text::STEM_SAMPLES;
+    let js: Vec<Option<String>> = eval_search_js(&format!(
+        "{}.map(w => s.termOf(w))",
+        serde_json::to_string(words).unwrap()
+    ));
+    let rust: Vec<Option<String>> = words
+        .iter()
+        .map(|w| guidepost::search::text::term_of(w))
+        .collect();
+    assert_eq!(js, rust);
+
+    let tokens = "Partner-of-Record (POR): ID 1234567, Café, naïve ÉTÉ";
+    let js: Vec<String> = eval_search_js(&format!("s.tokenize({tokens:?})"));
     assert_eq!(js, guidepost::search::text::tokenize(tokens));
 
     // Typo matching: one letter wrong, missing, extra or two swapped; not two.
@@ -218,16 +220,11 @@ fn javascript_stemmer_matches_the_index() {
         ("partner", "partenr", true),
         ("partner", "painter", false),
     ];
-    let script = format!(
-        "const s = require({:?}); console.log(JSON.stringify({}.map(([a, b]) => s.withinOne(a, b))))",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/search.js"),
-        serde_json::to_string(&cases.iter().map(|(a, b, _)| [a, b]).collect::<Vec<_>>()).unwrap()
-    );
-    let out = std::process::Command::new("node")
-        .args(["-e", &script])
-        .output()
-        .unwrap();
-    let js: Vec<bool> = serde_json::from_slice(&out.stdout).unwrap();
+    let pairs: Vec<[&str; 2]> = cases.iter().map(|(a, b, _)| [*a, *b]).collect();
+    let js: Vec<bool> = eval_search_js(&format!(
+        "{}.map(([a, b]) => s.withinOne(a, b))",
+        serde_json::to_string(&pairs).unwrap()
+    ));
     let expected: Vec<bool> = cases.iter().map(|c| c.2).collect();
     assert_eq!(js, expected, "{cases:?}");
 }
