@@ -127,6 +127,11 @@ impl Assets {
         })
     }
 
+    /// The site's URL prefix, which starts every screenshot URL.
+    pub fn url_prefix(&self) -> &str {
+        &self.url_prefix
+    }
+
     /// The distinct files to copy into the output: (output path, source file).
     pub fn copies(&self) -> Vec<(String, PathBuf)> {
         let copies = self.copies.lock().unwrap_or_else(|e| e.into_inner());

@@ -15,6 +15,8 @@ pub fn escape_into(out: &mut String, s: &str) {
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // U+0000 marks link bases in rendered markdown (markdown::VERSION_BASE).
+            '\0' => out.push('\u{FFFD}'),
             _ => out.push(c),
         }
     }

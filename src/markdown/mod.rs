@@ -23,9 +23,27 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
+/// Links to other pages of the version are written as this character followed by
+/// the page's path within the version; `with_version_base` puts the version's URL
+/// base in its place. So rendered markdown does not depend on which version it is
+/// in, and identical files of two versions are rendered once (see `build::cache`).
+/// pulldown-cmark replaces U+0000 in the input (CommonMark §2.3) and `html::escape`
+/// does too, so the character appears in rendered markdown only as this marker.
+pub const VERSION_BASE: char = '\0';
+
+/// Rendered markdown with its version's URL base (`/`, `/2013/`, `/docs/2013/`)
+/// in place of each `VERSION_BASE` marker.
+pub fn with_version_base<'h>(html: &'h str, base: &str) -> std::borrow::Cow<'h, str> {
+    if html.contains(VERSION_BASE) {
+        std::borrow::Cow::Owned(html.replace(VERSION_BASE, base))
+    } else {
+        std::borrow::Cow::Borrowed(html)
+    }
+}
+
 /// What every page of one version shares while rendering.
 pub struct RenderEnv<'a> {
-    /// Version-relative `.md` path → the page's URL (with the site prefix).
+    /// Version-relative `.md` path → the page's path within the version (`a/b/`).
     pub targets: &'a HashMap<String, String>,
     pub assets: &'a Assets,
     /// The version's folder, relative to the site root (`content`).
@@ -82,6 +100,25 @@ pub struct Passage {
     pub text: String,
 }
 
+/// One thing outside the markdown file that its rendering looked at. A cached
+/// rendering is reused for a file with the same content only where every dependency
+/// still gives the same answer (`build::cache`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenderDep {
+    /// A link to the version-relative `target`, which led to this path (None: no page).
+    Link {
+        target: String,
+        found: Option<String>,
+    },
+    /// A relative link matching no page: whether it leads into another version's folder.
+    Crossing { link_path: String, crosses: bool },
+    /// A screenshot as written in the page and what it resolved to.
+    Image {
+        src: String,
+        result: Result<std::sync::Arc<crate::assets::ImageInfo>, ImageError>,
+    },
+}
+
 #[derive(Debug, Default)]
 pub struct RenderedMarkdown {
     pub html: String,
@@ -92,6 +129,7 @@ pub struct RenderedMarkdown {
     pub passages: Vec<Passage>,
     pub anchor_checks: Vec<AnchorCheck>,
     pub diags: Vec<Diagnostic>,
+    pub deps: Vec<RenderDep>,
 }
 
 pub fn options() -> Options {
@@ -193,6 +231,14 @@ impl PageState<'_> {
 
     /// Renders one run of markdown that starts at file line `first_line`.
     fn render_markdown(&mut self, text: &str, first_line: usize) {
+        // CommonMark replaces U+0000 for safety; pulldown-cmark leaves it in text, and
+        // here it would be taken for the link marker (VERSION_BASE).
+        let text: std::borrow::Cow<str> = if text.contains(VERSION_BASE) {
+            text.replace(VERSION_BASE, "\u{FFFD}").into()
+        } else {
+            text.into()
+        };
+        let text = text.as_ref();
         let lines = LineIndex::new(text);
         let events: Vec<(Event, Range<usize>)> = Parser::new_ext(text, options())
             .into_offset_iter()
@@ -355,13 +401,17 @@ impl PageState<'_> {
                 id,
             }) => {
                 let (l, c) = locate(range.start);
-                let dest = self.resolve_link(dest_url, l, c);
-                rw.inline(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: dest.into(),
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
+                match self.resolve_link(dest_url, l, c) {
+                    LinkDest::Page(local) => {
+                        rw.inline(Event::InlineHtml(page_link_start(&local, title).into()))
+                    }
+                    LinkDest::AsWritten(dest) => rw.inline(Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: dest.into(),
+                        title: title.clone(),
+                        id: id.clone(),
+                    })),
+                }
                 rw.link_depth += 1;
             }
             Event::End(TagEnd::Link) => {
@@ -408,7 +458,12 @@ impl PageState<'_> {
             );
         }
         let page_dir = self.page_dir();
-        match self.env.assets.image(&page_dir, src) {
+        let result = self.env.assets.image(&page_dir, src);
+        self.out.deps.push(RenderDep::Image {
+            src: src.to_string(),
+            result: result.clone(),
+        });
+        match result {
             Ok(img) => {
                 let max = self.env.max_screenshot_kb;
                 if img.bytes > max * 1024 {
@@ -451,9 +506,10 @@ impl PageState<'_> {
     }
 
     /// Rewrites a relative `.md` link to the target page's URL; reports missing pages.
-    fn resolve_link(&mut self, dest: &str, line: usize, column: usize) -> String {
+    fn resolve_link(&mut self, dest: &str, line: usize, column: usize) -> LinkDest {
+        let as_written = LinkDest::AsWritten(dest.to_string());
         if has_scheme(dest) || dest.starts_with("//") {
-            return dest.to_string();
+            return as_written;
         }
         let (path, fragment) = match dest.split_once('#') {
             Some((p, f)) => (p, Some(f)),
@@ -468,15 +524,21 @@ impl PageState<'_> {
                     column,
                 });
             }
-            return dest.to_string();
+            return as_written;
         }
         let path = path.split('?').next().unwrap_or(path);
         if !path.to_ascii_lowercase().ends_with(".md") {
-            return dest.to_string();
+            return as_written;
         }
         let target = resolve_relative(self.page.rel_path, &crate::assets::percent_decode(path));
-        let url = target.as_ref().and_then(|t| self.env.targets.get(t));
-        match (target, url) {
+        let found = target.as_ref().and_then(|t| self.env.targets.get(t));
+        if let Some(t) = &target {
+            self.out.deps.push(RenderDep::Link {
+                target: t.clone(),
+                found: found.cloned(),
+            });
+        }
+        match (target, found.cloned()) {
             (Some(target), Some(url)) => {
                 if let Some(f) = fragment {
                     self.out.anchor_checks.push(AnchorCheck {
@@ -485,9 +547,9 @@ impl PageState<'_> {
                         line,
                         column,
                     });
-                    format!("{url}#{f}")
+                    LinkDest::Page(format!("{url}#{f}"))
                 } else {
-                    url.clone()
+                    LinkDest::Page(url)
                 }
             }
             _ if self.crosses_versions(path) => {
@@ -500,7 +562,7 @@ impl PageState<'_> {
                     .at(line, column)
                     .help("links between guides stay within their version; to point at another version, link its URL explicitly, e.g. `/2013/section/guide/`"),
                 );
-                dest.to_string()
+                as_written
             }
             _ => {
                 self.out.diags.push(
@@ -512,10 +574,33 @@ impl PageState<'_> {
                     .at(line, column)
                     .help("the path is relative to this markdown file; check the file name"),
                 );
-                dest.to_string()
+                as_written
             }
         }
     }
+}
+
+/// Where a link in a page leads.
+enum LinkDest {
+    /// A page of the version: its path within the version, with any `#fragment`.
+    Page(String),
+    /// Anything else, kept as written.
+    AsWritten(String),
+}
+
+/// The opening tag of a link to a page of the version, written with the
+/// `VERSION_BASE` marker that the renderer replaces (pulldown-cmark would
+/// percent-encode the marker, so this tag is written here).
+fn page_link_start(local: &str, title: &str) -> String {
+    let mut href = String::new();
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_href(&mut href, local);
+    let title = if title.is_empty() {
+        String::new()
+    } else {
+        format!(" title=\"{}\"", escape(title))
+    };
+    format!("<a href=\"{VERSION_BASE}{href}\"{title}>")
 }
 
 impl PageState<'_> {
@@ -571,30 +656,43 @@ impl PageState<'_> {
 
     /// The folder of the page's markdown file, relative to the site root.
     fn page_dir(&self) -> std::path::PathBuf {
-        self.env
-            .version_dir
-            .join(self.page.rel_path)
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default()
+        page_dir(self.env, self.page.rel_path)
     }
 
     /// Whether a relative link path, followed from this page on disk, ends in the
     /// folder of another version.
-    fn crosses_versions(&self, link_path: &str) -> bool {
-        if link_path.starts_with('/') {
-            return false;
-        }
-        let page_dir = self.page_dir();
-        let Some(target) = crate::assets::normalize(&Path::new("/").join(page_dir).join(link_path))
-        else {
-            return false;
-        };
-        self.env
-            .other_version_dirs
-            .iter()
-            .any(|d| target.starts_with(Path::new("/").join(d)))
+    fn crosses_versions(&mut self, link_path: &str) -> bool {
+        let crosses = link_crosses_versions(self.env, &self.page_dir(), link_path);
+        self.out.deps.push(RenderDep::Crossing {
+            link_path: link_path.to_string(),
+            crosses,
+        });
+        crosses
     }
+}
+
+/// The folder of a page's markdown file, relative to the site root.
+pub fn page_dir(env: &RenderEnv, rel_path: &str) -> std::path::PathBuf {
+    env.version_dir
+        .join(rel_path)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Whether a relative link path, followed from `page_dir` on disk, ends in the folder
+/// of another version.
+pub fn link_crosses_versions(env: &RenderEnv, page_dir: &Path, link_path: &str) -> bool {
+    if link_path.starts_with('/') {
+        return false;
+    }
+    let Some(target) = crate::assets::normalize(&Path::new("/").join(page_dir).join(link_path))
+    else {
+        return false;
+    };
+    env.other_version_dirs
+        .iter()
+        .any(|d| target.starts_with(Path::new("/").join(d)))
 }
 
 /// Collects the rewritten events of one markdown run.
@@ -789,5 +887,61 @@ mod tests {
             Some("<a href=\"https://www.example.com\">www.example.com</a>")
         );
         assert_eq!(autolink("no links here"), None);
+    }
+
+    fn render_in(dir: &str, body: &str) -> RenderedMarkdown {
+        let targets: HashMap<String, String> = [("b.md".to_string(), "b/".to_string())]
+            .into_iter()
+            .collect();
+        let assets = Assets::new(std::path::PathBuf::from("/nonexistent"), "/");
+        let env = RenderEnv {
+            targets: &targets,
+            assets: &assets,
+            version_dir: Path::new(dir),
+            max_screenshot_kb: 500,
+            variants: &[],
+            other_version_dirs: Vec::new(),
+        };
+        let site_path = Path::new(dir).join("a.md");
+        render_page(
+            &env,
+            &PageInput {
+                rel_path: "a.md",
+                site_path: &site_path,
+                body,
+                body_line: 1,
+                variants: None,
+                caveats: None,
+                caveat_lines: &[],
+            },
+        )
+    }
+
+    #[test]
+    fn page_links_carry_the_version_marker_and_nothing_else_does() {
+        let r = render_in(
+            "content",
+            "See [b](b.md#x \"T\") and [c](c.md).\n\nA \0 NUL, `\0`, ![\0](x\0.png)\n\n```\n\0\n```\n",
+        );
+        assert!(
+            r.html.contains("<a href=\"\0b/#x\" title=\"T\">b</a>"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.html.matches(VERSION_BASE).count(), 1, "{}", r.html);
+        assert_eq!(
+            with_version_base(&r.html, "/docs/2013/")
+                .matches("href=\"/docs/2013/b/#x\"")
+                .count(),
+            1
+        );
+        assert!(r.deps.contains(&RenderDep::Link {
+            target: "b.md".into(),
+            found: Some("b/".into())
+        }));
+        assert!(r.deps.contains(&RenderDep::Link {
+            target: "c.md".into(),
+            found: None
+        }));
     }
 }

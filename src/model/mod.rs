@@ -51,6 +51,7 @@ pub struct Version {
 /// Rendered markdown that later stages attach to sources by index.
 #[derive(Debug, Default, Clone)]
 pub struct PageBody {
+    /// With links to other pages relative to the version (`markdown::VERSION_BASE`).
     pub html: String,
     pub headings: Vec<Heading>,
     pub caveats: Vec<crate::markdown::Caveat>,

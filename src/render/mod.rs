@@ -7,7 +7,9 @@ use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::model::{PageBody, Version, VersionIndex};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use tera::{Context, Tera};
 pub use theme::Theme;
 
@@ -90,7 +92,7 @@ struct CaveatCtx<'a> {
     severity: &'a str,
     /// The first sentence or so, for the summary list.
     summary: String,
-    html: &'a str,
+    html: Cow<'a, str>,
     /// Source and verified date, as HTML.
     footer: String,
     variants: Option<String>,
@@ -114,7 +116,7 @@ struct GuideCtx<'a> {
     summary: Option<&'a str>,
     url: String,
     canonical: String,
-    content: &'a str,
+    content: Cow<'a, str>,
     toc: Vec<TocEntry<'a>>,
     updated: Option<&'a str>,
     edit_url: Option<String>,
@@ -140,7 +142,7 @@ struct SectionCtx<'a> {
     summary: Option<&'a str>,
     url: String,
     canonical: String,
-    content: &'a str,
+    content: Cow<'a, str>,
     breadcrumbs: Vec<LinkCtx<'a>>,
     sections: Vec<SectionListCtx<'a>>,
     guides: Vec<ListEntry<'a>>,
@@ -166,7 +168,9 @@ pub struct Renderer<'a> {
     pub config: &'a Config,
     pub version: &'a Version,
     /// Rendered markdown per source file of the version.
-    pub bodies: &'a [PageBody],
+    pub bodies: &'a [Arc<PageBody>],
+    /// What links to pages of the version start with (`markdown::VERSION_BASE`).
+    version_base: String,
     /// The navigation tree for a page in each section, computed once per section.
     pub nav: Vec<Vec<NavItem>>,
     has_caveats: bool,
@@ -202,7 +206,7 @@ impl<'a> Renderer<'a> {
         site: &'a SiteCtx<'a>,
         config: &'a Config,
         version: &'a Version,
-        bodies: &'a [PageBody],
+        bodies: &'a [Arc<PageBody>],
         versions: &'a [VersionIndex],
     ) -> Self {
         let nav = (0..version.sections.len())
@@ -214,11 +218,17 @@ impl<'a> Renderer<'a> {
             config,
             version,
             bodies,
+            version_base: format!("{}{}", site.prefix, version.spec.url_prefix),
             nav,
             has_caveats: bodies.iter().any(|b| !b.caveats.is_empty()),
             today: source_date(),
             versions,
         }
+    }
+
+    /// Rendered markdown with its links completed for this version.
+    fn linked(&self, html: &'a str) -> Cow<'a, str> {
+        crate::markdown::with_version_base(html, &self.version_base)
     }
 
     /// A page path without this version's prefix (`2013/a/b/` → `a/b/`).
@@ -341,7 +351,7 @@ impl<'a> Renderer<'a> {
             summary: src.front.summary.as_deref(),
             url: self.url(&guide.path),
             canonical: self.canonical_for(&guide.path, &src.front.aliases),
-            content: &body.html,
+            content: self.linked(&body.html),
             toc: body
                 .headings
                 .iter()
@@ -396,8 +406,8 @@ impl<'a> Renderer<'a> {
             canonical: self.canonical_for(&sec.path, &[]),
             content: sec
                 .source
-                .map(|i| self.bodies[i].html.as_str())
-                .unwrap_or(""),
+                .map(|i| self.linked(&self.bodies[i].html))
+                .unwrap_or_default(),
             breadcrumbs: if s == 0 {
                 Vec::new()
             } else {
@@ -419,7 +429,7 @@ impl<'a> Renderer<'a> {
             id: &c.id,
             severity: &c.severity,
             summary: summary_of(&c.text, 110),
-            html: &c.html,
+            html: self.linked(&c.html),
             footer: crate::markdown::caveats::caveat_footer(c),
             variants: c.variants.as_ref().map(|v| v.join(" ")),
             verified: c.verified.as_deref(),

@@ -30,6 +30,9 @@ pub struct SourceFile {
     pub body_line: usize,
     /// Hash of the whole file, for caches keyed by content.
     pub hash: blake3::Hash,
+    /// Hash of the front matter as written and of where the body starts: when it is
+    /// unchanged after a save, nothing but the page's own body changed.
+    pub front_hash: blake3::Hash,
 }
 
 /// Everything read from one version folder.
@@ -145,7 +148,9 @@ pub fn read_tree(root: &Path, dir: &Path, include_drafts: bool) -> (SourceTree, 
     )
 }
 
-fn read_file(
+/// Reads one markdown file of the version folder `base`; None when it cannot be used
+/// (the diagnostics say why).
+pub fn read_file(
     root: &Path,
     base: &Path,
     path: &Path,
@@ -193,10 +198,14 @@ fn read_file(
         );
         return (None, diags);
     }
+    let mut front_hash = blake3::Hasher::new();
+    front_hash.update(split.yaml.unwrap_or("").as_bytes());
+    front_hash.update(&split.body_line.to_le_bytes());
     let file = SourceFile {
         kind,
         rel_path,
         hash: blake3::hash(text.as_bytes()),
+        front_hash: front_hash.finalize(),
         body: split.body.to_string(),
         body_line: split.body_line,
         front,

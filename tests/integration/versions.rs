@@ -282,3 +282,56 @@ fn a_failed_cut_leaves_nothing_behind() {
         toml_before
     );
 }
+
+/// Identical files of two versions are rendered once (the markdown cache); the same
+/// file is rendered again only where something it depends on differs.
+#[test]
+fn identical_files_of_two_versions_are_rendered_once() {
+    use guidepost::build::{build_site, BuildOptions, MarkdownCache};
+    use guidepost::output::MemorySink;
+    let site = SiteTest::from_files(&[
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://t.example/\"\n[[versions]]\nid = \"now\"\nlabel = \"Now\"\ncurrent = true\n[[versions]]\nid = \"old\"\nlabel = \"Old\"\n",
+        ),
+        ("content/a.md", "---\ntitle: A\n---\nSee [B](b.md) and ![shot](s.svg).\n"),
+        ("content/b.md", "---\ntitle: B\n---\nSee [C](c.md).\n"),
+        ("content/c.md", "---\ntitle: C\n---\nText.\n"),
+        ("content/s.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"3\"/>"),
+        ("versions/old/a.md", "---\ntitle: A\n---\nSee [B](b.md) and ![shot](s.svg).\n"),
+        // Same text as content/b.md, but c.md is missing here: its link breaks.
+        ("versions/old/b.md", "---\ntitle: B\n---\nSee [C](c.md).\n"),
+        ("versions/old/s.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"3\"/>"),
+    ]);
+    let root = site.root().canonicalize().unwrap();
+    let config = guidepost::config::Config::load(&root).unwrap();
+    let opts = BuildOptions {
+        root,
+        ..Default::default()
+    };
+    let cache = MarkdownCache::new();
+    let sink = MemorySink::default();
+    let (_, diags, _) = build_site(&config, &opts, &sink, &cache);
+    // a.md twice (identical, same links, same screenshot content): rendered once.
+    // b.md: its link finds c.md in one version only, so two renderings. c.md once.
+    assert_eq!(cache.stats(), (1, 4), "(reused, made)");
+    let files = sink.into_files();
+    let page = |p: &str| String::from_utf8(files[p].clone()).unwrap();
+    assert!(page("a/index.html").contains("href=\"/b/\""));
+    assert!(page("old/a/index.html").contains("href=\"/old/b/\""));
+    assert!(page("b/index.html").contains("href=\"/c/\""));
+    assert!(page("old/b/index.html").contains("href=\"c.md\""));
+    // The broken link is reported in the old version's file only.
+    let broken: Vec<_> = diags.iter().filter(|d| d.code == "broken-link").collect();
+    assert_eq!(broken.len(), 1, "{broken:?}");
+    assert_eq!(broken[0].file, std::path::Path::new("versions/old/b.md"));
+
+    // A changed screenshot in one version breaks the sharing of a.md.
+    site.write(
+        "versions/old/s.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\" height=\"3\"/>",
+    );
+    let cache = MarkdownCache::new();
+    build_site(&config, &opts, &MemorySink::default(), &cache);
+    assert_eq!(cache.stats(), (0, 5), "(reused, made)");
+}

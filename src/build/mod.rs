@@ -5,7 +5,7 @@
 use crate::assets::Assets;
 use crate::config::{Config, VersionSpec};
 use crate::diag::{Diagnostic, Diagnostics, LineIndex};
-use crate::markdown::{self, AnchorCheck, PageInput, RenderEnv};
+use crate::markdown::{AnchorCheck, PageInput, RenderEnv};
 use crate::model::{PageBody, Version, VersionIndex};
 use crate::output::{self, Sink};
 use crate::render::{self, Renderer, SiteCtx, Theme, VariantCtx};
@@ -15,6 +15,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub mod cache;
+
+pub use cache::{CachedPage, MarkdownCache};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -107,35 +112,98 @@ pub fn build(
     opts: &BuildOptions,
     sink: &dyn Sink,
 ) -> (BuildSummary, Vec<Diagnostic>) {
-    let diags = Diagnostics::new();
-    let summary = build_into(config, opts, sink, &diags);
-    (summary, diags.into_sorted())
+    let (summary, diags, _) = build_site(config, opts, sink, &MarkdownCache::new());
+    (summary, diags)
 }
 
-fn build_into(
+/// Builds the whole site into `sink`, reusing and filling `cache`, and returns what a
+/// rebuild needs (`incremental`) unless the theme could not be loaded.
+pub fn build_site(
     config: &Config,
     opts: &BuildOptions,
     sink: &dyn Sink,
-    diags: &Diagnostics,
-) -> BuildSummary {
-    let root = &opts.root;
-    let prefix = config.url_prefix();
-    let base_url = config.base_url();
-    let theme = match Theme::load(root, &config.theme, &prefix) {
-        Ok(t) => t,
-        Err(ds) => {
-            diags.extend(ds);
-            return BuildSummary::default();
+    cache: &MarkdownCache,
+) -> (BuildSummary, Vec<Diagnostic>, Option<SiteState>) {
+    let diags = Diagnostics::new();
+    let (summary, state) = build_into(config, opts, sink, cache, &diags);
+    let other = diags.into_sorted();
+    match state {
+        Some(mut state) => {
+            state.other_diags = other;
+            (summary, state.diagnostics(), Some(state))
         }
-    };
-    let assets = Assets::new(root.clone(), &prefix);
-    let site = SiteCtx {
+        None => (summary, other, None),
+    }
+}
+
+/// What one build made that a rebuild after a save can reuse.
+pub struct SiteState {
+    pub config: Config,
+    pub theme: Theme,
+    pub assets: Assets,
+    pub prefix: String,
+    pub base_url: String,
+    pub versions: Vec<VersionState>,
+    pub indexes: Vec<VersionIndex>,
+    /// Diagnostics of every stage but markdown and anchors, which are kept per version.
+    pub other_diags: Vec<Diagnostic>,
+}
+
+/// One version as built: its sources and the rendering of each.
+pub struct VersionState {
+    pub version: Version,
+    /// Version-relative `.md` path → path within the version, for `RenderEnv`.
+    pub local_targets: HashMap<String, String>,
+    /// The rendering of each source, by index.
+    pub pages: Vec<Arc<CachedPage>>,
+    /// The markdown diagnostics of each source, by index.
+    pub page_diags: Vec<Vec<Diagnostic>>,
+    pub anchor_diags: Vec<Diagnostic>,
+}
+
+impl VersionState {
+    pub fn bodies(&self) -> Vec<Arc<PageBody>> {
+        self.pages.iter().map(|p| p.body.clone()).collect()
+    }
+}
+
+impl SiteState {
+    /// Every diagnostic of the site as it now stands, sorted.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let all = Diagnostics::new();
+        all.extend(self.other_diags.iter().cloned());
+        for v in &self.versions {
+            all.extend(v.page_diags.iter().flatten().cloned());
+            all.extend(v.anchor_diags.iter().cloned());
+        }
+        all.into_sorted()
+    }
+
+    pub fn site_ctx(&self, live_reload: bool) -> SiteCtx<'_> {
+        site_ctx(
+            &self.config,
+            &self.theme,
+            &self.prefix,
+            &self.base_url,
+            live_reload,
+        )
+    }
+}
+
+fn site_ctx<'a>(
+    config: &'a Config,
+    theme: &'a Theme,
+    prefix: &'a str,
+    base_url: &'a str,
+    live_reload: bool,
+) -> SiteCtx<'a> {
+    SiteCtx {
         title: &config.title,
         language: &config.language,
-        prefix: &prefix,
-        base_url: &base_url,
+        prefix,
+        base_url,
         assets: &theme.asset_urls,
-        live_reload: opts.live_reload,
+        live_reload,
         variants: config
             .variants
             .iter()
@@ -151,7 +219,28 @@ fn build_into(
             .find(|v| v.default)
             .or(config.variants.first())
             .map(|v| v.id.get_ref().as_str()),
+    }
+}
+
+fn build_into(
+    config: &Config,
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+    cache: &MarkdownCache,
+    diags: &Diagnostics,
+) -> (BuildSummary, Option<SiteState>) {
+    let root = &opts.root;
+    let prefix = config.url_prefix();
+    let base_url = config.base_url();
+    let theme = match Theme::load(root, &config.theme, &prefix) {
+        Ok(t) => t,
+        Err(ds) => {
+            diags.extend(ds);
+            return (BuildSummary::default(), None);
+        }
     };
+    let assets = Assets::new(root.clone(), &prefix);
+    let site = site_ctx(config, &theme, &prefix, &base_url, opts.live_reload);
 
     let mut summary = BuildSummary::default();
     let timings = Timings::from_env();
@@ -166,62 +255,55 @@ fn build_into(
     timings.lap("read sources");
     // The switcher of each page needs every version's paths, known once all are read.
     let indexes: Vec<VersionIndex> = versions.iter().map(VersionIndex::of).collect();
-    // Then each version renders and writes its pages and drops them before it ends,
-    // so memory holds the rendered markdown of the versions in progress only.
-    let pages: Vec<usize> = versions
-        .par_iter()
+    // Then each version renders its markdown (through the cache, so a file that two
+    // versions share is rendered once) and writes its pages.
+    let states: Vec<(VersionState, usize)> = versions
+        .into_par_iter()
         .map(|version| {
-            let bodies = render_markdown(config, version, &assets, &version_dirs, diags);
-            let renderer = Renderer::new(&theme.tera, &site, config, version, &bodies, &indexes);
+            let state = render_markdown(config, version, &assets, &version_dirs, cache);
+            let bodies = state.bodies();
+            let renderer = Renderer::new(
+                &theme.tera,
+                &site,
+                config,
+                &state.version,
+                &bodies,
+                &indexes,
+            );
             // The search index is built while the pages are written.
             let (pages, search_seconds) = rayon::join(
                 || write_pages(&renderer, sink, diags),
                 || {
                     let started = std::time::Instant::now();
-                    write_search_index(config, version, &bodies, sink, diags);
+                    write_search_index(&prefix, config, &state.version, &bodies, sink, diags);
                     started.elapsed().as_secs_f64()
                 },
             );
             timings.note(&format!(
                 "search index of {}: {search_seconds:.3} s",
-                version.spec.id
+                state.version.spec.id
             ));
             write_redirects(&renderer, sink, diags);
-            let caveats_path = format!("{}caveats/index.html", version.spec.url_prefix);
-            write_page(
-                sink,
-                diags,
-                &caveats_path,
-                "caveats.html",
-                renderer.caveats_page(),
-            );
-            pages
+            write_caveats_page(&renderer, sink, diags);
+            (state, pages)
         })
         .collect();
     timings.lap("render markdown, render and write pages");
-    summary.pages = pages.iter().sum();
-    summary.versions = versions.len();
-    let sitemap_urls = versions
-        .iter()
-        .find(|v| v.spec.current)
-        .map(|v| sitemap_entries(v, &base_url))
-        .unwrap_or_default();
-
-    write_files(sink, diags, &output::sitemap(&sitemap_urls), "sitemap.xml");
-    write_files(sink, diags, &output::robots(&base_url), "robots.txt");
-    write_files(
-        sink,
-        diags,
-        &versions_json(config, &prefix),
-        "versions.json",
-    );
+    let (hits, misses) = cache.stats();
+    timings.note(&format!(
+        "markdown cache: {hits} renderings reused, {misses} made"
+    ));
+    summary.pages = states.iter().map(|(_, p)| p).sum();
+    summary.versions = states.len();
+    let versions: Vec<VersionState> = states.into_iter().map(|(s, _)| s).collect();
+    write_site_files(config, &prefix, &base_url, &versions, sink, diags);
     for (path, bytes) in &theme.assets {
         report_io(diags, path, sink.write(path, bytes));
     }
     for (path, src) in &theme.site_static {
         report_io(diags, path, sink.copy(path, src));
     }
-    let copies = assets.copies();
+    let copies = screenshot_copies(&assets, &versions);
     copies
         .par_iter()
         .for_each(|(path, src)| report_io(diags, path, sink.copy(path, src)));
@@ -232,7 +314,52 @@ fn build_into(
         "screenshots: {loads} files read, measured and hashed in {seconds:.3} s of CPU (all threads), {} distinct copies",
         summary.screenshots
     ));
-    summary
+    let state = SiteState {
+        config: config.clone(),
+        theme,
+        assets,
+        prefix,
+        base_url,
+        versions,
+        indexes,
+        other_diags: Vec::new(), // set by build_site once every stage has reported
+    };
+    (summary, Some(state))
+}
+
+/// sitemap.xml (the current version's pages), robots.txt and versions.json.
+fn write_site_files(
+    config: &Config,
+    prefix: &str,
+    base_url: &str,
+    versions: &[VersionState],
+    sink: &dyn Sink,
+    diags: &Diagnostics,
+) {
+    let sitemap_urls = versions
+        .iter()
+        .find(|v| v.version.spec.current)
+        .map(|v| sitemap_entries(&v.version, base_url))
+        .unwrap_or_default();
+    write_files(sink, diags, &output::sitemap(&sitemap_urls), "sitemap.xml");
+    write_files(sink, diags, &output::robots(base_url), "robots.txt");
+    write_files(sink, diags, &versions_json(config, prefix), "versions.json");
+}
+
+/// The screenshot files the pages show: (output path, a source file with that content).
+/// Taken from the renderings, so a screenshot no page shows any more is not copied.
+fn screenshot_copies(assets: &Assets, versions: &[VersionState]) -> Vec<(String, PathBuf)> {
+    let shown: HashSet<&str> = versions
+        .iter()
+        .flat_map(|v| v.pages.iter())
+        .flat_map(|p| p.image_urls())
+        .filter_map(|url| url.strip_prefix(assets.url_prefix()))
+        .collect();
+    assets
+        .copies()
+        .into_iter()
+        .filter(|(path, _)| shown.contains(path.as_str()))
+        .collect()
 }
 
 /// Phase durations on stderr when GUIDEPOST_TIMINGS is set, for profiling builds.
@@ -278,76 +405,114 @@ fn read_version(
     version
 }
 
-/// Markdown of every page of a version, in parallel; then the `#anchor` checks, which
-/// need the headings of every page.
+/// Markdown of every page of a version, in parallel and through the cache; then the
+/// `#anchor` checks, which need the headings of every page.
 fn render_markdown(
     config: &Config,
-    version: &Version,
+    version: Version,
     assets: &Assets,
     version_dirs: &[PathBuf],
-    diags: &Diagnostics,
-) -> Vec<PageBody> {
-    let prefix = config.url_prefix();
-    let targets: HashMap<String, String> = version
+    cache: &MarkdownCache,
+) -> VersionState {
+    let local_targets = local_targets(&version);
+    let variants = config.variant_labels();
+    let env = render_env(
+        config,
+        &version,
+        &local_targets,
+        assets,
+        &variants,
+        version_dirs,
+    );
+    let (pages, page_diags): (Vec<_>, Vec<_>) = version
+        .sources
+        .par_iter()
+        .map(|src| render_source(&env, cache, &variants, src))
+        .unzip();
+    let mut state = VersionState {
+        version,
+        local_targets,
+        pages,
+        page_diags,
+        anchor_diags: Vec::new(),
+    };
+    state.anchor_diags = anchor_diagnostics(&state);
+    state
+}
+
+/// Version-relative `.md` path → the page's path within the version (`a/b/`).
+fn local_targets(version: &Version) -> HashMap<String, String> {
+    let vprefix = version.spec.url_prefix.as_str();
+    version
         .targets
         .iter()
-        .map(|(k, v)| (k.clone(), format!("{prefix}{v}")))
-        .collect();
-    let variants = config.variant_labels();
-    let env = RenderEnv {
-        targets: &targets,
+        .map(|(k, v)| (k.clone(), v.strip_prefix(vprefix).unwrap_or(v).to_string()))
+        .collect()
+}
+
+fn render_env<'a>(
+    config: &Config,
+    version: &'a Version,
+    local_targets: &'a HashMap<String, String>,
+    assets: &'a Assets,
+    variants: &'a [(String, String)],
+    version_dirs: &'a [PathBuf],
+) -> RenderEnv<'a> {
+    RenderEnv {
+        targets: local_targets,
         assets,
         version_dir: &version.spec.dir,
         max_screenshot_kb: config.build.max_screenshot_kb,
-        variants: &variants,
+        variants,
         other_version_dirs: version_dirs
             .iter()
             .filter(|d| **d != version.spec.dir)
             .map(PathBuf::as_path)
             .collect(),
-    };
-    let rendered: Vec<_> = version
-        .sources
-        .par_iter()
-        .map(|src| {
-            check_guide_variants(&variants, src, diags);
-            let r = markdown::render_page(
-                &env,
-                &PageInput {
-                    rel_path: &src.rel_path,
-                    site_path: &src.site_path,
-                    body: &src.body,
-                    body_line: src.body_line,
-                    variants: src.front.variants.as_deref(),
-                    caveats: Some(&src.front.caveats),
-                    caveat_lines: &src.front.caveat_lines,
-                },
-            );
-            diags.extend(r.diags);
-            (
-                PageBody {
-                    html: r.html,
-                    headings: r.headings,
-                    caveats: r.caveats,
-                    passages: r.passages,
-                },
-                r.anchor_checks,
-            )
-        })
-        .collect();
-    let ids: HashMap<&str, HashSet<&str>> = version
-        .sources
+    }
+}
+
+/// One source's rendering (cached or new) and its diagnostics.
+fn render_source(
+    env: &RenderEnv,
+    cache: &MarkdownCache,
+    variants: &[(String, String)],
+    src: &source::SourceFile,
+) -> (Arc<CachedPage>, Vec<Diagnostic>) {
+    let page = cache.render(
+        env,
+        &PageInput {
+            rel_path: &src.rel_path,
+            site_path: &src.site_path,
+            body: &src.body,
+            body_line: src.body_line,
+            variants: src.front.variants.as_deref(),
+            caveats: Some(&src.front.caveats),
+            caveat_lines: &src.front.caveat_lines,
+        },
+        &src.hash,
+    );
+    let mut diags = page.diags_for(&src.site_path);
+    diags.extend(guide_variant_diagnostics(variants, src));
+    (page, diags)
+}
+
+/// Links to `page#anchor` whose page has no heading with that id.
+fn anchor_diagnostics(state: &VersionState) -> Vec<Diagnostic> {
+    let sources = &state.version.sources;
+    let ids: HashMap<&str, HashSet<&str>> = sources
         .iter()
-        .zip(&rendered)
-        .map(|(s, (b, _))| {
+        .zip(&state.pages)
+        .map(|(s, p)| {
             (
                 s.rel_path.as_str(),
-                b.headings.iter().map(|h| h.id.as_str()).collect(),
+                p.body.headings.iter().map(|h| h.id.as_str()).collect(),
             )
         })
         .collect();
-    for (src, (_, checks)) in version.sources.iter().zip(&rendered) {
-        for check in checks {
+    let mut diags = Vec::new();
+    for (src, page) in sources.iter().zip(&state.pages) {
+        for check in &page.anchor_checks {
             if !anchor_exists(&ids, check) {
                 diags.push(
                     Diagnostic::warning(
@@ -361,15 +526,15 @@ fn render_markdown(
             }
         }
     }
-    rendered.into_iter().map(|(b, _)| b).collect()
+    diags
 }
 
 /// Every id of a guide's `variants:` must be declared in site.toml.
-fn check_guide_variants(
+fn guide_variant_diagnostics(
     variants: &[(String, String)],
     src: &source::SourceFile,
-    diags: &Diagnostics,
-) {
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     for id in src.front.variants.iter().flatten() {
         if !variants.iter().any(|(v, _)| v == id) {
             let known: Vec<&str> = variants.iter().map(|(v, _)| v.as_str()).collect();
@@ -388,6 +553,7 @@ fn check_guide_variants(
             );
         }
     }
+    diags
 }
 
 fn anchor_exists(ids: &HashMap<&str, HashSet<&str>>, check: &AnchorCheck) -> bool {
@@ -422,6 +588,12 @@ fn write_pages(r: &Renderer, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     count
 }
 
+/// The version's `/caveats/` page.
+fn write_caveats_page(r: &Renderer, sink: &dyn Sink, diags: &Diagnostics) {
+    let path = format!("{}caveats/index.html", r.version.spec.url_prefix);
+    write_page(sink, diags, &path, "caveats.html", r.caveats_page());
+}
+
 fn write_page(
     sink: &dyn Sink,
     diags: &Diagnostics,
@@ -443,13 +615,13 @@ fn write_page(
 
 /// The version's search index (see `search`), from the passages of its guides.
 fn write_search_index(
+    prefix: &str,
     config: &Config,
     version: &Version,
-    bodies: &[PageBody],
+    bodies: &[Arc<PageBody>],
     sink: &dyn Sink,
     diags: &Diagnostics,
 ) {
-    let prefix = config.url_prefix();
     let pages: Vec<search::SearchPage> = version
         .guides
         .iter()
