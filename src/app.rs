@@ -23,6 +23,12 @@ pub fn run(cli: Cli) -> Status {
     match cli.command {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
+        Command::Serve(args) => crate::serve::run(crate::serve::ServeOptions {
+            root: args.root,
+            bind: args.bind,
+            port: args.port,
+            open: args.open,
+        }),
         Command::New(args) => run_new(args),
         Command::Version(VersionCommand::Cut(args)) => run_cut(args),
     }

@@ -21,6 +21,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Run every check of `build` without writing anything
     Check(CheckArgs),
+    /// Build the site into memory, serve it and rebuild on every save (drafts included)
+    Serve(ServeArgs),
     /// Create a small working site in DIR
     New(NewArgs),
     /// Manage the site's versions
@@ -75,6 +77,22 @@ pub struct BuildArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub site: SiteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The folder holding site.toml
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The address to listen on (loopback unless you say otherwise)
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// The port to listen on (0: any free port, shown when serving starts)
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Open the site in the default browser
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, Args)]

@@ -17,5 +17,6 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod source;
 pub mod versions;

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub mod cache;
+pub mod incremental;
 
 pub use cache::{CachedPage, MarkdownCache};
 
@@ -233,7 +234,10 @@ fn build_into(
     let prefix = config.url_prefix();
     let base_url = config.base_url();
     let theme = match Theme::load(root, &config.theme, &prefix) {
-        Ok(t) => t,
+        Ok(t) => {
+            diags.extend(t.warnings.iter().cloned());
+            t
+        }
         Err(ds) => {
             diags.extend(ds);
             return (BuildSummary::default(), None);

@@ -73,6 +73,8 @@ pub struct Theme {
     pub asset_urls: BTreeMap<String, String>,
     /// The site's own `static/` files, copied as they are: (output path, source).
     pub site_static: Vec<(String, PathBuf)>,
+    /// Problems that did not stop the theme from loading.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Theme {
@@ -93,7 +95,7 @@ impl Theme {
             .map(|(n, t)| (n.to_string(), (t.to_string(), format!("(built-in) {n}"))))
             .collect();
         for dir in [theme_dir.join("templates"), root.join("templates")] {
-            for (name, path) in files_in(&dir, &mut diags) {
+            for (name, path) in files_in(root, &dir, &mut diags) {
                 if !name.ends_with(".html") {
                     continue;
                 }
@@ -133,13 +135,13 @@ impl Theme {
             .iter()
             .map(|(n, b)| (n.to_string(), b.to_vec()))
             .collect();
-        for (name, path) in files_in(&theme_dir.join("static"), &mut diags) {
+        for (name, path) in files_in(root, &theme_dir.join("static"), &mut diags) {
             if let Ok(bytes) = std::fs::read(&path) {
                 statics.insert(name, bytes);
             }
         }
         let mut site_static = Vec::new();
-        for (name, path) in files_in(&root.join("static"), &mut diags) {
+        for (name, path) in files_in(root, &root.join("static"), &mut diags) {
             // A site file named like a theme file replaces it (and is hashed like it).
             match statics.get_mut(&name) {
                 Some(slot) => match std::fs::read(&path) {
@@ -161,12 +163,16 @@ impl Theme {
             asset_urls.insert(name, format!("{url_prefix}{out}"));
             assets.push((out, bytes));
         }
-        if diags.is_empty() {
+        if !diags
+            .iter()
+            .any(|d| d.severity == crate::diag::Severity::Error)
+        {
             Ok(Theme {
                 tera,
                 assets,
                 asset_urls,
                 site_static,
+                warnings: diags,
             })
         } else {
             Err(diags)
@@ -190,16 +196,30 @@ fn hashed_name(name: &str, bytes: &[u8]) -> String {
 }
 
 /// Files below `dir` as (relative `/` path, full path), sorted; a missing dir is empty.
-fn files_in(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+/// A symlink counts when it leads to a file inside the site folder `root`; one that
+/// leads out of it is reported and left out, so that no build or `serve` ever
+/// publishes a file from elsewhere on the machine.
+fn files_in(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
     if !dir.is_dir() {
         return Vec::new();
     }
     let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         match entry {
-            Ok(e) if e.file_type().is_file() => {
+            Ok(e) if e.file_type().is_file() || e.path_is_symlink() => {
                 let name = e.file_name().to_string_lossy();
                 if crate::source::is_ignored_name(&name) {
+                    continue;
+                }
+                if e.path_is_symlink() && !leads_to_a_file_inside(root, e.path()) {
+                    diags.push(
+                        Diagnostic::warning(
+                            "static-symlink",
+                            crate::source::rel_to(root, e.path()),
+                            "this symlink leads out of the site folder (or to no file); it is not copied",
+                        )
+                        .help("copy the file into static/ instead"),
+                    );
                     continue;
                 }
                 let rel = crate::source::slash_path(e.path().strip_prefix(dir).unwrap_or(e.path()));
@@ -210,6 +230,11 @@ fn files_in(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
         }
     }
     out
+}
+
+fn leads_to_a_file_inside(root: &Path, link: &Path) -> bool {
+    link.canonicalize()
+        .is_ok_and(|real| real.is_file() && real.starts_with(root))
 }
 
 #[cfg(test)]

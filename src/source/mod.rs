@@ -51,6 +51,10 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
+        // vim's test that the folder is writable; JetBrains' safe-write files.
+        || name == "4913"
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
 }
 
 /// Reads the version folder `dir` (relative to `root`).

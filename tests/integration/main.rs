@@ -6,5 +6,6 @@ mod core;
 mod harness;
 mod screenshots;
 mod search;
+mod serve;
 mod variants;
 mod versions;

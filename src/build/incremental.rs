@@ -1,0 +1,149 @@
+//! Rebuilding one page after a save, for `serve`, without a full build.
+//!
+//! A save that changes only the body of a markdown file changes nothing that other
+//! pages show of it: titles, order, summaries, badges, aliases and drafts all come from
+//! the front matter (unchanged, by hash), and headings matter to other pages only for
+//! the `#anchor` checks, which are re-run. So only the page itself, the version's
+//! caveats page and its search index change. Everything else (a new, deleted or
+//! renamed file, a front matter edit, a caveat count going from or to zero) needs a
+//! full build, which is what `rebuild_page` answers with `None`. A test compares the
+//! result of a series of saves with a full build.
+
+use super::{
+    anchor_diagnostics, render_env, render_source, screenshot_copies, write_caveats_page,
+    write_page, write_search_index, BuildOptions, SiteState,
+};
+use crate::diag::Diagnostics;
+use crate::output::Sink;
+use crate::render::Renderer;
+use crate::source;
+use std::path::{Path, PathBuf};
+
+use super::MarkdownCache;
+
+/// What a one-page rebuild wrote.
+#[derive(Debug, Default)]
+pub struct PageRebuild {
+    /// Output paths of the pages written (`a/b/index.html`).
+    pub pages: Vec<String>,
+    /// The version the page belongs to, by index.
+    pub version: usize,
+}
+
+/// Re-renders the page of the markdown file `file` (relative to the site root) into
+/// `sink` and updates `state`; None when the change needs a full build.
+pub fn rebuild_page(
+    state: &mut SiteState,
+    opts: &BuildOptions,
+    cache: &MarkdownCache,
+    file: &Path,
+    sink: &dyn Sink,
+) -> Option<PageRebuild> {
+    let (v, s) = find_source(state, file)?;
+    let version_dir = opts.root.join(&state.versions[v].version.spec.dir);
+    let old = &state.versions[v].version.sources[s];
+    let (new, _) = source::read_file(&opts.root, &version_dir, &opts.root.join(file), old.kind);
+    // Same front matter text: the file's own front matter diagnostics are unchanged too.
+    let new = new.filter(|n| n.front_hash == old.front_hash)?;
+    let had_caveats = has_caveats(state, v);
+
+    let variants = state.config.variant_labels();
+    let dirs: Vec<PathBuf> = state
+        .versions
+        .iter()
+        .map(|x| x.version.spec.dir.clone())
+        .collect();
+    let vs = &state.versions[v];
+    let env = render_env(
+        &state.config,
+        &vs.version,
+        &vs.local_targets,
+        &state.assets,
+        &variants,
+        &dirs,
+    );
+    let (page, page_diags) = render_source(&env, cache, &variants, &new);
+    let vs = &mut state.versions[v];
+    vs.version.sources[s] = new;
+    vs.pages[s] = page;
+    vs.page_diags[s] = page_diags;
+    vs.anchor_diags = anchor_diagnostics(vs);
+    if has_caveats(state, v) != had_caveats {
+        return None; // every page's sidebar links the caveats page, or stops linking it
+    }
+
+    let diags = Diagnostics::new();
+    let site = state.site_ctx(opts.live_reload);
+    let vs = &state.versions[v];
+    let bodies = vs.bodies();
+    let renderer = Renderer::new(
+        &state.theme.tera,
+        &site,
+        &state.config,
+        &vs.version,
+        &bodies,
+        &state.indexes,
+    );
+    let mut pages = Vec::new();
+    let version = &vs.version;
+    if let Some(g) = version.guides.iter().position(|g| g.source == s) {
+        let path = format!("{}index.html", version.guides[g].path);
+        write_page(sink, &diags, &path, "guide.html", renderer.guide(g));
+        pages.push(path);
+    } else if let Some(sec) = version.sections.iter().position(|x| x.source == Some(s)) {
+        let path = format!("{}index.html", version.sections[sec].path);
+        let template = if sec == 0 {
+            "home.html"
+        } else {
+            "section.html"
+        };
+        write_page(sink, &diags, &path, template, renderer.section(sec));
+        pages.push(path);
+    }
+    write_caveats_page(&renderer, sink, &diags);
+    pages.push(format!("{}caveats/index.html", version.spec.url_prefix));
+    // A template that failed here failed in the full build too; let that one report it.
+    if diags.has_errors() {
+        return None;
+    }
+    Some(PageRebuild { pages, version: v })
+}
+
+/// (version, source) of the markdown file `file` (relative to the site root).
+fn find_source(state: &SiteState, file: &Path) -> Option<(usize, usize)> {
+    state.versions.iter().enumerate().find_map(|(v, vs)| {
+        let rel = file.strip_prefix(&vs.version.spec.dir).ok()?;
+        let rel = source::slash_path(rel);
+        let s = vs
+            .version
+            .sources
+            .iter()
+            .position(|src| src.rel_path == rel)?;
+        Some((v, s))
+    })
+}
+
+fn has_caveats(state: &SiteState, v: usize) -> bool {
+    state.versions[v]
+        .pages
+        .iter()
+        .any(|p| !p.body.caveats.is_empty())
+}
+
+/// Writes the search index of version `v` into `sink` (see `build::write_search_index`).
+pub fn write_version_search(state: &SiteState, v: usize, sink: &dyn Sink) {
+    let vs = &state.versions[v];
+    write_search_index(
+        &state.prefix,
+        &state.config,
+        &vs.version,
+        &vs.bodies(),
+        sink,
+        &Diagnostics::new(),
+    );
+}
+
+/// The screenshot copies the site's pages show now: (output path, source file).
+pub fn screenshots(state: &SiteState) -> Vec<(String, PathBuf)> {
+    screenshot_copies(&state.assets, &state.versions)
+}

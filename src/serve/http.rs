@@ -1,0 +1,217 @@
+//! The HTTP side of `serve`: the built site from memory, the live-reload script and
+//! its event stream (server-sent events).
+//!
+//! Files come only from the in-memory build (`SiteFiles`), never from the disk, so no
+//! URL can reach a file outside the site; URLs with `.`/`..` segments, encoded
+//! slashes or backslashes, NUL or invalid UTF-8 are refused before any lookup.
+
+use super::session::{Bytes, SiteFiles};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use std::convert::Infallible;
+use std::sync::{Arc, RwLock};
+use tokio::sync::broadcast;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::StreamExt;
+
+/// Where the live-reload script and its events are served (never an output path:
+/// output paths do not start with `__`).
+pub const LIVE_SCRIPT: &str = "/__guidepost/live.js";
+pub const EVENTS: &str = "/__guidepost/events";
+const LIVE_JS: &str = include_str!("live.js");
+
+/// What the HTTP handlers share.
+pub struct AppState {
+    pub files: Arc<SiteFiles>,
+    /// Live-reload messages (JSON) for every open page.
+    pub events: broadcast::Sender<String>,
+    /// The message a page gets when it connects: the current errors, or "ok".
+    pub status: RwLock<String>,
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route(LIVE_SCRIPT, get(live_script))
+        .route(EVENTS, get(events))
+        .fallback(site_file)
+        .with_state(state)
+}
+
+async fn live_script() -> Response {
+    with_type(
+        "text/javascript; charset=utf-8",
+        Bytes::from_static(LIVE_JS.as_bytes()),
+    )
+}
+
+async fn events(
+    State(app): State<Arc<AppState>>,
+) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
+    let first = app.status.read().unwrap_or_else(|e| e.into_inner()).clone();
+    let updates = BroadcastStream::new(app.events.subscribe())
+        .filter_map(|m| m.ok())
+        .map(|m| Ok(Event::default().data(m)));
+    let stream = tokio_stream::once(Ok(Event::default().data(first))).chain(updates);
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+async fn site_file(State(app): State<Arc<AppState>>, req: Request) -> Response {
+    let prefix = app.files.prefix();
+    let Some(path) = decode_path(req.uri().path()) else {
+        return (StatusCode::BAD_REQUEST, "bad path\n").into_response();
+    };
+    if path == "/" && prefix != "/" {
+        return redirect(&prefix);
+    }
+    let Some(rest) = path.strip_prefix(prefix.as_str()) else {
+        return not_found(&app.files);
+    };
+    let key = if rest.is_empty() || rest.ends_with('/') {
+        format!("{rest}index.html")
+    } else {
+        rest.to_string()
+    };
+    match app.files.get(&key) {
+        Some(bytes) => with_type(content_type(&key), bytes),
+        None if app.files.get(&format!("{rest}/index.html")).is_some() => {
+            let query = req
+                .uri()
+                .query()
+                .map(|q| format!("?{q}"))
+                .unwrap_or_default();
+            redirect(&format!("{path}/{query}"))
+        }
+        None => not_found(&app.files),
+    }
+}
+
+/// The URL path percent-decoded, when it is safe to look up: valid UTF-8, no NUL or
+/// backslash, no `.` or `..` segment, no encoded `/`.
+pub fn decode_path(raw: &str) -> Option<String> {
+    if !raw.starts_with('/') {
+        return None;
+    }
+    let mut segments = Vec::new();
+    for segment in raw.split('/') {
+        let bytes = percent_decode(segment)?;
+        let text = String::from_utf8(bytes).ok()?;
+        if text == "." || text == ".." || text.contains(['/', '\\', '\0']) {
+            return None;
+        }
+        segments.push(text);
+    }
+    Some(segments.join("/"))
+}
+
+fn percent_decode(s: &str) -> Option<Vec<u8>> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+fn with_type(content_type: &'static str, body: Bytes) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // Every save changes what is served: never let the browser keep an old copy.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+fn not_found(files: &SiteFiles) -> Response {
+    let body = files.get("404.html").unwrap_or_else(|| {
+        Bytes::from_static(b"<!doctype html><title>Not found</title><h1>Not found</h1>")
+    });
+    let mut response = with_type("text/html; charset=utf-8", body);
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
+}
+
+fn redirect(to: &str) -> Response {
+    let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
+    if let Ok(value) = HeaderValue::from_str(to) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// The content type of an output file, by extension.
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("ico") => "image/x-icon",
+        Some("woff2") => "font/woff2",
+        Some("woff") => "font/woff",
+        Some("pdf") => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_could_leave_the_site_are_refused() {
+        assert_eq!(decode_path("/a/b/").as_deref(), Some("/a/b/"));
+        assert_eq!(decode_path("/a%20b/").as_deref(), Some("/a b/"));
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E/etc/passwd",
+            "/a/%2f..%2fetc",
+            "/a%5c..%5cb",
+            "/./a",
+            "/a%00",
+            "/%ff",
+            "/%zz",
+            "/%2",
+            "relative",
+        ] {
+            assert_eq!(decode_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(
+            content_type("assets/style.1.css"),
+            "text/css; charset=utf-8"
+        );
+        assert_eq!(content_type("search/index.json"), "application/json");
+        assert_eq!(content_type("assets/img/x.SVG"), "image/svg+xml");
+        assert_eq!(content_type("x"), "application/octet-stream");
+    }
+}

@@ -1,0 +1,284 @@
+//! `guidepost serve`: the site built into memory, served over HTTP with live reload,
+//! rebuilt on every save (SPEC §6).
+//!
+//! Three parts: `session` (the in-memory site and its rebuilds), `watch` (file events
+//! and what each change means), `http` (the server and the live-reload events). This
+//! module wires them: the HTTP server runs on a tokio runtime in its own thread, and
+//! the calling thread waits for file events and rebuilds.
+
+pub mod http;
+pub mod session;
+pub mod watch;
+
+use crate::app::Status;
+use crate::diag::{self, Diagnostic, Severity};
+use http::AppState;
+use serde::Serialize;
+use session::{Outcome, Report, Session};
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use tokio::sync::broadcast;
+
+/// What `guidepost serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+}
+
+pub fn run(opts: ServeOptions) -> Status {
+    let root = match opts.root.canonicalize() {
+        Ok(r) => r,
+        Err(e) => {
+            eprint!(
+                "{}",
+                diag::to_human(&Diagnostic::error(
+                    "config",
+                    &opts.root,
+                    format!("cannot open the site folder: {e}")
+                ))
+            );
+            return Status::Usage;
+        }
+    };
+    // Bind before the first build, so that a taken port is reported at once.
+    let listener = match bind(opts.bind, opts.port) {
+        Ok(l) => l,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Status::Usage;
+        }
+    };
+    let address = listener
+        .local_addr()
+        .unwrap_or(SocketAddr::new(opts.bind, opts.port));
+    eprintln!("Building {} …", root.display());
+    let (mut session, report) = Session::start(root.clone());
+    print_report(&report, true);
+
+    let (events, _) = broadcast::channel(64);
+    let app = Arc::new(AppState {
+        files: session.files(),
+        events: events.clone(),
+        status: RwLock::new(status_message(&report)),
+    });
+    if let Err(e) = start_http(listener, app.clone()) {
+        eprintln!("error: cannot start the HTTP server: {e}");
+        return Status::Usage;
+    }
+    let url = format!("http://{address}{}", session.files().prefix());
+    let mut watcher = match watch::Watcher::start(&root, session.config()) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch {}: {e}", root.display());
+            return Status::ContentErrors;
+        }
+    };
+    println!(
+        "Serving at {url} (drafts included; {}). Press Ctrl+C to stop.",
+        if watcher.polling {
+            "watching by polling"
+        } else {
+            "watching for changes"
+        }
+    );
+    let _ = std::io::stdout().flush();
+    if opts.open {
+        open_browser(&url);
+    }
+    while let Ok(batch) = watcher.events.recv() {
+        let mut paths = watch::changed_paths(batch);
+        // Saves that arrived while the last rebuild ran become one rebuild.
+        while let Ok(more) = watcher.events.try_recv() {
+            paths.extend(watch::changed_paths(more));
+        }
+        let Some(report) = session.apply_paths(&paths) else {
+            continue;
+        };
+        announce(&app, &report);
+        print_report(&report, false);
+        for v in &report.search_pending {
+            session.finish_search(*v);
+        }
+        if let Err(e) = watcher.watch_new_dirs(session.config()) {
+            eprintln!("warning: cannot watch {e}");
+        }
+    }
+    Status::Ok
+}
+
+fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, String> {
+    TcpListener::bind((ip, port)).map_err(|e| {
+        let next = port.checked_add(1).unwrap_or(1024);
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            format!(
+                "port {port} on {ip} is already in use (another `guidepost serve`?)\n  help: choose another port, e.g. `guidepost serve --port {next}`"
+            )
+        } else {
+            format!("cannot listen on {ip}:{port}: {e}\n  help: check --bind and --port")
+        }
+    })
+}
+
+fn start_http(listener: TcpListener, app: Arc<AppState>) -> std::io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name("http".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                let listener = match tokio::net::TcpListener::from_std(listener) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        eprintln!("error: cannot serve: {e}");
+                        return;
+                    }
+                };
+                if let Err(e) = axum::serve(listener, http::router(app)).await {
+                    eprintln!("error: the HTTP server stopped: {e}");
+                }
+            })
+        })?;
+    Ok(())
+}
+
+/// A diagnostic as the overlay shows it.
+#[derive(Serialize)]
+struct OverlayDiag<'a> {
+    file: String,
+    line: usize,
+    column: usize,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum Message<'a> {
+    Reload { pages: &'a [String] },
+    Css { swaps: &'a [(String, String)] },
+    Errors { errors: Vec<OverlayDiag<'a>> },
+    Ok,
+}
+
+fn message_for(outcome: &Outcome) -> String {
+    let message = match outcome {
+        Outcome::Reload { pages } => Message::Reload { pages },
+        Outcome::Css { swaps } => Message::Css { swaps },
+        Outcome::Failed { errors } => Message::Errors {
+            errors: errors
+                .iter()
+                .map(|d| OverlayDiag {
+                    file: d.file.display().to_string(),
+                    line: d.line,
+                    column: d.column,
+                    message: &d.message,
+                    help: d.help.as_deref(),
+                })
+                .collect(),
+        },
+        Outcome::Unchanged => Message::Ok,
+    };
+    serde_json::to_string(&message).unwrap_or_else(|_| "{\"kind\":\"ok\"}".into())
+}
+
+/// What a page that connects now is told: the errors of a failed build, or "ok".
+fn status_message(report: &Report) -> String {
+    match &report.outcome {
+        Outcome::Failed { .. } => message_for(&report.outcome),
+        _ => message_for(&Outcome::Unchanged),
+    }
+}
+
+fn announce(app: &AppState, report: &Report) {
+    *app.status.write().unwrap_or_else(|e| e.into_inner()) = status_message(report);
+    // No open page is not an error.
+    let _ = app.events.send(message_for(&report.outcome));
+}
+
+/// The one terminal line of a rebuild; the diagnostics after it when it failed.
+fn print_report(report: &Report, first: bool) {
+    let ms = report.elapsed.as_secs_f64() * 1000.0;
+    let took = if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{:.2} s", ms / 1000.0)
+    };
+    let warnings = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    let warned = match warnings {
+        0 => String::new(),
+        1 => " (1 warning)".into(),
+        n => format!(" ({n} warnings)"),
+    };
+    if first && !matches!(report.outcome, Outcome::Failed { .. }) {
+        eprintln!("Built {} in {took}{warned}", report.rebuilt);
+        return;
+    }
+    let head = if first {
+        "The first build:".to_string()
+    } else {
+        format!("{} changed:", report.changed)
+    };
+    let line = match &report.outcome {
+        Outcome::Failed { errors } => format!(
+            "{head} {} error{}; still serving the last good build ({took})",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        ),
+        Outcome::Css { swaps } => format!(
+            "{head} {} rebuilt in {took}; swapped {} stylesheet{} without reloading{warned}",
+            report.rebuilt,
+            swaps.len(),
+            if swaps.len() == 1 { "" } else { "s" }
+        ),
+        Outcome::Reload { pages } => format!(
+            "{head} {} rebuilt in {took}; {} page{} changed{warned}",
+            report.rebuilt,
+            pages.len(),
+            if pages.len() == 1 { "" } else { "s" }
+        ),
+        Outcome::Unchanged => format!(
+            "{head} {} rebuilt in {took}; no page changed{warned}",
+            report.rebuilt
+        ),
+    };
+    eprintln!("{line}");
+    if let Outcome::Failed { errors } = &report.outcome {
+        for d in errors {
+            eprint!("{}", diag::to_human(d));
+        }
+    }
+}
+
+fn open_browser(url: &str) {
+    let opener: &[&str] = if cfg!(target_os = "macos") {
+        &["open"]
+    } else if cfg!(windows) {
+        &["cmd", "/C", "start", ""]
+    } else {
+        &["xdg-open"]
+    };
+    let spawned = std::process::Command::new(opener[0])
+        .args(&opener[1..])
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(e) = spawned {
+        eprintln!(
+            "warning: cannot open a browser ({}: {e}); open {url} yourself",
+            opener[0]
+        );
+    }
+}

@@ -1,0 +1,251 @@
+//! Watching the site's inputs: notify with its debouncer (native events, or polling
+//! where they do not work), and what kind of change each path is.
+
+use crate::config::Config;
+use crate::source::is_ignored_name;
+use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{
+    new_debouncer, new_debouncer_opt, DebounceEventResult, Debouncer, NoCache, RecommendedCache,
+};
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::Receiver;
+use std::time::Duration;
+
+/// Saves closer together than this are one rebuild. Editors write a file in a few
+/// steps (temporary file, rename) within a millisecond or two.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+/// How often polling looks at the files, where native events are not available.
+const POLL_INTERVAL: Duration = Duration::from_millis(300);
+
+/// One changed input, by what a rebuild has to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// site.toml.
+    Config,
+    /// A markdown file in a version's folder (path relative to the site root).
+    Markdown(PathBuf),
+    /// A stylesheet of `static/` or of a theme.
+    Stylesheet(PathBuf),
+    /// Anything else the build reads: templates, other static files, screenshots,
+    /// folders appearing or going.
+    Other(PathBuf),
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Change::Config => f.write_str(crate::config::CONFIG_FILE),
+            Change::Markdown(p) | Change::Stylesheet(p) | Change::Other(p) => {
+                write!(f, "{}", p.display())
+            }
+        }
+    }
+}
+
+/// The folders below the site root that hold inputs (besides site.toml).
+fn input_dirs(config: Option<&Config>) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = ["content", "versions", "static", "templates", "themes"]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+    if let Some(config) = config {
+        for spec in config.version_specs() {
+            if !dirs.iter().any(|d| spec.dir.starts_with(d)) {
+                dirs.push(spec.dir);
+            }
+        }
+    }
+    dirs
+}
+
+/// What a change at `path` (absolute, or relative to `root`) is; None when the build
+/// does not read it (editors' temporary files, the output folder, anything else).
+pub fn classify(root: &Path, config: Option<&Config>, path: &Path) -> Option<Change> {
+    let rel = if path.is_absolute() {
+        path.strip_prefix(root).ok()?
+    } else {
+        path
+    };
+    let names: Vec<String> = rel
+        .components()
+        .map(|c| match c {
+            Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    if names.is_empty() || names.iter().any(|n| is_ignored_name(n)) {
+        return None;
+    }
+    if rel == Path::new(crate::config::CONFIG_FILE) {
+        return Some(Change::Config);
+    }
+    let is_css = rel.extension().is_some_and(|e| e == "css");
+    let in_static = names[0] == "static"
+        || (names[0] == "themes" && names.get(2).is_some_and(|n| n == "static"));
+    if in_static && is_css {
+        return Some(Change::Stylesheet(rel.to_path_buf()));
+    }
+    if names[0] == "static" || names[0] == "templates" || names[0] == "themes" {
+        return Some(Change::Other(rel.to_path_buf()));
+    }
+    let version_dirs: Vec<PathBuf> = match config {
+        Some(c) => c.version_specs().into_iter().map(|v| v.dir).collect(),
+        None => vec![PathBuf::from("content"), PathBuf::from("versions")],
+    };
+    if !version_dirs.iter().any(|d| rel.starts_with(d)) {
+        return None;
+    }
+    if config.is_some() && rel.extension().is_some_and(|e| e == "md") {
+        Some(Change::Markdown(rel.to_path_buf()))
+    } else {
+        Some(Change::Other(rel.to_path_buf()))
+    }
+}
+
+/// A debouncer of either kind of watcher.
+enum AnyDebouncer {
+    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Polling(Debouncer<PollWatcher, NoCache>),
+}
+
+impl AnyDebouncer {
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        match self {
+            AnyDebouncer::Native(d) => d.watch(path, mode),
+            AnyDebouncer::Polling(d) => d.watch(path, mode),
+        }
+    }
+}
+
+/// Watches the site's inputs; batches of changed paths arrive on `events`.
+pub struct Watcher {
+    debouncer: AnyDebouncer,
+    pub events: Receiver<DebounceEventResult>,
+    root: PathBuf,
+    watched: Vec<PathBuf>,
+    /// True when polling (no native events, or GUIDEPOST_POLL is set).
+    pub polling: bool,
+}
+
+impl Watcher {
+    /// Watches `root` itself (for site.toml and folders that appear later) and each
+    /// input folder. Native events where they work, else polling.
+    pub fn start(root: &Path, config: Option<&Config>) -> Result<Watcher, String> {
+        let force_polling = std::env::var_os("GUIDEPOST_POLL").is_some_and(|v| v != "0");
+        if !force_polling {
+            match Self::with(root, config, false) {
+                Ok(w) => return Ok(w),
+                Err(e) => eprintln!("native file events are not available ({e}); polling instead"),
+            }
+        }
+        Self::with(root, config, true)
+    }
+
+    fn with(root: &Path, config: Option<&Config>, polling: bool) -> Result<Watcher, String> {
+        let (tx, events) = std::sync::mpsc::channel();
+        let tick = Some(DEBOUNCE / 3);
+        let debouncer = if polling {
+            AnyDebouncer::Polling(
+                new_debouncer_opt(
+                    DEBOUNCE,
+                    tick,
+                    tx,
+                    NoCache,
+                    notify::Config::default().with_poll_interval(POLL_INTERVAL),
+                )
+                .map_err(|e| e.to_string())?,
+            )
+        } else {
+            AnyDebouncer::Native(new_debouncer(DEBOUNCE, tick, tx).map_err(|e| e.to_string())?)
+        };
+        let mut watcher = Watcher {
+            debouncer,
+            events,
+            root: root.to_path_buf(),
+            watched: Vec::new(),
+            polling,
+        };
+        watcher
+            .debouncer
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| e.to_string())?;
+        watcher.watch_new_dirs(config)?;
+        Ok(watcher)
+    }
+
+    /// Starts watching input folders that exist now and were not watched yet.
+    pub fn watch_new_dirs(&mut self, config: Option<&Config>) -> Result<(), String> {
+        for dir in input_dirs(config) {
+            let full = self.root.join(&dir);
+            if full.is_dir() && !self.watched.iter().any(|w| full.starts_with(w)) {
+                self.debouncer
+                    .watch(&full, RecursiveMode::Recursive)
+                    .map_err(|e| format!("{}: {e}", dir.display()))?;
+                self.watched.push(full);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The paths of a batch of debounced events, without access-only events.
+pub fn changed_paths(result: DebounceEventResult) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = match result {
+        Ok(events) => events
+            .into_iter()
+            .filter(|e| !matches!(e.event.kind, notify::EventKind::Access(_)))
+            .flat_map(|e| e.event.paths.clone())
+            .collect(),
+        Err(errors) => {
+            for e in errors {
+                eprintln!("watch error: {e}");
+            }
+            Vec::new()
+        }
+    };
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_changes() {
+        let root = Path::new("/site");
+        let c = |p: &str| classify(root, None, Path::new(p));
+        assert_eq!(c("/site/site.toml"), Some(Change::Config));
+        assert_eq!(
+            c("/site/static/style.css"),
+            Some(Change::Stylesheet("static/style.css".into()))
+        );
+        assert_eq!(
+            c("themes/t/static/a.css"),
+            Some(Change::Stylesheet("themes/t/static/a.css".into()))
+        );
+        assert_eq!(
+            c("templates/base.html"),
+            Some(Change::Other("templates/base.html".into()))
+        );
+        // Without a config every content change is a full rebuild.
+        assert_eq!(
+            c("content/a.md"),
+            Some(Change::Other("content/a.md".into()))
+        );
+        for ignored in [
+            "content/.a.md.swp",
+            "content/a.md~",
+            "content/#a.md#",
+            "content/4913",
+            "content/x.tmp",
+            "content/a.md___jb_tmp___",
+            "public/index.html",
+            "/elsewhere/a.md",
+            "README.md",
+        ] {
+            assert_eq!(c(ignored), None, "{ignored}");
+        }
+    }
+}

@@ -1,0 +1,419 @@
+//! SPEC §6: `guidepost serve`. The session (in-memory build and rebuilds) is tested
+//! through the library, where a test chooses the changes; the server through the real
+//! binary on a free port.
+
+use crate::harness::{http_get, ServeProcess, SiteTest};
+use guidepost::build::{build_site, BuildOptions, MarkdownCache};
+use guidepost::output::MemorySink;
+use guidepost::serve::session::{Outcome, Report, Session};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What a full `serve` build of the site at `root` gives, from scratch.
+fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let config = guidepost::config::Config::load(root).unwrap();
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        include_drafts: true,
+        live_reload: true,
+    };
+    let sink = MemorySink::default();
+    let (_, diags, _) = build_site(&config, &opts, &sink, &MarkdownCache::new());
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity != guidepost::diag::Severity::Error),
+        "{diags:?}"
+    );
+    sink.into_files()
+}
+
+/// Applies a change as the watcher would report it, then the deferred search update.
+fn apply(session: &mut Session, paths: &[&str]) -> Report {
+    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    let report = session
+        .apply_paths(&paths)
+        .expect("a change the build reads");
+    for v in &report.search_pending {
+        session.finish_search(*v);
+    }
+    report
+}
+
+/// The served files equal a full build; a difference names the first differing paths.
+fn assert_same_as_full_build(session: &Session, step: &str) {
+    let served = session.files().snapshot();
+    let full = full_build(session.root());
+    let differing: Vec<&String> = served
+        .keys()
+        .chain(full.keys())
+        .filter(|k| served.get(*k) != full.get(*k))
+        .take(5)
+        .collect();
+    assert!(differing.is_empty(), "after {step}: {differing:?} differ");
+}
+
+fn is_page_rebuild(report: &Report) -> bool {
+    report.rebuilt.ends_with("pages") && !report.rebuilt.starts_with("the site")
+}
+
+#[test]
+fn incremental_rebuilds_give_exactly_a_full_build() {
+    let site = SiteTest::from_sample_site();
+    let root = site.root().canonicalize().unwrap();
+    let (mut session, first) = Session::start(root.clone());
+    assert!(matches!(first.outcome, Outcome::Reload { .. }), "{first:?}");
+    assert_same_as_full_build(&session, "the first build");
+
+    let guide = "content/customers/ask-customer-to-name-you.md";
+    let page = "customers/ask-customer-to-name-you/index.html";
+    // 1. A body edit re-renders the page alone (and the caveats page).
+    let before = session.files().get(page).unwrap();
+    site.write(
+        guide,
+        &format!("{}\nA new closing line.\n", site.read(guide)),
+    );
+    let r = apply(&mut session, &[guide]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    assert_eq!(
+        r.outcome,
+        Outcome::Reload {
+            pages: vec!["/customers/ask-customer-to-name-you/".into()]
+        }
+    );
+    assert_ne!(session.files().get(page).unwrap(), before);
+    assert_same_as_full_build(&session, "a body edit");
+
+    // 2. A new screenshot, then a body edit that shows it and links a heading elsewhere.
+    site.write(
+        "content/customers/new-shot.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"30\"/>",
+    );
+    apply(&mut session, &["content/customers/new-shot.svg"]);
+    site.write(
+        guide,
+        &format!(
+            "{}\n![The new screen](new-shot.svg)\n\nSee [the other guide](../partner-id/find-your-partner-id.md).\n",
+            site.read(guide)
+        ),
+    );
+    let r = apply(&mut session, &[guide]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    assert_same_as_full_build(&session, "a body edit adding a screenshot");
+
+    // 3. Taking the screenshot out again drops its copy.
+    let text = site
+        .read(guide)
+        .replace("![The new screen](new-shot.svg)", "");
+    site.write(guide, &text);
+    let r = apply(&mut session, &[guide]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    assert_same_as_full_build(&session, "a body edit removing a screenshot");
+
+    // 4. A front matter edit (the title shows in lists and prev/next): a full build.
+    site.write(
+        guide,
+        &site.read(guide).replace(
+            "title: Ask a customer to name you as partner",
+            "title: Ask the customer",
+        ),
+    );
+    let r = apply(&mut session, &[guide]);
+    assert!(r.rebuilt.starts_with("the site"), "{r:?}");
+    assert_same_as_full_build(&session, "a title edit");
+
+    // 5. A rename and 6. a delete.
+    site.rename(guide, "content/customers/ask-the-customer.md");
+    apply(
+        &mut session,
+        &[guide, "content/customers/ask-the-customer.md"],
+    );
+    assert!(session.files().get(page).is_none());
+    assert_same_as_full_build(&session, "a rename");
+    site.remove("content/partner-id/partner-id-not-recognized.md");
+    apply(
+        &mut session,
+        &["content/partner-id/partner-id-not-recognized.md"],
+    );
+    assert_same_as_full_build(&session, "a delete");
+
+    // 7. A broken save keeps the last good build; the fix catches up with everything.
+    let good = session.files().snapshot();
+    let other = "content/partner-id/find-your-partner-id.md";
+    site.write(other, &format!("{}\n::: nonsense\n", site.read(other)));
+    let r = apply(&mut session, &[other]);
+    match &r.outcome {
+        Outcome::Failed { errors } => {
+            assert!(
+                errors.iter().any(|e| e.file == Path::new(other)),
+                "{errors:?}"
+            )
+        }
+        o => panic!("expected a failed build, got {o:?}"),
+    }
+    assert_eq!(
+        session.files().snapshot(),
+        good,
+        "the last good build is served"
+    );
+    let frozen = "versions/2013/customers/ask-customer-to-name-you.md";
+    site.write(
+        frozen,
+        &format!("{}\nEdited while broken.\n", site.read(frozen)),
+    );
+    apply(&mut session, &[frozen]);
+    assert_eq!(session.files().snapshot(), good);
+    site.write(other, &site.read(other).replace("\n::: nonsense\n", "\n"));
+    let r = apply(&mut session, &[other]);
+    assert!(matches!(r.outcome, Outcome::Reload { .. }), "{r:?}");
+    assert_same_as_full_build(&session, "fixing a broken save");
+
+    // 8. A frozen version's page, 9. a template, 10. site.toml.
+    site.write(frozen, &format!("{}\nOne more line.\n", site.read(frozen)));
+    let r = apply(&mut session, &[frozen]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    assert_same_as_full_build(&session, "a frozen version's edit");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Lost here</h1>{% endblock %}",
+    );
+    apply(&mut session, &["templates/404.html"]);
+    assert_same_as_full_build(&session, "a template");
+    site.write(
+        "site.toml",
+        &site
+            .read("site.toml")
+            .replacen("title = ", "title = \"Renamed\"\n# was: ", 1),
+    );
+    let r = apply(&mut session, &["site.toml"]);
+    assert!(matches!(r.outcome, Outcome::Reload { .. }), "{r:?}");
+    assert_same_as_full_build(&session, "site.toml");
+}
+
+#[test]
+fn a_first_caveat_and_a_config_error_are_handled() {
+    let site = SiteTest::from_files(&[
+        ("content/a.md", "---\ntitle: A\n---\n## One\n\nText.\n"),
+        ("content/b.md", "---\ntitle: B\n---\nText.\n"),
+    ]);
+    let root = site.root().canonicalize().unwrap();
+    let (mut session, _) = Session::start(root);
+    // The site's first caveat links the caveats page from every page: a full build.
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\n---\n## One\n\n::: caveat warning from=\"a reader\"\nMind this.\n:::\n",
+    );
+    let r = apply(&mut session, &["content/a.md"]);
+    assert!(r.rebuilt.starts_with("the site"), "{r:?}");
+    assert_same_as_full_build(&session, "the first caveat");
+
+    // A config error is reported, never fatal; the last good build stays.
+    let good = session.files().snapshot();
+    site.write("site.toml", "title = \n");
+    let r = apply(&mut session, &["site.toml"]);
+    assert!(matches!(r.outcome, Outcome::Failed { .. }), "{r:?}");
+    assert_eq!(session.files().snapshot(), good);
+    // While the config is broken, content edits wait for it.
+    site.write("content/b.md", "---\ntitle: B\n---\nNew text.\n");
+    let r = apply(&mut session, &["content/b.md"]);
+    assert!(matches!(r.outcome, Outcome::Failed { .. }), "{r:?}");
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://t.example/\"\n",
+    );
+    let r = apply(&mut session, &["site.toml"]);
+    assert!(matches!(r.outcome, Outcome::Reload { .. }), "{r:?}");
+    assert_same_as_full_build(&session, "fixing site.toml");
+}
+
+#[test]
+fn editor_temporary_files_and_other_folders_are_ignored() {
+    let site = SiteTest::from_files(&[("content/a.md", "---\ntitle: A\n---\nText.\n")]);
+    let root = site.root().canonicalize().unwrap();
+    let (mut session, _) = Session::start(root.clone());
+    for path in [
+        "content/.a.md.swp",
+        "content/a.md~",
+        "content/4913",
+        "content/#a.md#",
+        "public/index.html",
+        "notes.txt",
+    ] {
+        let paths = vec![root.join(path)];
+        assert!(session.apply_paths(&paths).is_none(), "{path}");
+    }
+}
+
+/// The server: pages, live-reload events, errors, traversal, the output folder.
+#[test]
+fn serve_serves_the_site_and_follows_saves() {
+    let site = SiteTest::from_sample_site();
+    // A symlink in static/ that leads out of the site must not be served.
+    std::fs::create_dir_all(site.root().join("static")).unwrap();
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(outside.path(), "SECRET-OUTSIDE").unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.root().join("static/leak.txt")).unwrap();
+    let mut server = ServeProcess::start(site.root(), &[]);
+
+    let home = http_get(&server.addr, "/");
+    assert_eq!(home.status, 200);
+    assert_eq!(home.header("content-type"), "text/html; charset=utf-8");
+    let doc = scraper::Html::parse_document(&home.body_text());
+    let live = scraper::Selector::parse("script[src=\"/__guidepost/live.js\"]").unwrap();
+    assert_eq!(doc.select(&live).count(), 1, "the live-reload script");
+    assert_eq!(http_get(&server.addr, "/__guidepost/live.js").status, 200);
+    let css = scraper::Selector::parse("link[rel=stylesheet]").unwrap();
+    let css_url = doc
+        .select(&css)
+        .next()
+        .unwrap()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        http_get(&server.addr, &css_url).header("content-type"),
+        "text/css; charset=utf-8"
+    );
+    assert_eq!(
+        http_get(&server.addr, "/search/index.json").header("content-type"),
+        "application/json"
+    );
+    let missing = http_get(&server.addr, "/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body_text().contains("<html"), "404.html is served");
+    let redirect = http_get(&server.addr, "/customers");
+    assert_eq!(redirect.status, 301);
+    assert_eq!(redirect.header("location"), "/customers/");
+
+    for attempt in [
+        "/../../../../etc/passwd",
+        "/customers/../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/customers%2f..%2f..%2fsite.toml",
+        "/..%5c..%5csite.toml",
+        "/leak.txt",
+        "/site.toml",
+        "/content/customers/_index.md",
+    ] {
+        let r = http_get(&server.addr, attempt);
+        assert!(
+            r.status == 400 || r.status == 404,
+            "{attempt}: {}",
+            r.status
+        );
+        let body = r.body_text();
+        assert!(
+            !body.contains("root:")
+                && !body.contains("SECRET-OUTSIDE")
+                && !body.contains("base_url"),
+            "{attempt} leaked a file"
+        );
+    }
+
+    // A save shows in the served page.
+    let guide = "content/customers/ask-customer-to-name-you.md";
+    site.write(
+        guide,
+        &format!("{}\nA sentence from the watcher test.\n", site.read(guide)),
+    );
+    let url = "/customers/ask-customer-to-name-you/";
+    wait_for("the edit", || {
+        http_get(&server.addr, url)
+            .body_text()
+            .contains("A sentence from the watcher test.")
+    });
+    // The search index follows the edit.
+    wait_for("the search index", || {
+        search_words(&server.addr, 'w').contains("\"watcher\"")
+    });
+
+    // A broken save: the last good page stays, the terminal shows the error.
+    site.write(guide, &format!("{}\n::: nonsense\n", site.read(guide)));
+    wait_for("the error", || {
+        server
+            .stderr()
+            .contains("still serving the last good build")
+    });
+    let page = http_get(&server.addr, url);
+    assert_eq!(page.status, 200);
+    assert!(page
+        .body_text()
+        .contains("A sentence from the watcher test."));
+    assert!(server.stderr().contains("unknown directive"));
+    // Fixed: served again, with the newest text.
+    site.write(
+        guide,
+        &site
+            .read(guide)
+            .replace("\n::: nonsense\n", "\nFixed again.\n"),
+    );
+    wait_for("the fix", || {
+        http_get(&server.addr, url)
+            .body_text()
+            .contains("Fixed again.")
+    });
+
+    // A deleted guide is a 404, not the end of the server.
+    site.remove(guide);
+    wait_for("the 404", || http_get(&server.addr, url).status == 404);
+    assert!(server.is_running());
+    // Nothing was ever written to the output folder.
+    assert!(!site.root().join("public").exists());
+}
+
+/// The words of the served search index that start with `letter`.
+fn search_words(addr: &str, letter: char) -> String {
+    let index = http_get(addr, "/search/index.json").body_text();
+    let v: serde_json::Value = serde_json::from_str(&index).unwrap_or_default();
+    match v.get("vocabulary").and_then(|f| f.as_str()) {
+        Some(dir) => http_get(addr, &format!("/search/{dir}/{letter}.json")).body_text(),
+        None => String::new(),
+    }
+}
+
+fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        if ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[test]
+fn a_taken_port_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let site = SiteTest::from_files(&[("content/a.md", "---\ntitle: A\n---\nText.\n")]);
+    let run = site.run(&["serve", "--port", &port]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("port {port}")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("--port"),
+        "suggests another port: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn build_output_has_no_live_reload_script() {
+    let site = SiteTest::from_sample_site();
+    let run = site.build(&[]);
+    run.ok();
+    for page in ["", "customers/", "customers/ask-customer-to-name-you/"] {
+        assert!(run
+            .page(page)
+            .select("script[src*=\"__guidepost\"]")
+            .is_empty());
+        assert!(!run
+            .file(&format!("{page}index.html"))
+            .contains("__guidepost"));
+    }
+}
