@@ -338,8 +338,10 @@ impl PageState<'_> {
                 } else {
                     format!(" data-lang=\"{}\"", escape(lang))
                 };
+                // tabindex: a code block that scrolls sideways (on a phone, say) must be
+                // reachable by keyboard to be scrolled (axe: scrollable-region-focusable).
                 rw.html(format!(
-                    "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
+                    "<pre class=\"code\" tabindex=\"0\"{lang_attr}><code>{}</code></pre>\n",
                     highlight::highlight(&code, lang)
                 ));
                 self.push_passage_text(&code);

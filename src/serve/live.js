@@ -99,6 +99,10 @@
   }
 
   var source = new EventSource(eventsUrl);
+  // Tells tests (and the curious) that the page listens for rebuilds.
+  source.onopen = function () {
+    document.documentElement.setAttribute('data-guidepost-live', 'connected');
+  };
   source.onmessage = function (event) {
     var message;
     try { message = JSON.parse(event.data); } catch (e) { return; }

@@ -292,3 +292,21 @@ fn first_query_downloads_at_most_150_kb_on_a_generated_corpus() {
         );
     }
 }
+
+#[test]
+fn serve_reloads_the_open_page_swaps_css_and_shows_errors() {
+    if !browser_available("serve_reloads_the_open_page_swaps_css_and_shows_errors") {
+        return;
+    }
+    let site = SiteTest::from_sample_site();
+    // The site's own copy of the theme's stylesheet, for the stylesheet-only change.
+    let theme_css = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css");
+    site.write(
+        "static/style.css",
+        &std::fs::read_to_string(theme_css).unwrap(),
+    );
+    let server = crate::harness::ServeProcess::start(site.root(), &[]);
+    let base = format!("http://{}/", server.addr);
+    run_script("livereload.mjs", &[&base, site.root().to_str().unwrap()]);
+    eprintln!("{}", server.stderr());
+}
