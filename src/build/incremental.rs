@@ -10,7 +10,7 @@
 //! result of a series of saves with a full build.
 
 use super::{
-    anchor_diagnostics, render_env, render_source, screenshot_copies, write_caveats_page,
+    anchor_diagnostics_of, render_env, render_source, screenshot_copies, write_caveats_page,
     write_page, write_search_index, BuildOptions, SiteState,
 };
 use crate::diag::Diagnostics;
@@ -28,6 +28,8 @@ pub struct PageRebuild {
     pub pages: Vec<String>,
     /// The version the page belongs to, by index.
     pub version: usize,
+    /// Whether the page shows other screenshots than before.
+    pub screenshots_changed: bool,
 }
 
 /// Re-renders the page of the markdown file `file` (relative to the site root) into
@@ -63,11 +65,18 @@ pub fn rebuild_page(
         &dirs,
     );
     let (page, page_diags) = render_source(&env, cache, &variants, &new);
+    let screenshots_changed = !page.image_urls().eq(vs.pages[s].image_urls());
     let vs = &mut state.versions[v];
     vs.version.sources[s] = new;
     vs.pages[s] = page;
     vs.page_diags[s] = page_diags;
-    vs.anchor_diags = anchor_diagnostics(vs);
+    // The anchor checks that can change: this page's links, and links to this page.
+    let rel = vs.version.sources[s].rel_path.clone();
+    for i in 0..vs.pages.len() {
+        if i == s || vs.pages[i].anchor_checks.iter().any(|c| c.target == rel) {
+            vs.anchor_diags[i] = anchor_diagnostics_of(vs, i);
+        }
+    }
     if has_caveats(state, v) != had_caveats {
         return None; // every page's sidebar links the caveats page, or stops linking it
     }
@@ -106,7 +115,11 @@ pub fn rebuild_page(
     if diags.has_errors() {
         return None;
     }
-    Some(PageRebuild { pages, version: v })
+    Some(PageRebuild {
+        pages,
+        version: v,
+        screenshots_changed,
+    })
 }
 
 /// (version, source) of the markdown file `file` (relative to the site root).

@@ -159,7 +159,10 @@ pub struct VersionState {
     pub pages: Vec<Arc<CachedPage>>,
     /// The markdown diagnostics of each source, by index.
     pub page_diags: Vec<Vec<Diagnostic>>,
-    pub anchor_diags: Vec<Diagnostic>,
+    /// The missing-anchor warnings of each source's links, by index.
+    pub anchor_diags: Vec<Vec<Diagnostic>>,
+    /// Version-relative `.md` path → source index.
+    pub by_rel_path: HashMap<String, usize>,
 }
 
 impl VersionState {
@@ -175,7 +178,7 @@ impl SiteState {
         all.extend(self.other_diags.iter().cloned());
         for v in &self.versions {
             all.extend(v.page_diags.iter().flatten().cloned());
-            all.extend(v.anchor_diags.iter().cloned());
+            all.extend(v.anchor_diags.iter().flatten().cloned());
         }
         all.into_sorted()
     }
@@ -433,12 +436,19 @@ fn render_markdown(
         .par_iter()
         .map(|src| render_source(&env, cache, &variants, src))
         .unzip();
+    let by_rel_path = version
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.rel_path.clone(), i))
+        .collect();
     let mut state = VersionState {
         version,
         local_targets,
         pages,
         page_diags,
         anchor_diags: Vec::new(),
+        by_rel_path,
     };
     state.anchor_diags = anchor_diagnostics(&state);
     state
@@ -501,36 +511,31 @@ fn render_source(
     (page, diags)
 }
 
-/// Links to `page#anchor` whose page has no heading with that id.
-fn anchor_diagnostics(state: &VersionState) -> Vec<Diagnostic> {
-    let sources = &state.version.sources;
-    let ids: HashMap<&str, HashSet<&str>> = sources
+/// The missing-anchor warnings of the links of source `i`: links to `page#anchor`
+/// whose page has no heading with that id.
+fn anchor_diagnostics_of(state: &VersionState, i: usize) -> Vec<Diagnostic> {
+    let src = &state.version.sources[i];
+    state.pages[i]
+        .anchor_checks
         .iter()
-        .zip(&state.pages)
-        .map(|(s, p)| {
-            (
-                s.rel_path.as_str(),
-                p.body.headings.iter().map(|h| h.id.as_str()).collect(),
+        .filter(|check| !anchor_exists(state, check))
+        .map(|check| {
+            Diagnostic::warning(
+                "missing-anchor",
+                &src.site_path,
+                format!("`{}` has no heading with the id `#{}`", check.target, check.anchor),
             )
+            .at(check.line, check.column)
+            .help("link to one of the page's headings (ids are the heading text in lowercase, with `-` for spaces)")
         })
-        .collect();
-    let mut diags = Vec::new();
-    for (src, page) in sources.iter().zip(&state.pages) {
-        for check in &page.anchor_checks {
-            if !anchor_exists(&ids, check) {
-                diags.push(
-                    Diagnostic::warning(
-                        "missing-anchor",
-                        &src.site_path,
-                        format!("`{}` has no heading with the id `#{}`", check.target, check.anchor),
-                    )
-                    .at(check.line, check.column)
-                    .help("link to one of the page's headings (ids are the heading text in lowercase, with `-` for spaces)"),
-                );
-            }
-        }
-    }
-    diags
+        .collect()
+}
+
+/// The missing-anchor warnings of every source of the version, by source.
+fn anchor_diagnostics(state: &VersionState) -> Vec<Vec<Diagnostic>> {
+    (0..state.pages.len())
+        .map(|i| anchor_diagnostics_of(state, i))
+        .collect()
 }
 
 /// Every id of a guide's `variants:` must be declared in site.toml.
@@ -560,13 +565,17 @@ fn guide_variant_diagnostics(
     diags
 }
 
-fn anchor_exists(ids: &HashMap<&str, HashSet<&str>>, check: &AnchorCheck) -> bool {
+fn anchor_exists(state: &VersionState, check: &AnchorCheck) -> bool {
     // Footnote references are anchors that pulldown-cmark makes, not headings.
     check.anchor.is_empty()
         || check.anchor == "top"
-        || ids
-            .get(check.target.as_str())
-            .is_some_and(|set| set.contains(check.anchor.as_str()))
+        || state.by_rel_path.get(&check.target).is_some_and(|&t| {
+            state.pages[t]
+                .body
+                .headings
+                .iter()
+                .any(|h| h.id == check.anchor)
+        })
 }
 
 /// Every guide and section page of a version, rendered in parallel; returns how many.

@@ -171,8 +171,9 @@ pub struct Renderer<'a> {
     pub bodies: &'a [Arc<PageBody>],
     /// What links to pages of the version start with (`markdown::VERSION_BASE`).
     version_base: String,
-    /// The navigation tree for a page in each section, computed once per section.
-    pub nav: Vec<Vec<NavItem>>,
+    /// The navigation tree for a page in each section, computed once per section when
+    /// first needed (a one-page rebuild needs one).
+    nav: Vec<std::sync::OnceLock<Vec<NavItem>>>,
     has_caveats: bool,
     /// The build's date when SOURCE_DATE_EPOCH is set, for marking stale caveats.
     today: Option<String>,
@@ -210,7 +211,7 @@ impl<'a> Renderer<'a> {
         versions: &'a [VersionIndex],
     ) -> Self {
         let nav = (0..version.sections.len())
-            .map(|s| nav_for(version, site.prefix, s))
+            .map(|_| std::sync::OnceLock::new())
             .collect();
         Renderer {
             tera,
@@ -229,6 +230,11 @@ impl<'a> Renderer<'a> {
     /// Rendered markdown with its links completed for this version.
     fn linked(&self, html: &'a str) -> Cow<'a, str> {
         crate::markdown::with_version_base(html, &self.version_base)
+    }
+
+    /// The navigation tree for a page in section `s`.
+    fn nav(&self, s: usize) -> &Vec<NavItem> {
+        self.nav[s].get_or_init(|| nav_for(self.version, self.site.prefix, s))
     }
 
     /// A page path without this version's prefix (`2013/a/b/` → `a/b/`).
@@ -374,7 +380,7 @@ impl<'a> Renderer<'a> {
         };
         let mut context = self.page_context(&guide.path, &src.front.aliases);
         context.insert("page", &ctx);
-        context.insert("nav", &self.nav[guide.section]);
+        context.insert("nav", self.nav(guide.section));
         self.tera.render("guide.html", &context)
     }
 
@@ -419,7 +425,7 @@ impl<'a> Renderer<'a> {
         };
         let mut context = self.page_context(&sec.path, &[]);
         context.insert("page", &ctx);
-        context.insert("nav", &self.nav[s]);
+        context.insert("nav", self.nav(s));
         let template = if s == 0 { "home.html" } else { "section.html" };
         self.tera.render(template, &context)
     }
@@ -474,13 +480,13 @@ impl<'a> Renderer<'a> {
             "page",
             &serde_json::json!({ "url": self.url(&path), "canonical": self.canonical_for(&path, &[]) }),
         );
-        context.insert("nav", &self.nav[0]);
+        context.insert("nav", self.nav(0));
         self.tera.render("caveats.html", &context)
     }
 
     pub fn not_found(&self) -> Result<String, tera::Error> {
         let mut context = self.page_context(&self.version.spec.url_prefix, &[]);
-        context.insert("nav", &self.nav[0]);
+        context.insert("nav", self.nav(0));
         context.insert("home_url", &self.url(&self.version.sections[0].path));
         self.tera.render("404.html", &context)
     }

@@ -99,16 +99,30 @@ pub fn run(opts: ServeOptions) -> Status {
         let Some(report) = session.apply_paths(&paths) else {
             continue;
         };
-        announce(&app, &report);
-        print_report(&report, false);
-        for v in &report.search_pending {
-            session.finish_search(*v);
-        }
-        if let Err(e) = watcher.watch_new_dirs(session.config()) {
-            eprintln!("warning: cannot watch {e}");
+        after_rebuild(&app, &mut session, &report);
+        match watcher.watch_new_dirs(session.config()) {
+            // A folder that appeared (templates/, say) may have had files saved into
+            // it before it was watched: rebuild once more to take them in.
+            Ok(added) if !added.is_empty() => {
+                let changes: Vec<watch::Change> =
+                    added.into_iter().map(watch::Change::Other).collect();
+                let report = session.apply(&changes);
+                after_rebuild(&app, &mut session, &report);
+            }
+            Ok(_) => {}
+            Err(e) => eprintln!("warning: cannot watch {e}"),
         }
     }
     Status::Ok
+}
+
+/// Tells the browsers and the terminal, then does what the rebuild left for later.
+fn after_rebuild(app: &AppState, session: &mut Session, report: &Report) {
+    announce(app, report);
+    print_report(report, false);
+    for v in &report.search_pending {
+        session.finish_search(*v);
+    }
 }
 
 fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, String> {

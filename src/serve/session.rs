@@ -197,12 +197,14 @@ impl Session {
         let sink = MemorySink::default();
         let mut pages = Vec::new();
         let mut versions = Vec::new();
+        let mut screenshots_changed = false;
         for file in files {
             // On None the state may hold some of the new sources: the full build
             // that follows reads them all again anyway.
             let rebuilt = rebuild_page(state, &self.opts, &self.cache, file, &sink)?;
             pages.extend(rebuilt.pages);
             versions.push(rebuilt.version);
+            screenshots_changed |= rebuilt.screenshots_changed;
         }
         let diagnostics = state.diagnostics();
         let errors = errors_of(&diagnostics);
@@ -216,11 +218,13 @@ impl Session {
                 diagnostics,
             ));
         }
-        let screenshots = incremental::screenshots(state);
+        let screenshots = screenshots_changed.then(|| incremental::screenshots(state));
         let new = sink.into_files();
         let urls = self.changed_pages(&new, false);
         self.files.update(new, |_| false);
-        self.sync_screenshots(&screenshots);
+        if let Some(screenshots) = screenshots {
+            self.sync_screenshots(&screenshots);
+        }
         versions.sort_unstable();
         versions.dedup();
         let rebuilt = format!(

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// Saves closer together than this are one rebuild. Editors write a file in a few
 /// steps (temporary file, rename) within a millisecond or two.
-const DEBOUNCE: Duration = Duration::from_millis(30);
+const DEBOUNCE: Duration = Duration::from_millis(20);
 /// How often polling looks at the files, where native events are not available.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
@@ -143,7 +143,7 @@ impl Watcher {
 
     fn with(root: &Path, config: Option<&Config>, polling: bool) -> Result<Watcher, String> {
         let (tx, events) = std::sync::mpsc::channel();
-        let tick = Some(DEBOUNCE / 3);
+        let tick = Some(DEBOUNCE / 4);
         let debouncer = if polling {
             AnyDebouncer::Polling(
                 new_debouncer_opt(
@@ -173,8 +173,10 @@ impl Watcher {
         Ok(watcher)
     }
 
-    /// Starts watching input folders that exist now and were not watched yet.
-    pub fn watch_new_dirs(&mut self, config: Option<&Config>) -> Result<(), String> {
+    /// Starts watching input folders that exist now and were not watched yet; returns
+    /// the ones it added (files saved in them before now were not seen).
+    pub fn watch_new_dirs(&mut self, config: Option<&Config>) -> Result<Vec<PathBuf>, String> {
+        let mut added = Vec::new();
         for dir in input_dirs(config) {
             let full = self.root.join(&dir);
             if full.is_dir() && !self.watched.iter().any(|w| full.starts_with(w)) {
@@ -182,9 +184,10 @@ impl Watcher {
                     .watch(&full, RecursiveMode::Recursive)
                     .map_err(|e| format!("{}: {e}", dir.display()))?;
                 self.watched.push(full);
+                added.push(dir);
             }
         }
-        Ok(())
+        Ok(added)
     }
 }
 

@@ -227,6 +227,40 @@ fn a_first_caveat_and_a_config_error_are_handled() {
     assert_same_as_full_build(&session, "fixing site.toml");
 }
 
+/// A body edit that removes a heading: the link to it from another page is reported,
+/// as a full build reports it, and putting it back clears the warning.
+#[test]
+fn anchor_checks_follow_a_page_rebuild() {
+    let site = SiteTest::from_files(&[
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\nSee [B's step](b.md#the-step).\n",
+        ),
+        ("content/b.md", "---\ntitle: B\n---\n## The step\n\nText.\n"),
+    ]);
+    let root = site.root().canonicalize().unwrap();
+    let (mut session, first) = Session::start(root);
+    assert!(first.diagnostics.is_empty(), "{:?}", first.diagnostics);
+    site.write(
+        "content/b.md",
+        "---\ntitle: B\n---\n## Another step\n\nText.\n",
+    );
+    let r = apply(&mut session, &["content/b.md"]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    let missing: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "missing-anchor")
+        .collect();
+    assert_eq!(missing.len(), 1, "{:?}", r.diagnostics);
+    assert_eq!(missing[0].file, Path::new("content/a.md"));
+    assert_eq!(missing[0].line, 4);
+    site.write("content/b.md", "---\ntitle: B\n---\n## The step\n\nText.\n");
+    let r = apply(&mut session, &["content/b.md"]);
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_same_as_full_build(&session, "putting the heading back");
+}
+
 #[test]
 fn editor_temporary_files_and_other_folders_are_ignored() {
     let site = SiteTest::from_files(&[("content/a.md", "---\ntitle: A\n---\nText.\n")]);

@@ -1,0 +1,277 @@
+//! Benchmark of `guidepost serve` (see BENCHMARKS.md): on a site such as the
+//! 10,000-guide corpus, the time from saving a guide to the live-reload message
+//! (median of N saves), the time for a template change, and the server's peak memory.
+//!
+//!     cargo run --release --bin guidepost-serve-bench -- --site DIR [--edits 20]
+//!
+//! The site's files are edited in place and put back as they were at the end.
+//! Latency is measured as a browser sees it: from just before the file is written to
+//! the arrival of the `reload` event naming the page on the event stream.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+struct Options {
+    site: PathBuf,
+    edits: usize,
+    guidepost: PathBuf,
+    /// Pause between saves, so that the search index update of one save (which runs
+    /// after its reload message) does not delay the next.
+    pause: Duration,
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: guidepost-serve-bench --site DIR [--edits 20] [--pause-ms 3000] [--bin guidepost]"
+    );
+    std::process::exit(2)
+}
+
+fn parse_args() -> Options {
+    let here = std::env::current_exe().unwrap_or_default();
+    let mut o = Options {
+        site: PathBuf::new(),
+        edits: 20,
+        guidepost: here.with_file_name("guidepost"),
+        pause: Duration::from_millis(3000),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut value = || args.next().unwrap_or_else(|| usage());
+        match a.as_str() {
+            "--site" => o.site = PathBuf::from(value()),
+            "--edits" => o.edits = value().parse().unwrap_or_else(|_| usage()),
+            "--pause-ms" => {
+                o.pause = Duration::from_millis(value().parse().unwrap_or_else(|_| usage()))
+            }
+            "--bin" => o.guidepost = PathBuf::from(value()),
+            _ => usage(),
+        }
+    }
+    if o.site.as_os_str().is_empty() {
+        usage()
+    }
+    o
+}
+
+/// The running server, killed when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(o: &Options) -> (Server, Duration) {
+    let started = Instant::now();
+    let mut child = Command::new(&o.guidepost)
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&o.site)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start guidepost serve");
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("stdout");
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("the serving line");
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    (Server { child, addr }, started.elapsed())
+}
+
+/// The `data:` lines of the live-reload event stream, with their arrival times.
+fn subscribe(addr: &str) -> Receiver<(Instant, String)> {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    write!(
+        stream,
+        "GET /__guidepost/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .expect("request");
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if let Some(data) = line.strip_prefix("data:") {
+                if tx.send((Instant::now(), data.trim().to_string())).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}
+
+/// Waits for an event whose data contains `needle`; the time it arrived.
+fn wait_for(events: &Receiver<(Instant, String)>, needle: &str) -> Instant {
+    loop {
+        match events.recv_timeout(Duration::from_secs(120)) {
+            Ok((at, data)) if data.contains(needle) => return at,
+            Ok(_) => {}
+            Err(e) => panic!("no event with {needle:?}: {e}"),
+        }
+    }
+}
+
+fn drain(events: &Receiver<(Instant, String)>) {
+    while events.try_recv().is_ok() {}
+}
+
+/// Guide files of the current version, spread over the site.
+fn pick_guides(site: &Path, n: usize) -> Vec<PathBuf> {
+    let mut all: Vec<PathBuf> = walk(&site.join("content"))
+        .into_iter()
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "md")
+                && p.file_name().is_some_and(|f| f != "_index.md")
+        })
+        .collect();
+    all.sort();
+    let step = (all.len() / n.max(1)).max(1);
+    all.into_iter().step_by(step).take(n).collect()
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// `content/a/b.md` → `/a/b/`; `content/a/b/index.md` → `/a/b/`.
+fn page_url(site: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(site.join("content")).unwrap_or(file);
+    let rel = rel.with_extension("");
+    let rel = if rel.file_name().is_some_and(|f| f == "index") {
+        rel.parent().map(Path::to_path_buf).unwrap_or_default()
+    } else {
+        rel
+    };
+    format!("/{}/", rel.to_string_lossy())
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v[v.len() / 2]
+}
+
+fn peak_mib(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let o = parse_args();
+    let guides = pick_guides(&o.site, o.edits);
+    let originals: Vec<(PathBuf, String)> = guides
+        .iter()
+        .map(|g| (g.clone(), std::fs::read_to_string(g).expect("read guide")))
+        .collect();
+    let templates = o.site.join("templates");
+    let had_templates = templates.exists();
+
+    let (server, startup) = start_server(&o);
+    println!("first build and start: {:.2} s", startup.as_secs_f64());
+    let events = subscribe(&server.addr);
+    wait_for(&events, "\"kind\"");
+    std::thread::sleep(o.pause);
+
+    let mut latencies = Vec::new();
+    for (i, (file, text)) in originals.iter().enumerate() {
+        drain(&events);
+        let url = page_url(&o.site, file);
+        let saved = Instant::now();
+        std::fs::write(
+            file,
+            format!("{text}\nEdited by the serve benchmark, save {i}.\n"),
+        )
+        .expect("write guide");
+        let reloaded = wait_for(&events, &format!("\"{url}\""));
+        let ms = (reloaded - saved).as_secs_f64() * 1000.0;
+        println!("save {i:2}: {url} reload message after {ms:.1} ms");
+        latencies.push(ms);
+        std::thread::sleep(o.pause);
+    }
+
+    // A template: the first save adds the site's own guide.html (a new folder), the
+    // next ones edit it.
+    let theme_guide = include_str!("../../themes/default/templates/guide.html");
+    std::fs::create_dir_all(&templates).expect("templates folder");
+    let mut template_ms = Vec::new();
+    for i in 0..4 {
+        drain(&events);
+        let saved = Instant::now();
+        std::fs::write(
+            templates.join("guide.html"),
+            // Inside a block: text outside blocks of a child template is not shown.
+            theme_guide.replacen(
+                "{% block main %}",
+                &format!("{{% block main %}}<!-- template edit {i} -->"),
+                1,
+            ),
+        )
+        .expect("write template");
+        let reloaded = wait_for(&events, "\"reload\"");
+        let ms = (reloaded - saved).as_secs_f64() * 1000.0;
+        println!("template save {i}: reload message after {ms:.0} ms");
+        if i > 0 {
+            template_ms.push(ms);
+        }
+        std::thread::sleep(o.pause);
+    }
+    let peak = peak_mib(server.child.id());
+    drop(server);
+
+    for (file, text) in &originals {
+        let _ = std::fs::write(file, text);
+    }
+    if !had_templates {
+        let _ = std::fs::remove_dir_all(&templates);
+    }
+    println!();
+    println!(
+        "guide save → reload message: median {:.1} ms over {} saves (min {:.1}, max {:.1})",
+        median(latencies.clone()),
+        latencies.len(),
+        latencies.iter().copied().fold(f64::INFINITY, f64::min),
+        latencies.iter().copied().fold(0.0, f64::max)
+    );
+    println!(
+        "template save → reload message: median {:.0} ms over {} saves",
+        median(template_ms.clone()),
+        template_ms.len()
+    );
+    println!("server peak memory (VmHWM): {peak:.0} MiB");
+}
