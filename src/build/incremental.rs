@@ -147,7 +147,7 @@ fn has_caveats(state: &SiteState, v: usize) -> bool {
 pub fn write_version_search(state: &SiteState, v: usize, sink: &dyn Sink) {
     let vs = &state.versions[v];
     write_search_index(
-        &state.prefix,
+        &super::SearchCache::default(),
         &state.config,
         &vs.version,
         &vs.bodies(),

@@ -20,7 +20,10 @@ use std::sync::Arc;
 pub mod cache;
 pub mod incremental;
 
-pub use cache::{CachedPage, MarkdownCache};
+pub use cache::{CachedPage, MarkdownCache, Shared};
+
+/// Search index files by the fingerprint of what they index.
+type SearchCache = Shared<Vec<(String, String)>>;
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -248,6 +251,7 @@ fn build_into(
     };
     let assets = Assets::new(root.clone(), &prefix);
     let site = site_ctx(config, &theme, &prefix, &base_url, opts.live_reload);
+    let searches = SearchCache::default();
 
     let mut summary = BuildSummary::default();
     let timings = Timings::from_env();
@@ -282,7 +286,7 @@ fn build_into(
                 || write_pages(&renderer, sink, diags),
                 || {
                     let started = std::time::Instant::now();
-                    write_search_index(&prefix, config, &state.version, &bodies, sink, diags);
+                    write_search_index(&searches, config, &state.version, &bodies, sink, diags);
                     started.elapsed().as_secs_f64()
                 },
             );
@@ -628,18 +632,21 @@ fn write_page(
 
 /// The version's search index (see `search`), from the passages of its guides.
 fn write_search_index(
-    prefix: &str,
+    searches: &SearchCache,
     config: &Config,
     version: &Version,
     bodies: &[Arc<PageBody>],
     sink: &dyn Sink,
     diags: &Diagnostics,
 ) {
+    // URLs in the index are relative to the version's base (search.js completes
+    // them), so versions with the same guides have the same index, made once.
+    let vprefix = version.spec.url_prefix.as_str();
     let pages: Vec<search::SearchPage> = version
         .guides
         .iter()
         .map(|g| search::SearchPage {
-            url: format!("{prefix}{}", g.path),
+            url: g.path.strip_prefix(vprefix).unwrap_or(&g.path).to_string(),
             title: version.sources[g.source]
                 .front
                 .title
@@ -649,12 +656,13 @@ fn write_search_index(
         })
         .collect();
     let variants = config.variant_labels();
-    search::build_index(&pages, &variants)
-        .par_iter()
-        .for_each(|(path, json)| {
-            let path = format!("{}{path}", version.spec.url_prefix);
-            report_io(diags, &path, sink.write(&path, json.as_bytes()));
-        });
+    let files = searches.get_or_make(search::fingerprint(&pages, &variants), || {
+        search::build_index(&pages, &variants)
+    });
+    files.par_iter().for_each(|(path, json)| {
+        let path = format!("{vprefix}{path}");
+        report_io(diags, &path, sink.write(&path, json.as_bytes()));
+    });
 }
 
 /// Pages at the `aliases` of each guide that send readers to the guide.

@@ -4,7 +4,7 @@
 //! - `search/index.json` (fixed name, small): the chunk ranges and folder names.
 //! - `search/c-<hash>.json`: terms in sorted order, cut into chunks of about
 //!   `CHUNK_BYTES`; each term maps to its postings `[passage delta, score, …]`.
-//! - `search/f-<hash>/<page>.json`: one fragment per guide: its URL, title and
+//! - `search/f-<hash>/<page>.json`: one fragment per guide: its URL (relative to the version base), title and
 //!   passages (heading, anchor, variants, caveat id, text), fetched for results only.
 //! - `search/v-<hash>/<first letter>.json`: the vocabulary by first letter, fetched only
 //!   to correct a typo when nothing matched.
@@ -38,6 +38,8 @@ const HEADING_WEIGHT: usize = 2;
 
 /// A guide as search sees it.
 pub struct SearchPage<'a> {
+    /// The page's path relative to its version's base (`a/b/`); search.js puts the
+    /// base (the folder above `search/`) in front.
     pub url: String,
     pub title: &'a str,
     pub passages: &'a [Passage],
@@ -66,6 +68,37 @@ struct Fragment<'a> {
 }
 
 /// The index files of one version: (path below the version's folder, contents).
+/// A hash of everything `build_index` reads: equal fingerprints, equal indexes.
+pub fn fingerprint(pages: &[SearchPage], variants: &[(String, String)]) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    let mut field = |s: &str| {
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    for (id, label) in variants {
+        field(id);
+        field(label);
+    }
+    for page in pages {
+        field(&page.url);
+        field(page.title);
+        for p in page.passages {
+            let (id, text) = p.heading.as_ref().map_or(("", ""), |(i, t)| (i, t));
+            field(id);
+            field(text);
+            field(
+                &p.variants
+                    .as_ref()
+                    .map_or("\u{1}all".into(), |v| v.join(" ")),
+            );
+            field(p.caveat.as_deref().unwrap_or("\u{1}none"));
+            field(&p.text);
+        }
+        field("\u{1}end of page");
+    }
+    h.finalize()
+}
+
 pub fn build_index(pages: &[SearchPage], variants: &[(String, String)]) -> Vec<(String, String)> {
     use rayon::prelude::*;
     let t0 = std::time::Instant::now();
@@ -473,6 +506,45 @@ mod tests {
         assert!(
             !files.iter().any(|f| f.0.ends_with("/w.json")),
             "word150 has digits"
+        );
+    }
+
+    #[test]
+    fn fingerprints_follow_everything_the_index_reads() {
+        let variants = [("e".to_string(), "Enterprise".to_string())];
+        let print = |url: &str, title: &str, passages: &[Passage]| {
+            fingerprint(
+                &[SearchPage {
+                    url: url.into(),
+                    title,
+                    passages,
+                }],
+                &variants,
+            )
+        };
+        let a = [passage(Some("Step"), "Do it.")];
+        let base = print("a/", "A", &a);
+        assert_eq!(base, print("a/", "A", &[passage(Some("Step"), "Do it.")]));
+        assert_ne!(base, print("b/", "A", &a));
+        assert_ne!(base, print("a/", "B", &a));
+        assert_ne!(
+            base,
+            print("a/", "A", &[passage(Some("Step"), "Do it now.")])
+        );
+        assert_ne!(base, print("a/", "A", &[passage(Some("Other"), "Do it.")]));
+        let mut limited = passage(Some("Step"), "Do it.");
+        limited.variants = Some(vec![]);
+        assert_ne!(base, print("a/", "A", &[limited]));
+        assert_ne!(
+            base,
+            fingerprint(
+                &[SearchPage {
+                    url: "a/".into(),
+                    title: "A",
+                    passages: &a
+                }],
+                &[]
+            )
         );
     }
 }

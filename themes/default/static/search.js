@@ -61,6 +61,8 @@ var GuidepostSearch = (function () {
   // ---- The index: fetch only what a query needs, and keep what was fetched. ----
   function Index(url) {
     this.base = url.replace(/index\.json$/, "");
+    // Page URLs in the index are relative to the version's base, above search/.
+    this.pageBase = this.base.replace(/search\/$/, "");
     this.url = url;
     this.files = {};
   }
@@ -163,7 +165,7 @@ var GuidepostSearch = (function () {
       return self.get(file).then(function (group) {
         var fragment = group[page % meta.pages_per_fragment];
         var p = fragment.passages[id % meta.per_page] || fragment.passages[fragment.passages.length - 1];
-        return { id: id, url: fragment.url, title: fragment.title, heading: p[0], anchor: p[1],
+        return { id: id, url: self.pageBase + fragment.url, title: fragment.title, heading: p[0], anchor: p[1],
                  variants: p[2] ? p[2].split(" ") : [], caveat: p[3], text: p[4] };
       });
     });
