@@ -406,15 +406,20 @@ fn search_words(addr: &str, letter: char) -> String {
     }
 }
 
-fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
+fn wait_for(what: &str, ok: impl FnMut() -> bool) {
+    assert!(wait_until(ok), "timed out waiting for {what}");
+}
+
+/// Whether `ok` came true within 20 s.
+fn wait_until(mut ok: impl FnMut() -> bool) -> bool {
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(20) {
         if ok() {
-            return;
+            return true;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    panic!("timed out waiting for {what}");
+    false
 }
 
 #[test]
@@ -450,4 +455,74 @@ fn build_output_has_no_live_reload_script() {
             .file(&format!("{page}index.html"))
             .contains("__guidepost"));
     }
+}
+
+#[test]
+fn drafts_are_served() {
+    let site = SiteTest::from_files(&[
+        ("content/a.md", "---\ntitle: A\n---\nText.\n"),
+        (
+            "content/wip.md",
+            "---\ntitle: Work in progress\ndraft: true\n---\nText.\n",
+        ),
+    ]);
+    let (session, _) = Session::start(site.root().canonicalize().unwrap());
+    assert!(session.files().get("wip/index.html").is_some());
+    // …while `build` leaves them out.
+    site.build(&[]).ok();
+    assert!(!site.root().join("public/wip/index.html").exists());
+}
+
+/// Where native events do not arrive, GUIDEPOST_POLL=1 polls; a save still shows.
+#[test]
+fn polling_picks_up_a_save() {
+    let site = SiteTest::from_files(&[("content/a.md", "---\ntitle: A\n---\nFirst text.\n")]);
+    let server = ServeProcess::start(site.root(), &[("GUIDEPOST_POLL", "1")]);
+    assert!(http_get(&server.addr, "/a/")
+        .body_text()
+        .contains("First text."));
+    // The poller compares with what it saw at its previous poll: let one happen.
+    std::thread::sleep(Duration::from_millis(1000));
+    site.write("content/a.md", "---\ntitle: A\n---\nPolled text.\n");
+    let seen = wait_until(|| {
+        http_get(&server.addr, "/a/")
+            .body_text()
+            .contains("Polled text.")
+    });
+    assert!(seen, "the polled edit did not arrive: {}", server.stderr());
+}
+
+/// `--open` starts the system's opener (xdg-open here) with the site's URL.
+#[test]
+fn open_starts_the_browser_with_the_url() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = SiteTest::from_files(&[("content/a.md", "---\ntitle: A\n---\nText.\n")]);
+    let bin = tempfile::tempdir().unwrap();
+    let opened = bin.path().join("opened.txt");
+    let opener = bin.path().join("xdg-open");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\necho \"$1\" > {}\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_guidepost"))
+        .args(["serve", "--port", "0", "--open", "--root"])
+        .arg(site.root())
+        .env("PATH", path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for("the opener", || opened.exists());
+    let _ = child.kill();
+    let _ = child.wait();
+    let url = std::fs::read_to_string(&opened).unwrap();
+    assert!(url.trim().starts_with("http://127.0.0.1:"), "{url}");
+    assert!(url.trim().ends_with('/'), "{url}");
 }
