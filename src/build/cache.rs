@@ -160,4 +160,10 @@ impl<T> Shared<T> {
         };
         slot.get_or_init(|| Arc::new(make())).clone()
     }
+
+    /// Keeps the values whose key `keep` accepts.
+    pub fn retain(&self, keep: impl Fn(&blake3::Hash) -> bool) {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        slots.retain(|k, _| keep(k));
+    }
 }

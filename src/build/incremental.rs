@@ -19,7 +19,7 @@ use crate::render::Renderer;
 use crate::source;
 use std::path::{Path, PathBuf};
 
-use super::MarkdownCache;
+use super::BuildCache;
 
 /// What a one-page rebuild wrote.
 #[derive(Debug, Default)]
@@ -37,7 +37,7 @@ pub struct PageRebuild {
 pub fn rebuild_page(
     state: &mut SiteState,
     opts: &BuildOptions,
-    cache: &MarkdownCache,
+    cache: &BuildCache,
     file: &Path,
     sink: &dyn Sink,
 ) -> Option<PageRebuild> {
@@ -64,7 +64,7 @@ pub fn rebuild_page(
         &variants,
         &dirs,
     );
-    let (page, page_diags) = render_source(&env, cache, &variants, &new);
+    let (page, page_diags) = render_source(&env, &cache.markdown, &variants, &new);
     let screenshots_changed = !page.image_urls().eq(vs.pages[s].image_urls());
     let vs = &mut state.versions[v];
     vs.version.sources[s] = new;
@@ -144,16 +144,20 @@ fn has_caveats(state: &SiteState, v: usize) -> bool {
 }
 
 /// Writes the search index of version `v` into `sink` (see `build::write_search_index`).
-pub fn write_version_search(state: &SiteState, v: usize, sink: &dyn Sink) {
+pub fn write_version_search(state: &mut SiteState, v: usize, sink: &dyn Sink, cache: &BuildCache) {
     let vs = &state.versions[v];
-    write_search_index(
-        &super::SearchCache::default(),
+    let key = write_search_index(
+        &cache.search,
         &state.config,
         &vs.version,
         &vs.bodies(),
         sink,
         &Diagnostics::new(),
     );
+    if let Some(k) = state.search_keys.get_mut(v) {
+        *k = key;
+    }
+    cache.forget_unused_search(state);
 }
 
 /// The screenshot copies the site's pages show now: (output path, source file).

@@ -23,7 +23,7 @@ pub mod incremental;
 pub use cache::{CachedPage, MarkdownCache, Shared};
 
 /// Search index files by the fingerprint of what they index.
-type SearchCache = Shared<Vec<(String, String)>>;
+pub type SearchCache = Shared<Vec<(String, String)>>;
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -116,8 +116,24 @@ pub fn build(
     opts: &BuildOptions,
     sink: &dyn Sink,
 ) -> (BuildSummary, Vec<Diagnostic>) {
-    let (summary, diags, _) = build_site(config, opts, sink, &MarkdownCache::new());
+    let (summary, diags, _) = build_site(config, opts, sink, &BuildCache::default());
     (summary, diags)
+}
+
+/// What builds can reuse from earlier ones (`serve` keeps one between rebuilds; a
+/// single build uses one to share work between versions).
+#[derive(Default)]
+pub struct BuildCache {
+    pub markdown: MarkdownCache,
+    /// Search index files by the fingerprint of what they index.
+    pub search: SearchCache,
+}
+
+impl BuildCache {
+    /// Drops search indexes that no version of `state` uses any more.
+    pub fn forget_unused_search(&self, state: &SiteState) {
+        self.search.retain(|key| state.search_keys.contains(key));
+    }
 }
 
 /// Builds the whole site into `sink`, reusing and filling `cache`, and returns what a
@@ -126,17 +142,21 @@ pub fn build_site(
     config: &Config,
     opts: &BuildOptions,
     sink: &dyn Sink,
-    cache: &MarkdownCache,
+    cache: &BuildCache,
 ) -> (BuildSummary, Vec<Diagnostic>, Option<SiteState>) {
-    let diags = Diagnostics::new();
-    let (summary, state) = build_into(config, opts, sink, cache, &diags);
-    let other = diags.into_sorted();
+    let read_diags = Diagnostics::new();
+    let write_diags = Diagnostics::new();
+    let (summary, state) = build_into(config, opts, sink, cache, &read_diags, &write_diags);
     match state {
         Some(mut state) => {
-            state.other_diags = other;
+            state.read_diags = read_diags.into_sorted();
+            state.write_diags = write_diags.into_sorted();
             (summary, state.diagnostics(), Some(state))
         }
-        None => (summary, other, None),
+        None => {
+            read_diags.extend(write_diags.into_sorted());
+            (summary, read_diags.into_sorted(), None)
+        }
     }
 }
 
@@ -149,8 +169,13 @@ pub struct SiteState {
     pub base_url: String,
     pub versions: Vec<VersionState>,
     pub indexes: Vec<VersionIndex>,
-    /// Diagnostics of every stage but markdown and anchors, which are kept per version.
-    pub other_diags: Vec<Diagnostic>,
+    /// The search index fingerprint of each version (`BuildCache::search`).
+    pub search_keys: Vec<blake3::Hash>,
+    /// Diagnostics of reading the sources and the configuration against them.
+    pub read_diags: Vec<Diagnostic>,
+    /// Diagnostics of the theme, the templates and writing the output.
+    /// (Markdown and anchor diagnostics are kept per version.)
+    pub write_diags: Vec<Diagnostic>,
 }
 
 /// One version as built: its sources and the rendering of each.
@@ -178,7 +203,8 @@ impl SiteState {
     /// Every diagnostic of the site as it now stands, sorted.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let all = Diagnostics::new();
-        all.extend(self.other_diags.iter().cloned());
+        all.extend(self.read_diags.iter().cloned());
+        all.extend(self.write_diags.iter().cloned());
         for v in &self.versions {
             all.extend(v.page_diags.iter().flatten().cloned());
             all.extend(v.anchor_diags.iter().flatten().cloned());
@@ -233,99 +259,47 @@ fn build_into(
     config: &Config,
     opts: &BuildOptions,
     sink: &dyn Sink,
-    cache: &MarkdownCache,
-    diags: &Diagnostics,
+    cache: &BuildCache,
+    read_diags: &Diagnostics,
+    write_diags: &Diagnostics,
 ) -> (BuildSummary, Option<SiteState>) {
     let root = &opts.root;
     let prefix = config.url_prefix();
     let base_url = config.base_url();
     let theme = match Theme::load(root, &config.theme, &prefix) {
         Ok(t) => {
-            diags.extend(t.warnings.iter().cloned());
+            write_diags.extend(t.warnings.iter().cloned());
             t
         }
         Err(ds) => {
-            diags.extend(ds);
+            write_diags.extend(ds);
             return (BuildSummary::default(), None);
         }
     };
     let assets = Assets::new(root.clone(), &prefix);
-    let site = site_ctx(config, &theme, &prefix, &base_url, opts.live_reload);
-    let searches = SearchCache::default();
-
-    let mut summary = BuildSummary::default();
     let timings = Timings::from_env();
     // Versions are independent until they link to each other: each is read and its
-    // markdown rendered in parallel with the others (rayon nests with the per-page work).
+    // markdown rendered in parallel with the others (rayon nests with the per-page
+    // work), through the cache, so a file that two versions share is rendered once.
     let specs = config.version_specs();
     let version_dirs: Vec<PathBuf> = specs.iter().map(|v| v.dir.clone()).collect();
     let versions: Vec<Version> = specs
         .into_par_iter()
-        .map(|spec| read_version(root, spec, opts.include_drafts, diags))
+        .map(|spec| read_version(root, spec, opts.include_drafts, read_diags))
         .collect();
     timings.lap("read sources");
     // The switcher of each page needs every version's paths, known once all are read.
     let indexes: Vec<VersionIndex> = versions.iter().map(VersionIndex::of).collect();
-    // Then each version renders its markdown (through the cache, so a file that two
-    // versions share is rendered once) and writes its pages.
-    let states: Vec<(VersionState, usize)> = versions
+    let versions: Vec<VersionState> = versions
         .into_par_iter()
-        .map(|version| {
-            let state = render_markdown(config, version, &assets, &version_dirs, cache);
-            let bodies = state.bodies();
-            let renderer = Renderer::new(
-                &theme.tera,
-                &site,
-                config,
-                &state.version,
-                &bodies,
-                &indexes,
-            );
-            // The search index is built while the pages are written.
-            let (pages, search_seconds) = rayon::join(
-                || write_pages(&renderer, sink, diags),
-                || {
-                    let started = std::time::Instant::now();
-                    write_search_index(&searches, config, &state.version, &bodies, sink, diags);
-                    started.elapsed().as_secs_f64()
-                },
-            );
-            timings.note(&format!(
-                "search index of {}: {search_seconds:.3} s",
-                state.version.spec.id
-            ));
-            write_redirects(&renderer, sink, diags);
-            write_caveats_page(&renderer, sink, diags);
-            (state, pages)
-        })
+        .map(|version| render_markdown(config, version, &assets, &version_dirs, &cache.markdown))
         .collect();
-    timings.lap("render markdown, render and write pages");
-    let (hits, misses) = cache.stats();
+    timings.lap("render markdown");
+    let (hits, misses) = cache.markdown.stats();
     timings.note(&format!(
         "markdown cache: {hits} renderings reused, {misses} made"
     ));
-    summary.pages = states.iter().map(|(_, p)| p).sum();
-    summary.versions = states.len();
-    let versions: Vec<VersionState> = states.into_iter().map(|(s, _)| s).collect();
-    write_site_files(config, &prefix, &base_url, &versions, sink, diags);
-    for (path, bytes) in &theme.assets {
-        report_io(diags, path, sink.write(path, bytes));
-    }
-    for (path, src) in &theme.site_static {
-        report_io(diags, path, sink.copy(path, src));
-    }
-    let copies = screenshot_copies(&assets, &versions);
-    copies
-        .par_iter()
-        .for_each(|(path, src)| report_io(diags, path, sink.copy(path, src)));
-    summary.screenshots = copies.len();
-    timings.lap("write assets");
-    let (loads, seconds) = assets.load_stats();
-    timings.note(&format!(
-        "screenshots: {loads} files read, measured and hashed in {seconds:.3} s of CPU (all threads), {} distinct copies",
-        summary.screenshots
-    ));
-    let state = SiteState {
+    let mut state = SiteState {
         config: config.clone(),
         theme,
         assets,
@@ -333,9 +307,122 @@ fn build_into(
         base_url,
         versions,
         indexes,
-        other_diags: Vec::new(), // set by build_site once every stage has reported
+        search_keys: Vec::new(),
+        read_diags: Vec::new(), // both set by build_site once every stage has reported
+        write_diags: Vec::new(),
     };
+    let (summary, keys) = write_site(&state, opts, sink, &cache.search, write_diags);
+    state.search_keys = keys;
+    let (loads, seconds) = state.assets.load_stats();
+    timings.note(&format!(
+        "screenshots: {loads} files read, measured and hashed in {seconds:.3} s of CPU (all threads), {} distinct copies",
+        summary.screenshots
+    ));
     (summary, Some(state))
+}
+
+/// Renders the pages of a site whose markdown is rendered, and writes everything the
+/// output holds; returns the summary and the search index key of each version.
+fn write_site(
+    state: &SiteState,
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+    searches: &SearchCache,
+    diags: &Diagnostics,
+) -> (BuildSummary, Vec<blake3::Hash>) {
+    let timings = Timings::from_env();
+    let site = state.site_ctx(opts.live_reload);
+    let written: Vec<(usize, blake3::Hash)> = state
+        .versions
+        .par_iter()
+        .map(|vs| {
+            let bodies = vs.bodies();
+            let renderer = Renderer::new(
+                &state.theme.tera,
+                &site,
+                &state.config,
+                &vs.version,
+                &bodies,
+                &state.indexes,
+            );
+            // The search index is built while the pages are written.
+            let (pages, key) = rayon::join(
+                || write_pages(&renderer, sink, diags),
+                || {
+                    let started = std::time::Instant::now();
+                    let key = write_search_index(
+                        searches,
+                        &state.config,
+                        &vs.version,
+                        &bodies,
+                        sink,
+                        diags,
+                    );
+                    timings.note(&format!(
+                        "search index of {}: {:.3} s",
+                        vs.version.spec.id,
+                        started.elapsed().as_secs_f64()
+                    ));
+                    key
+                },
+            );
+            write_redirects(&renderer, sink, diags);
+            write_caveats_page(&renderer, sink, diags);
+            (pages, key)
+        })
+        .collect();
+    timings.lap("render and write pages");
+    let mut summary = BuildSummary {
+        pages: written.iter().map(|(p, _)| p).sum(),
+        versions: written.len(),
+        screenshots: 0,
+    };
+    write_site_files(
+        &state.config,
+        &state.prefix,
+        &state.base_url,
+        &state.versions,
+        sink,
+        diags,
+    );
+    for (path, bytes) in &state.theme.assets {
+        report_io(diags, path, sink.write(path, bytes));
+    }
+    for (path, src) in &state.theme.site_static {
+        report_io(diags, path, sink.copy(path, src));
+    }
+    let copies = screenshot_copies(&state.assets, &state.versions);
+    copies
+        .par_iter()
+        .for_each(|(path, src)| report_io(diags, path, sink.copy(path, src)));
+    summary.screenshots = copies.len();
+    timings.lap("write assets");
+    (summary, written.into_iter().map(|(_, k)| k).collect())
+}
+
+/// Renders and writes the whole site again from `state` after a template, theme or
+/// `static/` change: the theme is loaded again, nothing is read or parsed again.
+pub fn rerender(
+    state: &mut SiteState,
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+    cache: &BuildCache,
+) -> (BuildSummary, Vec<Diagnostic>) {
+    let diags = Diagnostics::new();
+    match Theme::load(&opts.root, &state.config.theme, &state.prefix) {
+        Ok(theme) => {
+            diags.extend(theme.warnings.iter().cloned());
+            state.theme = theme;
+        }
+        Err(ds) => {
+            state.write_diags = ds;
+            return (BuildSummary::default(), state.diagnostics());
+        }
+    }
+    let (summary, keys) = write_site(state, opts, sink, &cache.search, &diags);
+    state.search_keys = keys;
+    state.write_diags = diags.into_sorted();
+    (summary, state.diagnostics())
 }
 
 /// sitemap.xml (the current version's pages), robots.txt and versions.json.
@@ -638,7 +725,7 @@ fn write_search_index(
     bodies: &[Arc<PageBody>],
     sink: &dyn Sink,
     diags: &Diagnostics,
-) {
+) -> blake3::Hash {
     // URLs in the index are relative to the version's base (search.js completes
     // them), so versions with the same guides have the same index, made once.
     let vprefix = version.spec.url_prefix.as_str();
@@ -656,13 +743,13 @@ fn write_search_index(
         })
         .collect();
     let variants = config.variant_labels();
-    let files = searches.get_or_make(search::fingerprint(&pages, &variants), || {
-        search::build_index(&pages, &variants)
-    });
+    let key = search::fingerprint(&pages, &variants);
+    let files = searches.get_or_make(key, || search::build_index(&pages, &variants));
     files.par_iter().for_each(|(path, json)| {
         let path = format!("{vprefix}{path}");
         report_io(diags, &path, sink.write(&path, json.as_bytes()));
     });
+    key
 }
 
 /// Pages at the `aliases` of each guide that send readers to the guide.

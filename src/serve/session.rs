@@ -7,7 +7,7 @@
 
 use super::watch::{classify, Change};
 use crate::build::incremental::{self, rebuild_page};
-use crate::build::{self, BuildOptions, MarkdownCache, SiteState};
+use crate::build::{self, BuildCache, BuildOptions, SiteState};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
 use crate::output::MemorySink;
@@ -104,7 +104,7 @@ pub struct Report {
 pub struct Session {
     opts: BuildOptions,
     config: Option<Config>,
-    cache: MarkdownCache,
+    cache: BuildCache,
     state: Option<SiteState>,
     files: Arc<SiteFiles>,
     /// Whether `files` is the output of the current sources (false after a failed build
@@ -123,7 +123,7 @@ impl Session {
                 live_reload: true,
             },
             config: None,
-            cache: MarkdownCache::new(),
+            cache: BuildCache::default(),
             state: None,
             files: Arc::new(SiteFiles::default()),
             served_is_current: false,
@@ -161,7 +161,7 @@ impl Session {
             match load_config(&self.opts.root) {
                 Ok(config) => {
                     // Renderings depend on site.toml (variants, prefix): start afresh.
-                    self.cache = MarkdownCache::new();
+                    self.cache = BuildCache::default();
                     self.config = Some(config);
                 }
                 Err(errors) => {
@@ -174,6 +174,9 @@ impl Session {
         if !config_changed && self.served_is_current {
             if let Some(report) = self.try_page_rebuilds(changes, &changed, started) {
                 return report;
+            }
+            if changes.iter().all(is_theme_change) && self.state.is_some() {
+                return self.write_again(changes, changed, started);
             }
         }
         self.full_build(changes, changed, started)
@@ -245,9 +248,9 @@ impl Session {
     /// Rebuilds the search index of version `v` after a page rebuild, once the
     /// browsers have been told to reload.
     pub fn finish_search(&mut self, v: usize) {
-        let Some(state) = &self.state else { return };
+        let Some(state) = &mut self.state else { return };
         let sink = MemorySink::default();
-        incremental::write_version_search(state, v, &sink);
+        incremental::write_version_search(state, v, &sink, &self.cache);
         let dir = format!("{}search/", state.versions[v].version.spec.url_prefix);
         self.files.update(sink.into_files(), |path| {
             path.starts_with(&dir) && path.ends_with(".json")
@@ -262,19 +265,72 @@ impl Session {
         let (summary, diagnostics, state) =
             build::build_site(config, &self.opts, &sink, &self.cache);
         let old_css = self.css_urls();
+        if let Some(state) = &state {
+            self.cache.forget_unused_search(state);
+        }
         self.state = state;
         let rebuilt = format!("the site ({} pages)", summary.pages);
+        self.serve_build(
+            changes,
+            &changed,
+            &rebuilt,
+            started,
+            sink,
+            diagnostics,
+            old_css,
+        )
+    }
+
+    /// After a template, theme or static change: the pages again from the sources and
+    /// renderings in memory, with the theme loaded again.
+    fn write_again(&mut self, changes: &[Change], changed: String, started: Instant) -> Report {
+        let old_css = self.css_urls();
+        let Some(state) = &mut self.state else {
+            return self.full_build(changes, changed, started);
+        };
+        let sink = MemorySink::default();
+        let (summary, diagnostics) = build::rerender(state, &self.opts, &sink, &self.cache);
+        let rebuilt = format!("the pages ({})", summary.pages);
+        self.serve_build(
+            changes,
+            &changed,
+            &rebuilt,
+            started,
+            sink,
+            diagnostics,
+            old_css,
+        )
+    }
+
+    /// Serves the output of a whole-site build when it has no errors, and says what
+    /// the browsers should do.
+    #[allow(clippy::too_many_arguments)]
+    fn serve_build(
+        &mut self,
+        changes: &[Change],
+        changed: &str,
+        rebuilt: &str,
+        started: Instant,
+        sink: MemorySink,
+        diagnostics: Vec<Diagnostic>,
+        old_css: BTreeMap<String, String>,
+    ) -> Report {
         let errors = errors_of(&diagnostics);
         if !errors.is_empty() {
             self.served_is_current = false;
-            return report(&changed, &rebuilt, started, failed(errors), diagnostics);
+            return report(changed, rebuilt, started, failed(errors), diagnostics);
         }
         let new = sink.into_files();
         let urls = self.changed_pages(&new, true);
         let was_current = self.served_is_current;
+        let prefix = self
+            .config
+            .as_ref()
+            .map(Config::url_prefix)
+            .unwrap_or_default();
         self.files.replace_all(
             new.into_iter().map(|(k, v)| (k, Bytes::from(v))).collect(),
-            config.url_prefix(),
+            prefix,
         );
         self.served_is_current = true;
         let css_only = changes.iter().all(|c| matches!(c, Change::Stylesheet(_)));
@@ -297,7 +353,7 @@ impl Session {
         } else {
             Outcome::Reload { pages: urls }
         };
-        report(&changed, &rebuilt, started, outcome, diagnostics)
+        report(changed, rebuilt, started, outcome, diagnostics)
     }
 
     /// Stylesheet name → URL in the current theme.
@@ -404,6 +460,17 @@ fn page_url(prefix: &str, path: &str) -> String {
     match path.strip_suffix("index.html") {
         Some(dir) => format!("{prefix}{dir}"),
         None => format!("{prefix}{path}"),
+    }
+}
+
+/// Whether a change only touches what the theme is made of (templates, theme files,
+/// stylesheets), so the pages can be rendered again without reading any source.
+/// Other files of `static/` may be screenshots (`/…` paths): those need a full build.
+fn is_theme_change(change: &Change) -> bool {
+    match change {
+        Change::Stylesheet(_) => true,
+        Change::Other(p) => p.starts_with("templates") || p.starts_with("themes"),
+        Change::Config | Change::Markdown(_) => false,
     }
 }
 

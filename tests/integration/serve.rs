@@ -3,7 +3,7 @@
 //! binary on a free port.
 
 use crate::harness::{http_get, ServeProcess, SiteTest};
-use guidepost::build::{build_site, BuildOptions, MarkdownCache};
+use guidepost::build::{build_site, BuildCache, BuildOptions};
 use guidepost::output::MemorySink;
 use guidepost::serve::session::{Outcome, Report, Session};
 use std::collections::BTreeMap;
@@ -19,7 +19,7 @@ fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         live_reload: true,
     };
     let sink = MemorySink::default();
-    let (_, diags, _) = build_site(&config, &opts, &sink, &MarkdownCache::new());
+    let (_, diags, _) = build_site(&config, &opts, &sink, &BuildCache::default());
     assert!(
         diags
             .iter()
@@ -178,8 +178,27 @@ fn incremental_rebuilds_give_exactly_a_full_build() {
         "templates/404.html",
         "{% extends \"base.html\" %}{% block main %}<h1>Lost here</h1>{% endblock %}",
     );
-    apply(&mut session, &["templates/404.html"]);
+    let r = apply(&mut session, &["templates/404.html"]);
+    assert!(
+        r.rebuilt.starts_with("the pages"),
+        "no source read again: {r:?}"
+    );
     assert_same_as_full_build(&session, "a template");
+    // A template that does not compile: reported, the last good build stays.
+    let good = session.files().snapshot();
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}{{ oops(",
+    );
+    let r = apply(&mut session, &["templates/404.html"]);
+    assert!(matches!(r.outcome, Outcome::Failed { .. }), "{r:?}");
+    assert_eq!(session.files().snapshot(), good);
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Lost again</h1>{% endblock %}",
+    );
+    apply(&mut session, &["templates/404.html"]);
+    assert_same_as_full_build(&session, "a fixed template");
     site.write(
         "site.toml",
         &site

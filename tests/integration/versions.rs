@@ -287,7 +287,7 @@ fn a_failed_cut_leaves_nothing_behind() {
 /// file is rendered again only where something it depends on differs.
 #[test]
 fn identical_files_of_two_versions_are_rendered_once() {
-    use guidepost::build::{build_site, BuildOptions, MarkdownCache};
+    use guidepost::build::{build_site, BuildCache, BuildOptions};
     use guidepost::output::MemorySink;
     let site = SiteTest::from_files(&[
         (
@@ -309,12 +309,12 @@ fn identical_files_of_two_versions_are_rendered_once() {
         root,
         ..Default::default()
     };
-    let cache = MarkdownCache::new();
+    let cache = BuildCache::default();
     let sink = MemorySink::default();
     let (_, diags, _) = build_site(&config, &opts, &sink, &cache);
     // a.md twice (identical, same links, same screenshot content): rendered once.
     // b.md: its link finds c.md in one version only, so two renderings. c.md once.
-    assert_eq!(cache.stats(), (1, 4), "(reused, made)");
+    assert_eq!(cache.markdown.stats(), (1, 4), "(reused, made)");
     let files = sink.into_files();
     let page = |p: &str| String::from_utf8(files[p].clone()).unwrap();
     assert!(page("a/index.html").contains("href=\"/b/\""));
@@ -331,7 +331,7 @@ fn identical_files_of_two_versions_are_rendered_once() {
         "versions/old/s.svg",
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\" height=\"3\"/>",
     );
-    let cache = MarkdownCache::new();
+    let cache = BuildCache::default();
     build_site(&config, &opts, &MemorySink::default(), &cache);
-    assert_eq!(cache.stats(), (0, 5), "(reused, made)");
+    assert_eq!(cache.markdown.stats(), (0, 5), "(reused, made)");
 }
