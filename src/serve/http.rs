@@ -137,10 +137,23 @@ fn with_type(content_type: &'static str, body: Bytes) -> Response {
     response
 }
 
+/// What is served before the site has built once: a page with the live-reload
+/// script, which shows the errors and reloads when a save fixes them.
+const NOT_BUILT_YET: &str = concat!(
+    "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">",
+    "<title>The site does not build yet</title>",
+    "<main><h1>The site does not build yet</h1>",
+    "<p>guidepost serve shows it here as soon as a save fixes the problems in the terminal.</p></main>",
+    "<script src=\"/__guidepost/live.js\" data-events=\"/__guidepost/events\" defer></script>",
+    "</html>\n"
+);
+
 fn not_found(files: &SiteFiles) -> Response {
-    let body = files.get("404.html").unwrap_or_else(|| {
-        Bytes::from_static(b"<!doctype html><title>Not found</title><h1>Not found</h1>")
-    });
+    let body = match files.get("404.html") {
+        Some(page) => page,
+        None if files.is_empty() => Bytes::from_static(NOT_BUILT_YET.as_bytes()),
+        None => Bytes::from_static(b"<!doctype html><title>Not found</title><h1>Not found</h1>"),
+    };
     let mut response = with_type("text/html; charset=utf-8", body);
     *response.status_mut() = StatusCode::NOT_FOUND;
     response

@@ -111,7 +111,8 @@
       return;
     }
     hideOverlay();
-    if (message.kind === 'reload' && (message.pages || []).some(isThisPage)) {
+    var notBuiltYet = document.title === 'The site does not build yet';
+    if (message.kind === 'reload' && (notBuiltYet || (message.pages || []).some(isThisPage))) {
       reload();
     } else if (message.kind === 'css') {
       swapStylesheets(message.swaps || []);

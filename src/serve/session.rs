@@ -33,11 +33,14 @@ impl SiteFiles {
         files.get(path).cloned()
     }
 
+    /// The URL prefix; `/` until the site has built once.
     pub fn prefix(&self) -> String {
-        self.prefix
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        let prefix = self.prefix.read().unwrap_or_else(|e| e.into_inner());
+        if prefix.is_empty() {
+            "/".to_string()
+        } else {
+            prefix.clone()
+        }
     }
 
     /// A copy of every file, sorted by path (for tests and comparisons).

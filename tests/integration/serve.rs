@@ -545,3 +545,32 @@ fn open_starts_the_browser_with_the_url() {
     assert!(url.trim().starts_with("http://127.0.0.1:"), "{url}");
     assert!(url.trim().ends_with('/'), "{url}");
 }
+
+/// A site that does not build at start: the server stays up with a page that shows
+/// the errors, and serves the site once a save fixes it.
+#[test]
+fn a_site_that_does_not_build_yet_is_served_once_fixed() {
+    let site = SiteTest::from_files(&[("content/a.md", "---\ntitle: A\n---\n::: nonsense\n")]);
+    let mut server = ServeProcess::start(site.root(), &[]);
+    assert!(
+        server
+            .stderr()
+            .contains("still serving the last good build"),
+        "{}",
+        server.stderr()
+    );
+    let page = http_get(&server.addr, "/a/");
+    assert_eq!(page.status, 404);
+    let doc = scraper::Html::parse_document(&page.body_text());
+    let live = scraper::Selector::parse("script[src=\"/__guidepost/live.js\"]").unwrap();
+    assert_eq!(
+        doc.select(&live).count(),
+        1,
+        "the waiting page listens for rebuilds"
+    );
+    site.write("content/a.md", "---\ntitle: A\n---\nFixed.\n");
+    wait_for("the fixed site", || {
+        http_get(&server.addr, "/a/").body_text().contains("Fixed.")
+    });
+    assert!(server.is_running());
+}
