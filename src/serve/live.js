@@ -40,7 +40,8 @@
     swaps.forEach(function (pair) {
       var links = document.querySelectorAll('link[rel="stylesheet"]');
       Array.prototype.forEach.call(links, function (link) {
-        if (link.getAttribute('href') !== pair[0]) return;
+        // A stylesheet swapped before carries a ?v= query: compare without it.
+        if (link.getAttribute('href').split('?')[0] !== pair[0].split('?')[0]) return;
         // The new sheet loads beside the old one, so the page never shows unstyled.
         var fresh = link.cloneNode();
         fresh.setAttribute('href', pair[1]);

@@ -113,6 +113,8 @@ pub struct Session {
     /// Whether `files` is the output of the current sources (false after a failed build
     /// until a good one: then only a full build can catch up).
     served_is_current: bool,
+    /// Counts stylesheet swaps, for the query that makes a browser fetch one again.
+    css_generation: u64,
 }
 
 impl Session {
@@ -130,6 +132,7 @@ impl Session {
             state: None,
             files: Arc::new(SiteFiles::default()),
             served_is_current: false,
+            css_generation: 0,
         };
         let report = session.apply(&[Change::Config]);
         (session, report)
@@ -339,13 +342,14 @@ impl Session {
         let css_only = changes.iter().all(|c| matches!(c, Change::Stylesheet(_)));
         let outcome = if css_only && was_current {
             let new_css = self.css_urls();
-            let swaps: Vec<(String, String)> = old_css
+            let mut swaps: Vec<(String, String)> = old_css
                 .into_iter()
                 .filter_map(|(name, old)| {
                     let new = new_css.get(&name)?;
                     (*new != old).then(|| (old, new.clone()))
                 })
                 .collect();
+            swaps.extend(self.plain_stylesheet_swaps(changes, &new_css));
             if swaps.is_empty() {
                 Outcome::Unchanged
             } else {
@@ -357,6 +361,32 @@ impl Session {
             Outcome::Reload { pages: urls }
         };
         report(changed, rebuilt, started, outcome, diagnostics)
+    }
+
+    /// Swaps for changed stylesheets of `static/` that are copied under their own name
+    /// (not theme files, which get a new hashed name): the same URL with a new query,
+    /// so that the browser fetches it again.
+    fn plain_stylesheet_swaps(
+        &mut self,
+        changes: &[Change],
+        theme_css: &BTreeMap<String, String>,
+    ) -> Vec<(String, String)> {
+        self.css_generation += 1;
+        let prefix = self.files.prefix();
+        changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Stylesheet(p) => p.strip_prefix("static").ok(),
+                _ => None,
+            })
+            .map(crate::source::slash_path)
+            .filter(|name| !theme_css.contains_key(name))
+            .map(|name| {
+                let url = format!("{prefix}{name}");
+                let fresh = format!("{url}?v={}", self.css_generation);
+                (url, fresh)
+            })
+            .collect()
     }
 
     /// Stylesheet name → URL in the current theme.

@@ -574,3 +574,27 @@ fn a_site_that_does_not_build_yet_is_served_once_fixed() {
     });
     assert!(server.is_running());
 }
+
+/// A stylesheet of static/ that is not a theme file keeps its name: the swap gives the
+/// browser the same URL with a new query, so that it fetches the file again.
+#[test]
+fn a_plain_static_stylesheet_is_swapped_by_query() {
+    let site = SiteTest::from_files(&[
+        ("content/a.md", "---\ntitle: A\n---\nText.\n"),
+        ("static/custom.css", "body { color: red; }\n"),
+    ]);
+    let (mut session, _) = Session::start(site.root().canonicalize().unwrap());
+    site.write("static/custom.css", "body { color: blue; }\n");
+    let r = apply(&mut session, &["static/custom.css"]);
+    assert_eq!(
+        r.outcome,
+        Outcome::Css {
+            swaps: vec![("/custom.css".into(), "/custom.css?v=1".into())]
+        }
+    );
+    assert_eq!(
+        session.files().get("custom.css").unwrap().as_ref(),
+        b"body { color: blue; }\n"
+    );
+    assert_same_as_full_build(&session, "a plain stylesheet");
+}
