@@ -39,6 +39,8 @@ pub struct Assets {
     root: PathBuf,
     url_prefix: String,
     by_path: Mutex<HashMap<PathBuf, Result<Arc<ImageInfo>, ImageError>>>,
+    /// Folder → the same folder with symlinks resolved.
+    real_dirs: Mutex<HashMap<PathBuf, PathBuf>>,
     /// Output path → source file, one entry per distinct content.
     copies: Mutex<BTreeMap<String, PathBuf>>,
     /// Files read and nanoseconds spent reading, measuring and hashing them (summed
@@ -54,6 +56,7 @@ impl Assets {
             root,
             url_prefix: url_prefix.to_string(),
             by_path: Mutex::new(HashMap::new()),
+            real_dirs: Mutex::new(HashMap::new()),
             copies: Mutex::new(BTreeMap::new()),
             loads: AtomicU64::new(0),
             load_nanos: AtomicU64::new(0),
@@ -92,10 +95,9 @@ impl Assets {
 
     fn load(&self, path: &Path, src: &str) -> Result<ImageInfo, ImageError> {
         // A symlink may lead out of the site even when the written path does not.
-        let real = match path.canonicalize() {
-            Ok(p) => p,
-            Err(_) => return Err(ImageError::NotFound(src.into())),
-        };
+        let real = self
+            .real_path(path)
+            .ok_or_else(|| ImageError::NotFound(src.into()))?;
         if !real.starts_with(&self.root) {
             return Err(ImageError::OutsideSite(src.into()));
         }
@@ -125,6 +127,31 @@ impl Assets {
             height,
             bytes: bytes.len() as u64,
         })
+    }
+
+    /// `path` with every symlink resolved, None when it does not exist. Folders hold
+    /// many screenshots: each folder is resolved once, then only the file itself is
+    /// checked for being a symlink (one `lstat` instead of one per path component).
+    fn real_path(&self, path: &Path) -> Option<PathBuf> {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return path.canonicalize().ok();
+        };
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        if meta.file_type().is_symlink() {
+            return path.canonicalize().ok();
+        }
+        let real_dir = {
+            let mut dirs = self.real_dirs.lock().unwrap_or_else(|e| e.into_inner());
+            match dirs.get(dir) {
+                Some(real) => real.clone(),
+                None => {
+                    let real = dir.canonicalize().ok()?;
+                    dirs.insert(dir.to_path_buf(), real.clone());
+                    real
+                }
+            }
+        };
+        Some(real_dir.join(name))
     }
 
     /// The site's URL prefix, which starts every screenshot URL.
