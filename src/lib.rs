@@ -12,6 +12,7 @@ pub mod config;
 pub mod diag;
 pub mod html;
 pub mod markdown;
+pub mod memo;
 pub mod model;
 pub mod output;
 pub mod render;

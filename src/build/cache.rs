@@ -21,6 +21,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+pub use crate::memo::Shared;
+
 /// One rendering of a markdown file, as the cache keeps it.
 #[derive(Debug)]
 pub struct CachedPage {
@@ -134,36 +136,5 @@ fn dep_holds(env: &RenderEnv, page_dir: &Path, dep: &RenderDep) -> bool {
             markdown::link_crosses_versions(env, page_dir, link_path) == *crosses
         }
         RenderDep::Image { src, result } => env.assets.image(page_dir, src) == *result,
-    }
-}
-
-/// Values made once per key, for work that identical inputs share (the search index
-/// of versions with the same guides). A second caller with the same key waits for
-/// the first one's value instead of making it again.
-pub struct Shared<T> {
-    slots: Mutex<HashMap<blake3::Hash, Arc<std::sync::OnceLock<Arc<T>>>>>,
-}
-
-impl<T> Default for Shared<T> {
-    fn default() -> Self {
-        Shared {
-            slots: Mutex::new(HashMap::new()),
-        }
-    }
-}
-
-impl<T> Shared<T> {
-    pub fn get_or_make(&self, key: blake3::Hash, make: impl FnOnce() -> T) -> Arc<T> {
-        let slot = {
-            let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-            slots.entry(key).or_default().clone()
-        };
-        slot.get_or_init(|| Arc::new(make())).clone()
-    }
-
-    /// Keeps the values whose key `keep` accepts.
-    pub fn retain(&self, keep: impl Fn(&blake3::Hash) -> bool) {
-        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        slots.retain(|k, _| keep(k));
     }
 }

@@ -44,7 +44,13 @@ pub fn rebuild_page(
     let (v, s) = find_source(state, file)?;
     let version_dir = opts.root.join(&state.versions[v].version.spec.dir);
     let old = &state.versions[v].version.sources[s];
-    let (new, _) = source::read_file(&opts.root, &version_dir, &opts.root.join(file), old.kind);
+    let (new, _) = source::read_file(
+        &opts.root,
+        &version_dir,
+        &opts.root.join(file),
+        old.kind,
+        &cache.fronts,
+    );
     // Same front matter text: the file's own front matter diagnostics are unchanged too.
     let new = new.filter(|n| n.front_hash == old.front_hash)?;
     let had_caveats = has_caveats(state, v);

@@ -125,6 +125,8 @@ pub fn build(
 #[derive(Default)]
 pub struct BuildCache {
     pub markdown: MarkdownCache,
+    /// Front matter by the hash of its text.
+    pub fronts: source::FrontMatterCache,
     /// Search index files by the fingerprint of what they index.
     pub search: SearchCache,
 }
@@ -285,7 +287,7 @@ fn build_into(
     let version_dirs: Vec<PathBuf> = specs.iter().map(|v| v.dir.clone()).collect();
     let versions: Vec<Version> = specs
         .into_par_iter()
-        .map(|spec| read_version(root, spec, opts.include_drafts, read_diags))
+        .map(|spec| read_version(root, spec, opts.include_drafts, &cache.fronts, read_diags))
         .collect();
     timings.lap("read sources");
     // The switcher of each page needs every version's paths, known once all are read.
@@ -493,9 +495,10 @@ fn read_version(
     root: &Path,
     spec: VersionSpec,
     include_drafts: bool,
+    fronts: &source::FrontMatterCache,
     diags: &Diagnostics,
 ) -> Version {
-    let (tree, ds) = source::read_tree(root, &spec.dir, include_drafts);
+    let (tree, ds) = source::read_tree(root, &spec.dir, include_drafts, fronts);
     diags.extend(ds);
     let mut model_diags = Vec::new();
     let version = Version::build(spec, tree, &mut model_diags);

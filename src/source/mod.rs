@@ -58,7 +58,12 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 /// Reads the version folder `dir` (relative to `root`).
-pub fn read_tree(root: &Path, dir: &Path, include_drafts: bool) -> (SourceTree, Vec<Diagnostic>) {
+pub fn read_tree(
+    root: &Path,
+    dir: &Path,
+    include_drafts: bool,
+    fronts: &FrontMatterCache,
+) -> (SourceTree, Vec<Diagnostic>) {
     let base = root.join(dir);
     let mut md_files = Vec::new();
     let mut section_dirs = Vec::new();
@@ -132,7 +137,7 @@ pub fn read_tree(root: &Path, dir: &Path, include_drafts: bool) -> (SourceTree, 
 
     let results: Vec<(Option<SourceFile>, Vec<Diagnostic>)> = md_files
         .par_iter()
-        .map(|(path, kind)| read_file(root, &base, path, *kind))
+        .map(|(path, kind)| read_file(root, &base, path, *kind, fronts))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     for (file, ds) in results {
@@ -152,6 +157,37 @@ pub fn read_tree(root: &Path, dir: &Path, include_drafts: bool) -> (SourceTree, 
     )
 }
 
+/// Parsed front matter by the hash of its text and first line, so that a file that
+/// several versions share is parsed once.
+pub type FrontMatterCache = crate::memo::Shared<(Option<FrontMatter>, Vec<Diagnostic>)>;
+
+/// The front matter `yaml` (starting at file line `line`) parsed, or taken from the
+/// cache; its diagnostics located in `site_path`.
+fn parsed_front_matter(
+    fronts: &FrontMatterCache,
+    yaml: &str,
+    line: usize,
+    site_path: &Path,
+) -> (Option<FrontMatter>, Vec<Diagnostic>) {
+    let mut key = blake3::Hasher::new();
+    key.update(yaml.as_bytes());
+    key.update(&line.to_le_bytes());
+    let parsed = fronts.get_or_make(key.finalize(), || {
+        let mut diags = Vec::new();
+        let front = frontmatter::parse(yaml, line, site_path, &mut diags);
+        (front, diags)
+    });
+    let diags = parsed
+        .1
+        .iter()
+        .map(|d| Diagnostic {
+            file: site_path.to_path_buf(),
+            ..d.clone()
+        })
+        .collect();
+    (parsed.0.clone(), diags)
+}
+
 /// Reads one markdown file of the version folder `base`; None when it cannot be used
 /// (the diagnostics say why).
 pub fn read_file(
@@ -159,6 +195,7 @@ pub fn read_file(
     base: &Path,
     path: &Path,
     kind: SourceKind,
+    fronts: &FrontMatterCache,
 ) -> (Option<SourceFile>, Vec<Diagnostic>) {
     let site_path = rel_to(root, path);
     let mut diags = Vec::new();
@@ -185,7 +222,11 @@ pub fn read_file(
         }
     };
     let front = match split.yaml {
-        Some(yaml) => frontmatter::parse(yaml, split.yaml_line, &site_path, &mut diags),
+        Some(yaml) => {
+            let (front, ds) = parsed_front_matter(fronts, yaml, split.yaml_line, &site_path);
+            diags.extend(ds);
+            front
+        }
         None => Some(FrontMatter::default()),
     };
     let Some(front) = front else {

@@ -294,11 +294,11 @@ fn identical_files_of_two_versions_are_rendered_once() {
             "site.toml",
             "title = \"T\"\nbase_url = \"https://t.example/\"\n[[versions]]\nid = \"now\"\nlabel = \"Now\"\ncurrent = true\n[[versions]]\nid = \"old\"\nlabel = \"Old\"\n",
         ),
-        ("content/a.md", "---\ntitle: A\n---\nSee [B](b.md) and ![shot](s.svg).\n"),
+        ("content/a.md", "---\ntitle: A\ncolour: blue\n---\nSee [B](b.md) and ![shot](s.svg).\n"),
         ("content/b.md", "---\ntitle: B\n---\nSee [C](c.md).\n"),
         ("content/c.md", "---\ntitle: C\n---\nText.\n"),
         ("content/s.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"3\"/>"),
-        ("versions/old/a.md", "---\ntitle: A\n---\nSee [B](b.md) and ![shot](s.svg).\n"),
+        ("versions/old/a.md", "---\ntitle: A\ncolour: blue\n---\nSee [B](b.md) and ![shot](s.svg).\n"),
         // Same text as content/b.md, but c.md is missing here: its link breaks.
         ("versions/old/b.md", "---\ntitle: B\n---\nSee [C](c.md).\n"),
         ("versions/old/s.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"3\"/>"),
@@ -321,6 +321,17 @@ fn identical_files_of_two_versions_are_rendered_once() {
     assert!(page("old/a/index.html").contains("href=\"/old/b/\""));
     assert!(page("b/index.html").contains("href=\"/c/\""));
     assert!(page("old/b/index.html").contains("href=\"c.md\""));
+    // The front matter of a.md is parsed once; its warning is reported in both files.
+    let mut unknown: Vec<_> = diags
+        .iter()
+        .filter(|d| d.message.contains("colour"))
+        .map(|d| (d.file.clone(), d.line))
+        .collect();
+    unknown.sort();
+    assert_eq!(
+        unknown,
+        vec![("content/a.md".into(), 3), ("versions/old/a.md".into(), 3)]
+    );
     // The broken link is reported in the old version's file only.
     let broken: Vec<_> = diags.iter().filter(|d| d.code == "broken-link").collect();
     assert_eq!(broken.len(), 1, "{broken:?}");
