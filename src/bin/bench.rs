@@ -72,22 +72,26 @@ struct Sample {
 }
 
 /// Runs `program args…` under GNU time and reads its `%e %M` line.
-fn timed(program: &Path, args: &[&str]) -> Sample {
+fn timed(program: &Path, args: &[&str]) -> Result<Sample, String> {
     let out = Command::new("/usr/bin/time")
         .args(["-f", "GUIDEPOST_BENCH %e %M"])
         .arg(program)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run /usr/bin/time (apt-get install time): {e}"));
+        .map_err(|e| format!("cannot run /usr/bin/time (apt-get install time): {e}"))?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() {
-        panic!("{} {:?} failed:\n{stderr}", program.display(), args);
+        return Err(format!(
+            "{} {:?} failed:\n{stderr}",
+            program.display(),
+            args
+        ));
     }
     let line = stderr
         .lines()
         .rev()
         .find(|l| l.starts_with("GUIDEPOST_BENCH"))
-        .unwrap_or_else(|| panic!("no timing in:\n{stderr}"));
+        .ok_or_else(|| format!("no timing in:\n{stderr}"))?;
     let mut parts = line.split_whitespace().skip(1);
     let wall = parts
         .next()
@@ -97,13 +101,13 @@ fn timed(program: &Path, args: &[&str]) -> Sample {
         .next()
         .and_then(|s| s.parse().ok())
         .unwrap_or(f64::NAN);
-    Sample {
+    Ok(Sample {
         wall,
         peak_mib: kb / 1024.0,
-    }
+    })
 }
 
-fn corpus(o: &Options, n: usize, layout: &str) -> PathBuf {
+fn corpus(o: &Options, n: usize, layout: &str) -> Result<PathBuf, String> {
     let dir = o.work.join(format!("corpus-{n}-{layout}"));
     if !dir.exists() {
         eprintln!("generating the {layout} corpus with {n} guides …");
@@ -112,45 +116,65 @@ fn corpus(o: &Options, n: usize, layout: &str) -> PathBuf {
             .args(["--guides", &n.to_string(), "--layout", layout, "--out"])
             .arg(&dir)
             .status()
-            .expect("python3");
-        assert!(status.success(), "corpus generation failed");
+            .map_err(|e| format!("cannot run python3: {e}"))?;
+        if !status.success() {
+            return Err(format!("{} failed", o.generator.display()));
+        }
     }
-    dir
+    Ok(dir)
 }
 
+/// (median, min, max); NaN for no samples.
 fn median(samples: &[Sample], f: impl Fn(&Sample) -> f64) -> (f64, f64, f64) {
     let mut v: Vec<f64> = samples.iter().map(f).collect();
     v.sort_by(|a, b| a.total_cmp(b));
-    (v[v.len() / 2], v[0], v[v.len() - 1])
+    match (v.first(), v.get(v.len() / 2), v.last()) {
+        (Some(lo), Some(mid), Some(hi)) => (*mid, *lo, *hi),
+        _ => (f64::NAN, f64::NAN, f64::NAN),
+    }
 }
 
-fn fresh(dir: &Path) -> PathBuf {
+fn fresh(dir: &Path) -> Result<PathBuf, String> {
     let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).expect("create run folder");
-    dir.join("public")
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    Ok(dir.join("public"))
 }
 
-fn main() {
-    let o = parse_args();
-    std::fs::create_dir_all(&o.work).expect("work folder");
+fn main() -> std::process::ExitCode {
+    match run(&parse_args()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(o: &Options) -> Result<(), String> {
+    std::fs::create_dir_all(&o.work)
+        .map_err(|e| format!("cannot create {}: {e}", o.work.display()))?;
     let hugo = PathBuf::from("hugo");
     println!("| guides | tool | median wall s (min-max) | peak RSS MiB | wall vs Hugo |");
     println!("| --- | --- | --- | --- | --- |");
     for &n in &o.guides {
-        let gp_corpus = corpus(&o, n, "guidepost");
-        let hugo_corpus = o.peer.then(|| corpus(&o, n, "hugo"));
+        let gp_corpus = corpus(o, n, "guidepost")?;
+        let hugo_corpus = if o.peer {
+            Some(corpus(o, n, "hugo")?)
+        } else {
+            None
+        };
         let mut gp = Vec::new();
         let mut peer = Vec::new();
         // Runs alternate so that a busy neighbour hurts both tools alike.
-        for run in 0..o.runs {
-            let out = fresh(&o.work.join(format!("runs-{n}/guidepost-{run}")));
+        for run in 0..o.runs.max(1) {
+            let out = fresh(&o.work.join(format!("runs-{n}/guidepost-{run}")))?;
             let root = gp_corpus.to_string_lossy().into_owned();
             gp.push(timed(
                 &o.guidepost,
                 &["build", "--root", &root, "--out", &out.to_string_lossy()],
-            ));
+            )?);
             if let Some(hc) = &hugo_corpus {
-                let out = fresh(&o.work.join(format!("runs-{n}/hugo-{run}")));
+                let out = fresh(&o.work.join(format!("runs-{n}/hugo-{run}")))?;
                 peer.push(timed(
                     &hugo,
                     &[
@@ -160,7 +184,7 @@ fn main() {
                         "-d",
                         &out.to_string_lossy(),
                     ],
-                ));
+                )?);
             }
         }
         let _ = std::fs::remove_dir_all(o.work.join(format!("runs-{n}")));
@@ -179,19 +203,21 @@ fn main() {
             println!("| {n} | hugo | {pm:.2} ({plo:.2}-{phi:.2}) | {pmem:.0} | 1.00x |");
         }
     }
-    small_site(&o);
+    small_site(o)
 }
 
 /// The one-guide site of `guidepost new`, built `small_runs` times.
-fn small_site(o: &Options) {
+fn small_site(o: &Options) -> Result<(), String> {
     let dir = o.work.join("small-site");
     let _ = std::fs::remove_dir_all(&dir);
     let status = Command::new(&o.guidepost)
         .arg("new")
         .arg(&dir)
         .status()
-        .expect("guidepost new");
-    assert!(status.success());
+        .map_err(|e| format!("cannot run {}: {e}", o.guidepost.display()))?;
+    if !status.success() {
+        return Err("guidepost new failed".into());
+    }
     let mut walls = Vec::new();
     for _ in 0..o.small_runs.max(1) {
         let started = Instant::now();
@@ -199,12 +225,17 @@ fn small_site(o: &Options) {
             .args(["build", "--root"])
             .arg(&dir)
             .output()
-            .expect("build");
+            .map_err(|e| format!("cannot run {}: {e}", o.guidepost.display()))?;
         walls.push(Sample {
             wall: started.elapsed().as_secs_f64(),
             peak_mib: 0.0,
         });
-        assert!(out.status.success());
+        if !out.status.success() {
+            return Err(format!(
+                "building the one-guide site failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
     }
     let (m, lo, hi) = median(&walls, |s| s.wall);
     println!(
@@ -214,4 +245,5 @@ fn small_site(o: &Options) {
         hi * 1000.0,
         walls.len()
     );
+    Ok(())
 }

@@ -71,7 +71,7 @@ impl Drop for Server {
     }
 }
 
-fn start_server(o: &Options) -> (Server, Duration) {
+fn start_server(o: &Options) -> Result<(Server, Duration), String> {
     let started = Instant::now();
     let mut child = Command::new(&o.guidepost)
         .args(["serve", "--port", "0", "--root"])
@@ -79,29 +79,35 @@ fn start_server(o: &Options) -> (Server, Duration) {
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .expect("start guidepost serve");
+        .map_err(|e| format!("cannot start {}: {e}", o.guidepost.display()))?;
     let mut line = String::new();
-    let stdout = child.stdout.take().expect("stdout");
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("the serving line");
+    if let Some(stdout) = child.stdout.take() {
+        let _ = BufReader::new(stdout).read_line(&mut line);
+    }
     let addr = line
         .split("http://")
         .nth(1)
         .and_then(|r| r.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    (Server { child, addr }, started.elapsed())
+        .map(str::to_string);
+    let server = Server {
+        child,
+        addr: addr.unwrap_or_default(),
+    };
+    if server.addr.is_empty() {
+        return Err(format!("guidepost serve did not start: {line:?}"));
+    }
+    Ok((server, started.elapsed()))
 }
 
 /// The `data:` lines of the live-reload event stream, with their arrival times.
-fn subscribe(addr: &str) -> Receiver<(Instant, String)> {
-    let mut stream = TcpStream::connect(addr).expect("connect");
+fn subscribe(addr: &str) -> Result<Receiver<(Instant, String)>, String> {
+    let mut stream =
+        TcpStream::connect(addr).map_err(|e| format!("cannot connect to {addr}: {e}"))?;
     write!(
         stream,
         "GET /__guidepost/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
     )
-    .expect("request");
+    .map_err(|e| format!("cannot ask for the events: {e}"))?;
     let (tx, rx) = channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines().map_while(Result::ok) {
@@ -112,16 +118,16 @@ fn subscribe(addr: &str) -> Receiver<(Instant, String)> {
             }
         }
     });
-    rx
+    Ok(rx)
 }
 
 /// Waits for an event whose data contains `needle`; the time it arrived.
-fn wait_for(events: &Receiver<(Instant, String)>, needle: &str) -> Instant {
+fn wait_for(events: &Receiver<(Instant, String)>, needle: &str) -> Result<Instant, String> {
     loop {
         match events.recv_timeout(Duration::from_secs(120)) {
-            Ok((at, data)) if data.contains(needle) => return at,
+            Ok((at, data)) if data.contains(needle) => return Ok(at),
             Ok(_) => {}
-            Err(e) => panic!("no event with {needle:?}: {e}"),
+            Err(e) => return Err(format!("no event with {needle:?}: {e}")),
         }
     }
 }
@@ -192,24 +198,55 @@ fn peak_mib(pid: u32) -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
-fn main() {
-    let o = parse_args();
-    let guides = pick_guides(&o.site, o.edits);
-    let originals: Vec<(PathBuf, String)> = guides
-        .iter()
-        .map(|g| (g.clone(), std::fs::read_to_string(g).expect("read guide")))
-        .collect();
-    let templates = o.site.join("templates");
-    let had_templates = templates.exists();
+/// Puts the edited guides back and removes the template folder it added, whatever
+/// happens to the run.
+struct Restore {
+    originals: Vec<(PathBuf, String)>,
+    added_templates: Option<PathBuf>,
+}
 
-    let (server, startup) = start_server(&o);
+impl Drop for Restore {
+    fn drop(&mut self) {
+        for (file, text) in &self.originals {
+            let _ = std::fs::write(file, text);
+        }
+        if let Some(dir) = &self.added_templates {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    match run(&parse_args()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(o: &Options) -> Result<(), String> {
+    let mut originals = Vec::new();
+    for g in pick_guides(&o.site, o.edits) {
+        let text =
+            std::fs::read_to_string(&g).map_err(|e| format!("cannot read {}: {e}", g.display()))?;
+        originals.push((g, text));
+    }
+    let templates = o.site.join("templates");
+    let restore = Restore {
+        originals,
+        added_templates: (!templates.exists()).then(|| templates.clone()),
+    };
+
+    let (server, startup) = start_server(o)?;
     println!("first build and start: {:.2} s", startup.as_secs_f64());
-    let events = subscribe(&server.addr);
-    wait_for(&events, "\"kind\"");
+    let events = subscribe(&server.addr)?;
+    wait_for(&events, "\"kind\"")?;
     std::thread::sleep(o.pause);
 
     let mut latencies = Vec::new();
-    for (i, (file, text)) in originals.iter().enumerate() {
+    for (i, (file, text)) in restore.originals.iter().enumerate() {
         drain(&events);
         let url = page_url(&o.site, file);
         let saved = Instant::now();
@@ -217,8 +254,8 @@ fn main() {
             file,
             format!("{text}\nEdited by the serve benchmark, save {i}.\n"),
         )
-        .expect("write guide");
-        let reloaded = wait_for(&events, &format!("\"{url}\""));
+        .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+        let reloaded = wait_for(&events, &format!("\"{url}\""))?;
         let ms = (reloaded - saved).as_secs_f64() * 1000.0;
         println!("save {i:2}: {url} reload message after {ms:.1} ms");
         latencies.push(ms);
@@ -228,7 +265,8 @@ fn main() {
     // A template: the first save adds the site's own guide.html (a new folder), the
     // next ones edit it.
     let theme_guide = include_str!("../../themes/default/templates/guide.html");
-    std::fs::create_dir_all(&templates).expect("templates folder");
+    std::fs::create_dir_all(&templates)
+        .map_err(|e| format!("cannot create {}: {e}", templates.display()))?;
     let mut template_ms = Vec::new();
     for i in 0..4 {
         drain(&events);
@@ -242,8 +280,8 @@ fn main() {
                 1,
             ),
         )
-        .expect("write template");
-        let reloaded = wait_for(&events, "\"reload\"");
+        .map_err(|e| format!("cannot write the template: {e}"))?;
+        let reloaded = wait_for(&events, "\"reload\"")?;
         let ms = (reloaded - saved).as_secs_f64() * 1000.0;
         println!("template save {i}: reload message after {ms:.0} ms");
         if i > 0 {
@@ -253,13 +291,8 @@ fn main() {
     }
     let peak = peak_mib(server.child.id());
     drop(server);
+    drop(restore);
 
-    for (file, text) in &originals {
-        let _ = std::fs::write(file, text);
-    }
-    if !had_templates {
-        let _ = std::fs::remove_dir_all(&templates);
-    }
     println!();
     println!(
         "guide save → reload message: median {:.1} ms over {} saves (min {:.1}, max {:.1})",
@@ -274,4 +307,5 @@ fn main() {
         template_ms.len()
     );
     println!("server peak memory (VmHWM): {peak:.0} MiB");
+    Ok(())
 }
