@@ -241,6 +241,12 @@ pub fn normalize(path: &Path) -> Option<PathBuf> {
 
 /// Decodes `%20` and friends in a link destination.
 pub fn percent_decode(s: &str) -> String {
+    String::from_utf8_lossy(&percent_decode_bytes(s)).into_owned()
+}
+
+/// The bytes of `s` with `%XX` escapes decoded; a `%` not followed by two hex digits
+/// stays as it is.
+pub fn percent_decode_bytes(s: &str) -> Vec<u8> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -255,7 +261,7 @@ pub fn percent_decode(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 fn hex(b: u8) -> Option<u8> {

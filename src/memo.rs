@@ -35,3 +35,32 @@ impl<T> Shared<T> {
         slots.retain(|k, _| keep(k));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn a_value_is_made_once_per_key_and_retain_forgets() {
+        let shared: Shared<String> = Shared::default();
+        let made = AtomicUsize::new(0);
+        let key = |s: &str| blake3::hash(s.as_bytes());
+        let make = |v: &str| {
+            made.fetch_add(1, Ordering::Relaxed);
+            v.to_string()
+        };
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| shared.get_or_make(key("a"), || make("a")));
+            }
+        });
+        assert_eq!(made.load(Ordering::Relaxed), 1, "four threads, one value");
+        shared.get_or_make(key("b"), || make("b"));
+        assert_eq!(made.load(Ordering::Relaxed), 2);
+        shared.retain(|k| *k == key("b"));
+        assert_eq!(*shared.get_or_make(key("b"), || make("b again")), "b");
+        assert_eq!(*shared.get_or_make(key("a"), || make("a again")), "a again");
+        assert_eq!(made.load(Ordering::Relaxed), 3);
+    }
+}

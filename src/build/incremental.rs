@@ -15,7 +15,6 @@ use super::{
 };
 use crate::diag::Diagnostics;
 use crate::output::Sink;
-use crate::render::Renderer;
 use crate::source;
 use std::path::{Path, PathBuf};
 
@@ -91,14 +90,7 @@ pub fn rebuild_page(
     let site = state.site_ctx(opts.live_reload);
     let vs = &state.versions[v];
     let bodies = vs.bodies();
-    let renderer = Renderer::new(
-        &state.theme.tera,
-        &site,
-        &state.config,
-        &vs.version,
-        &bodies,
-        &state.indexes,
-    );
+    let renderer = state.renderer(&site, v, &bodies);
     let mut pages = Vec::new();
     let version = &vs.version;
     if let Some(g) = version.guides.iter().position(|g| g.source == s) {

@@ -214,46 +214,50 @@ impl SiteState {
         all.into_sorted()
     }
 
+    /// What every template sees as `site`.
     pub fn site_ctx(&self, live_reload: bool) -> SiteCtx<'_> {
-        site_ctx(
-            &self.config,
-            &self.theme,
-            &self.prefix,
-            &self.base_url,
+        SiteCtx {
+            title: &self.config.title,
+            language: &self.config.language,
+            prefix: &self.prefix,
+            base_url: &self.base_url,
+            assets: &self.theme.asset_urls,
             live_reload,
-        )
+            variants: self
+                .config
+                .variants
+                .iter()
+                .map(|v| VariantCtx {
+                    id: v.id.get_ref(),
+                    label: &v.label,
+                    default: v.default,
+                })
+                .collect(),
+            default_variant: self
+                .config
+                .variants
+                .iter()
+                .find(|v| v.default)
+                .or(self.config.variants.first())
+                .map(|v| v.id.get_ref().as_str()),
+        }
     }
-}
 
-fn site_ctx<'a>(
-    config: &'a Config,
-    theme: &'a Theme,
-    prefix: &'a str,
-    base_url: &'a str,
-    live_reload: bool,
-) -> SiteCtx<'a> {
-    SiteCtx {
-        title: &config.title,
-        language: &config.language,
-        prefix,
-        base_url,
-        assets: &theme.asset_urls,
-        live_reload,
-        variants: config
-            .variants
-            .iter()
-            .map(|v| VariantCtx {
-                id: v.id.get_ref(),
-                label: &v.label,
-                default: v.default,
-            })
-            .collect(),
-        default_variant: config
-            .variants
-            .iter()
-            .find(|v| v.default)
-            .or(config.variants.first())
-            .map(|v| v.id.get_ref().as_str()),
+    /// The renderer of version `v`'s pages, with `bodies` = its `bodies()`.
+    fn renderer<'a>(
+        &'a self,
+        site: &'a SiteCtx<'a>,
+        v: usize,
+        bodies: &'a [Arc<PageBody>],
+    ) -> Renderer<'a> {
+        Renderer::new(
+            &self.theme.tera,
+            site,
+            &self.config,
+            &self.versions[v].version,
+            bodies,
+            &self.indexes,
+        )
     }
 }
 
@@ -337,16 +341,10 @@ fn write_site(
     let written: Vec<(usize, blake3::Hash)> = state
         .versions
         .par_iter()
-        .map(|vs| {
+        .enumerate()
+        .map(|(v, vs)| {
             let bodies = vs.bodies();
-            let renderer = Renderer::new(
-                &state.theme.tera,
-                &site,
-                &state.config,
-                &vs.version,
-                &bodies,
-                &state.indexes,
-            );
+            let renderer = state.renderer(&site, v, &bodies);
             // The search index is built while the pages are written.
             let (pages, key) = rayon::join(
                 || write_pages(&renderer, sink, diags),

@@ -6,6 +6,7 @@
 //! slashes or backslashes, NUL or invalid UTF-8 are refused before any lookup.
 
 use super::session::{Bytes, SiteFiles};
+use crate::assets::percent_decode_bytes;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -90,38 +91,21 @@ async fn site_file(State(app): State<Arc<AppState>>, req: Request) -> Response {
 }
 
 /// The URL path percent-decoded, when it is safe to look up: valid UTF-8, no NUL or
-/// backslash, no `.` or `..` segment, no encoded `/`.
+/// backslash, no `.` or `..` segment, no encoded `/`. (Files come from memory only,
+/// so this keeps odd URLs from meaning anything, rather than guarding the disk.)
 pub fn decode_path(raw: &str) -> Option<String> {
     if !raw.starts_with('/') {
         return None;
     }
     let mut segments = Vec::new();
     for segment in raw.split('/') {
-        let bytes = percent_decode(segment)?;
-        let text = String::from_utf8(bytes).ok()?;
+        let text = String::from_utf8(percent_decode_bytes(segment)).ok()?;
         if text == "." || text == ".." || text.contains(['/', '\\', '\0']) {
             return None;
         }
         segments.push(text);
     }
     Some(segments.join("/"))
-}
-
-fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    Some(out)
 }
 
 fn with_type(content_type: &'static str, body: Bytes) -> Response {
@@ -144,7 +128,7 @@ const NOT_BUILT_YET: &str = concat!(
     "<title>The site does not build yet</title>",
     "<main><h1>The site does not build yet</h1>",
     "<p>guidepost serve shows it here as soon as a save fixes the problems in the terminal.</p></main>",
-    "<script src=\"/__guidepost/live.js\" data-events=\"/__guidepost/events\" defer></script>",
+    "<script src=\"/__guidepost/live.js\" data-events=\"/__guidepost/events\" data-reload-always defer></script>",
     "</html>\n"
 );
 
@@ -208,12 +192,12 @@ mod tests {
             "/./a",
             "/a%00",
             "/%ff",
-            "/%zz",
-            "/%2",
             "relative",
         ] {
             assert_eq!(decode_path(bad), None, "{bad}");
         }
+        // A `%` without two hex digits is taken as it is written.
+        assert_eq!(decode_path("/%zz/%2").as_deref(), Some("/%zz/%2"));
     }
 
     #[test]

@@ -11,6 +11,8 @@
   var script = document.currentScript;
   var eventsUrl = (script && script.getAttribute('data-events')) || '/__guidepost/events';
   var scrollKey = 'guidepost:scroll:' + location.pathname;
+  // The page served before the site has built once reloads on any good build.
+  var reloadAlways = !!(script && script.hasAttribute('data-reload-always'));
 
   // Put the page back where the reader was before the reload.
   try {
@@ -112,8 +114,7 @@
       return;
     }
     hideOverlay();
-    var notBuiltYet = document.title === 'The site does not build yet';
-    if (message.kind === 'reload' && (notBuiltYet || (message.pages || []).some(isThisPage))) {
+    if (message.kind === 'reload' && (reloadAlways || (message.pages || []).some(isThisPage))) {
       reload();
     } else if (message.kind === 'css') {
       swapStylesheets(message.swaps || []);

@@ -62,12 +62,29 @@ impl SiteFiles {
         *self.prefix.write().unwrap_or_else(|e| e.into_inner()) = prefix;
     }
 
-    /// Writes `new` and removes the paths for which `remove` is true.
-    fn update(&self, new: BTreeMap<String, Vec<u8>>, remove: impl Fn(&str) -> bool) {
+    /// Writes `new` (replacing files of the same path).
+    fn write(&self, new: BTreeMap<String, Vec<u8>>) {
+        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+        files.extend(new.into_iter().map(|(k, v)| (k, Bytes::from(v))));
+    }
+
+    /// Removes the paths for which `remove` is true and writes `new`, in one step for
+    /// readers.
+    fn replace_where(&self, remove: impl Fn(&str) -> bool, new: BTreeMap<String, Vec<u8>>) {
         let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
         files.retain(|k, _| !remove(k));
         files.extend(new.into_iter().map(|(k, v)| (k, Bytes::from(v))));
     }
+}
+
+/// A whole-site build before it is served.
+struct WholeSite {
+    /// What was rebuilt, for the terminal line.
+    rebuilt: String,
+    sink: MemorySink,
+    diagnostics: Vec<Diagnostic>,
+    /// Stylesheet name → URL before the build, for stylesheet swaps.
+    old_css: BTreeMap<String, String>,
 }
 
 /// What the browser should do after a rebuild.
@@ -181,11 +198,11 @@ impl Session {
             if let Some(report) = self.try_page_rebuilds(changes, &changed, started) {
                 return report;
             }
-            if changes.iter().all(is_theme_change) && self.state.is_some() {
-                return self.write_again(changes, changed, started);
+            if changes.iter().all(is_theme_change) {
+                return self.whole_site(changes, changed, started, true);
             }
         }
-        self.full_build(changes, changed, started)
+        self.whole_site(changes, changed, started, false)
     }
 
     /// Rebuilds page by page when every change is a markdown body edit.
@@ -230,7 +247,7 @@ impl Session {
         let screenshots = screenshots_changed.then(|| incremental::screenshots(state));
         let new = sink.into_files();
         let urls = self.changed_pages(&new, false);
-        self.files.update(new, |_| false);
+        self.files.write(new);
         if let Some(screenshots) = screenshots {
             self.sync_screenshots(&screenshots);
         }
@@ -258,69 +275,66 @@ impl Session {
         let sink = MemorySink::default();
         incremental::write_version_search(state, v, &sink, &self.cache);
         let dir = format!("{}search/", state.versions[v].version.spec.url_prefix);
-        self.files.update(sink.into_files(), |path| {
-            path.starts_with(&dir) && path.ends_with(".json")
-        });
+        self.files.replace_where(
+            |path| path.starts_with(&dir) && path.ends_with(".json"),
+            sink.into_files(),
+        );
     }
 
-    fn full_build(&mut self, changes: &[Change], changed: String, started: Instant) -> Report {
-        let Some(config) = &self.config else {
-            return report(&changed, "nothing", started, Outcome::Unchanged, Vec::new());
-        };
-        let sink = MemorySink::default();
-        let (summary, diagnostics, state) =
-            build::build_site(config, &self.opts, &sink, &self.cache);
+    /// A whole-site build (or, after a template or theme change, the pages rendered
+    /// again from memory), served when it has no errors.
+    fn whole_site(
+        &mut self,
+        changes: &[Change],
+        changed: String,
+        started: Instant,
+        theme_only: bool,
+    ) -> Report {
         let old_css = self.css_urls();
-        if let Some(state) = &state {
-            self.cache.forget_unused_search(state);
-        }
-        self.state = state;
-        let rebuilt = format!("the site ({} pages)", summary.pages);
-        self.serve_build(
-            changes,
-            &changed,
-            &rebuilt,
-            started,
+        let sink = MemorySink::default();
+        let (rebuilt, diagnostics) = match (&mut self.state, &self.config) {
+            (Some(state), _) if theme_only => {
+                let (summary, diagnostics) = build::rerender(state, &self.opts, &sink, &self.cache);
+                (format!("the pages ({})", summary.pages), diagnostics)
+            }
+            (_, Some(config)) => {
+                let (summary, diagnostics, state) =
+                    build::build_site(config, &self.opts, &sink, &self.cache);
+                if let Some(state) = &state {
+                    self.cache.forget_unused_search(state);
+                }
+                self.state = state;
+                (format!("the site ({} pages)", summary.pages), diagnostics)
+            }
+            (_, None) => {
+                return report(&changed, "nothing", started, Outcome::Unchanged, Vec::new())
+            }
+        };
+        let built = WholeSite {
+            rebuilt,
             sink,
             diagnostics,
             old_css,
-        )
-    }
-
-    /// After a template, theme or static change: the pages again from the sources and
-    /// renderings in memory, with the theme loaded again.
-    fn write_again(&mut self, changes: &[Change], changed: String, started: Instant) -> Report {
-        let old_css = self.css_urls();
-        let Some(state) = &mut self.state else {
-            return self.full_build(changes, changed, started);
         };
-        let sink = MemorySink::default();
-        let (summary, diagnostics) = build::rerender(state, &self.opts, &sink, &self.cache);
-        let rebuilt = format!("the pages ({})", summary.pages);
-        self.serve_build(
-            changes,
-            &changed,
-            &rebuilt,
-            started,
-            sink,
-            diagnostics,
-            old_css,
-        )
+        self.serve_build(changes, &changed, started, built)
     }
 
     /// Serves the output of a whole-site build when it has no errors, and says what
     /// the browsers should do.
-    #[allow(clippy::too_many_arguments)]
     fn serve_build(
         &mut self,
         changes: &[Change],
         changed: &str,
-        rebuilt: &str,
         started: Instant,
-        sink: MemorySink,
-        diagnostics: Vec<Diagnostic>,
-        old_css: BTreeMap<String, String>,
+        built: WholeSite,
     ) -> Report {
+        let WholeSite {
+            rebuilt,
+            sink,
+            diagnostics,
+            old_css,
+        } = built;
+        let rebuilt = rebuilt.as_str();
         let errors = errors_of(&diagnostics);
         if !errors.is_empty() {
             self.served_is_current = false;
@@ -443,9 +457,10 @@ impl Session {
         }
         let keep: std::collections::HashSet<&str> =
             copies.iter().map(|(p, _)| p.as_str()).collect();
-        self.files.update(new, |path| {
-            path.starts_with("assets/img/") && !keep.contains(path)
-        });
+        self.files.replace_where(
+            |path| path.starts_with("assets/img/") && !keep.contains(path),
+            new,
+        );
     }
 }
 

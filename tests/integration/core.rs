@@ -276,6 +276,33 @@ fn theme_assets_have_content_hashed_names() {
     );
 }
 
+/// A static file that is a symlink out of the site is not published, with a warning;
+/// one that stays inside the site is copied.
+#[test]
+fn static_symlinks_out_of_the_site_are_not_copied() {
+    let site = SiteTest::from_files(&[
+        ("content/a.md", "---\ntitle: A\n---\nText.\n"),
+        ("content/inside.txt", "INSIDE"),
+    ]);
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(outside.path(), "SECRET").unwrap();
+    std::fs::create_dir_all(site.root().join("static")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.root().join("static/leak.txt")).unwrap();
+    std::os::unix::fs::symlink(
+        site.root().join("content/inside.txt"),
+        site.root().join("static/inside.txt"),
+    )
+    .unwrap();
+    let run = site.build(&[]);
+    run.expect_status(0);
+    let d = run.diag("symlink");
+    assert_eq!(d.code, "static-symlink");
+    assert_eq!(d.severity, "warning");
+    assert_eq!(d.file, "static/leak.txt");
+    assert!(!run.exists("leak.txt"));
+    assert_eq!(run.file("inside.txt"), "INSIDE");
+}
+
 #[test]
 fn site_templates_override_the_theme() {
     let site = SiteTest::from_fixture("core/basic");
