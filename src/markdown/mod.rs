@@ -509,9 +509,9 @@ impl PageState<'_> {
 
     /// Rewrites a relative `.md` link to the target page's URL; reports missing pages.
     fn resolve_link(&mut self, dest: &str, line: usize, column: usize) -> LinkDest {
-        let as_written = LinkDest::AsWritten(dest.to_string());
+        let as_written = || LinkDest::AsWritten(dest.to_string());
         if has_scheme(dest) || dest.starts_with("//") {
-            return as_written;
+            return as_written();
         }
         let (path, fragment) = match dest.split_once('#') {
             Some((p, f)) => (p, Some(f)),
@@ -526,11 +526,11 @@ impl PageState<'_> {
                     column,
                 });
             }
-            return as_written;
+            return as_written();
         }
         let path = path.split('?').next().unwrap_or(path);
         if !path.to_ascii_lowercase().ends_with(".md") {
-            return as_written;
+            return as_written();
         }
         let target = resolve_relative(self.page.rel_path, &crate::assets::percent_decode(path));
         let found = target.as_ref().and_then(|t| self.env.targets.get(t));
@@ -564,7 +564,7 @@ impl PageState<'_> {
                     .at(line, column)
                     .help("links between guides stay within their version; to point at another version, link its URL explicitly, e.g. `/2013/section/guide/`"),
                 );
-                as_written
+                as_written()
             }
             _ => {
                 self.out.diags.push(
@@ -576,7 +576,7 @@ impl PageState<'_> {
                     .at(line, column)
                     .help("the path is relative to this markdown file; check the file name"),
                 );
-                as_written
+                as_written()
             }
         }
     }
