@@ -339,6 +339,72 @@ pub fn override_base_url(config: &mut Config, url: &str) -> Result<(), Diagnosti
     Ok(())
 }
 
+/// Checks of the configuration that need the site's folders (exit status 2).
+pub fn check_against_disk(root: &Path, config: &Config) -> Vec<Diagnostic> {
+    let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
+    let lines = LineIndex::new(&text);
+    let at = |id: &str| {
+        config
+            .version_span(id)
+            .map(|s| lines.locate(s.start))
+            .unwrap_or((1, 1))
+    };
+    let mut diags = Vec::new();
+    let theme_line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("theme"))
+        .map_or(1, |i| i + 1);
+    diags.extend(missing_theme(root, &config.theme, theme_line));
+    let specs = config.version_specs();
+    let current_dir = specs.iter().find(|v| v.current).map(|v| root.join(&v.dir));
+    for v in &specs {
+        let (line, col) = at(&v.id);
+        if !root.join(&v.dir).is_dir() {
+            diags.push(
+                Diagnostic::error(
+                    "config",
+                    CONFIG_FILE,
+                    format!(
+                        "version `{}`: its folder {} does not exist",
+                        v.id,
+                        v.dir.display()
+                    ),
+                )
+                .at(line, col)
+                .help("create the folder, or set `dir` on the version"),
+            );
+        }
+        if !v.current && current_dir.as_ref().is_some_and(|d| d.join(&v.id).is_dir()) {
+            diags.push(
+                Diagnostic::error(
+                    "config",
+                    CONFIG_FILE,
+                    format!(
+                        "version id `{}` is also the name of a top-level section: both would be served at /{}/",
+                        v.id, v.id
+                    ),
+                )
+                .at(line, col)
+                .help("rename the version or the section"),
+            );
+        }
+    }
+    diags
+}
+
+/// "theme not found" when `theme` is not the default and has no folder under themes/.
+pub fn missing_theme(root: &Path, theme: &str, line: usize) -> Option<Diagnostic> {
+    (theme != "default" && !root.join("themes").join(theme).is_dir()).then(|| {
+        Diagnostic::error(
+            "config",
+            CONFIG_FILE,
+            format!("theme `{theme}` not found: there is no folder themes/{theme}/"),
+        )
+        .at(line, 1)
+        .help("use theme = \"default\", or add the theme's folder")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -126,11 +127,48 @@ pub fn apply_strict(diags: &mut [Diagnostic]) {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
+    /// rustc-style text on stderr.
     #[default]
     Human,
+    /// One JSON object per line on stdout.
     Json,
+}
+
+/// Prints diagnostics: human text on stderr, or JSON lines on stdout; plus GitHub
+/// annotations on stdout when running in GitHub Actions.
+pub struct Printer {
+    pub format: Format,
+    /// Also print `::error file=…` workflow commands (GITHUB_ACTIONS=true).
+    pub github: bool,
+}
+
+impl Printer {
+    pub fn print(&self, diags: &[Diagnostic]) {
+        let stdout = std::io::stdout();
+        let stderr = std::io::stderr();
+        let mut out = stdout.lock();
+        let mut err = stderr.lock();
+        for d in diags {
+            let _ = match self.format {
+                Format::Human => write!(err, "{}", to_human(d)),
+                Format::Json => writeln!(out, "{}", to_json(d)),
+            };
+            if self.github {
+                let _ = writeln!(out, "{}", to_github(d));
+            }
+        }
+    }
+
+    /// A summary line: on stdout, unless stdout holds JSON diagnostics.
+    pub fn summary(&self, line: &str) {
+        match self.format {
+            Format::Human => println!("{line}"),
+            Format::Json => eprintln!("{line}"),
+        }
+    }
 }
 
 /// Renders one diagnostic the way rustc does: a headline, the location, an optional help.

@@ -5,8 +5,6 @@
 //! running the stages. `app` is what the CLI calls.
 
 pub mod app;
-pub mod assets;
-pub mod build;
 pub mod cli;
 pub mod config;
 pub mod diag;
@@ -15,9 +13,12 @@ pub mod markdown;
 pub mod memo;
 pub mod model;
 pub mod output;
+pub mod paths;
+pub mod pipeline;
 pub mod render;
 pub mod scaffold;
+pub mod screenshots;
 pub mod search;
 pub mod serve;
 pub mod source;
-pub mod versions;
+pub mod version_cut;

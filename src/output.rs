@@ -119,7 +119,7 @@ pub fn checked_output_dir(root: &Path, out: &Path) -> Result<PathBuf, Diagnostic
 /// that a link cannot disguise the site folder.
 fn absolute(root: &Path, out: &Path) -> PathBuf {
     let joined = root.join(out);
-    let normalized = crate::assets::normalize(&joined).unwrap_or(joined);
+    let normalized = crate::paths::normalize(&joined).unwrap_or(joined);
     if let Ok(real) = normalized.canonicalize() {
         return real;
     }

@@ -13,9 +13,9 @@ mod variants;
 
 pub use caveats::Caveat;
 
-use crate::assets::{Assets, ImageError};
 use crate::diag::{Diagnostic, LineIndex};
 use crate::html::escape;
+use crate::screenshots::{Assets, ImageError};
 use directives::Block;
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use slug::Slugger;
@@ -46,6 +46,8 @@ pub struct RenderEnv<'a> {
     /// Version-relative `.md` path → the page's path within the version (`a/b/`).
     pub targets: &'a HashMap<String, String>,
     pub assets: &'a Assets,
+    /// Code blocks already highlighted in this build (or serve session).
+    pub highlights: &'a highlight::HighlightCache,
     /// The version's folder, relative to the site root (`content`).
     pub version_dir: &'a Path,
     pub max_screenshot_kb: u64,
@@ -115,7 +117,7 @@ pub enum RenderDep {
     /// A screenshot as written in the page and what it resolved to.
     Image {
         src: String,
-        result: Result<std::sync::Arc<crate::assets::ImageInfo>, ImageError>,
+        result: Result<std::sync::Arc<crate::screenshots::ImageInfo>, ImageError>,
     },
 }
 
@@ -342,7 +344,7 @@ impl PageState<'_> {
                 // reachable by keyboard to be scrolled (axe: scrollable-region-focusable).
                 rw.html(format!(
                     "<pre class=\"code\" tabindex=\"0\"{lang_attr}><code>{}</code></pre>\n",
-                    highlight::highlight(&code, lang)
+                    highlight::highlight(&code, lang, self.env.highlights)
                 ));
                 self.push_passage_text(&code);
                 return end + 1;
@@ -532,7 +534,7 @@ impl PageState<'_> {
         if !path.to_ascii_lowercase().ends_with(".md") {
             return as_written();
         }
-        let target = resolve_relative(self.page.rel_path, &crate::assets::percent_decode(path));
+        let target = resolve_relative(self.page.rel_path, &crate::paths::percent_decode(path));
         let found = target.as_ref().and_then(|t| self.env.targets.get(t));
         if let Some(t) = &target {
             self.out.deps.push(RenderDep::Link {
@@ -688,7 +690,7 @@ pub fn link_crosses_versions(env: &RenderEnv, page_dir: &Path, link_path: &str) 
     if link_path.starts_with('/') {
         return false;
     }
-    let Some(target) = crate::assets::normalize(&Path::new("/").join(page_dir).join(link_path))
+    let Some(target) = crate::paths::normalize(&Path::new("/").join(page_dir).join(link_path))
     else {
         return false;
     };
@@ -789,7 +791,7 @@ fn has_scheme(dest: &str) -> bool {
 }
 
 fn percent_decode_fragment(f: &str) -> String {
-    crate::assets::percent_decode(f)
+    crate::paths::percent_decode(f)
 }
 
 /// Joins a link path to the folder of `from` (both version-relative); a path starting
@@ -899,6 +901,7 @@ mod tests {
         let env = RenderEnv {
             targets: &targets,
             assets: &assets,
+            highlights: &highlight::HighlightCache::default(),
             version_dir: Path::new(dir),
             max_screenshot_kb: 500,
             variants: &[],

@@ -6,7 +6,7 @@
 //! slashes or backslashes, NUL or invalid UTF-8 are refused before any lookup.
 
 use super::session::{Bytes, SiteFiles};
-use crate::assets::percent_decode_bytes;
+use crate::paths::percent_decode_bytes;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};

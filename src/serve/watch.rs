@@ -1,13 +1,12 @@
 //! Watching the site's inputs: notify with its debouncer (native events, or polling
-//! where they do not work), and what kind of change each path is.
+//! where they do not work). What each changed path means is `pipeline::change`'s call.
 
 use crate::config::Config;
-use crate::source::is_ignored_name;
 use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{
     new_debouncer, new_debouncer_opt, DebounceEventResult, Debouncer, NoCache, RecommendedCache,
 };
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
@@ -16,31 +15,6 @@ use std::time::Duration;
 const DEBOUNCE: Duration = Duration::from_millis(20);
 /// How often polling looks at the files, where native events are not available.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
-
-/// One changed input, by what a rebuild has to do about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
-    /// site.toml.
-    Config,
-    /// A markdown file in a version's folder (path relative to the site root).
-    Markdown(PathBuf),
-    /// A stylesheet of `static/` or of a theme.
-    Stylesheet(PathBuf),
-    /// Anything else the build reads: templates, other static files, screenshots,
-    /// folders appearing or going.
-    Other(PathBuf),
-}
-
-impl std::fmt::Display for Change {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Change::Config => f.write_str(crate::config::CONFIG_FILE),
-            Change::Markdown(p) | Change::Stylesheet(p) | Change::Other(p) => {
-                write!(f, "{}", p.display())
-            }
-        }
-    }
-}
 
 /// The folders below the site root that hold inputs (besides site.toml).
 fn input_dirs(config: Option<&Config>) -> Vec<PathBuf> {
@@ -56,50 +30,6 @@ fn input_dirs(config: Option<&Config>) -> Vec<PathBuf> {
         }
     }
     dirs
-}
-
-/// What a change at `path` (absolute, or relative to `root`) is; None when the build
-/// does not read it (editors' temporary files, the output folder, anything else).
-pub fn classify(root: &Path, config: Option<&Config>, path: &Path) -> Option<Change> {
-    let rel = if path.is_absolute() {
-        path.strip_prefix(root).ok()?
-    } else {
-        path
-    };
-    let names: Vec<String> = rel
-        .components()
-        .map(|c| match c {
-            Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect::<Option<_>>()?;
-    if names.is_empty() || names.iter().any(|n| is_ignored_name(n)) {
-        return None;
-    }
-    if rel == Path::new(crate::config::CONFIG_FILE) {
-        return Some(Change::Config);
-    }
-    let is_css = rel.extension().is_some_and(|e| e == "css");
-    let in_static = names[0] == "static"
-        || (names[0] == "themes" && names.get(2).is_some_and(|n| n == "static"));
-    if in_static && is_css {
-        return Some(Change::Stylesheet(rel.to_path_buf()));
-    }
-    if names[0] == "static" || names[0] == "templates" || names[0] == "themes" {
-        return Some(Change::Other(rel.to_path_buf()));
-    }
-    let version_dirs: Vec<PathBuf> = match config {
-        Some(c) => c.version_specs().into_iter().map(|v| v.dir).collect(),
-        None => vec![PathBuf::from("content"), PathBuf::from("versions")],
-    };
-    if !version_dirs.iter().any(|d| rel.starts_with(d)) {
-        return None;
-    }
-    if config.is_some() && rel.extension().is_some_and(|e| e == "md") {
-        Some(Change::Markdown(rel.to_path_buf()))
-    } else {
-        Some(Change::Other(rel.to_path_buf()))
-    }
 }
 
 /// A debouncer of either kind of watcher.
@@ -130,9 +60,8 @@ pub struct Watcher {
 impl Watcher {
     /// Watches `root` itself (for site.toml and folders that appear later) and each
     /// input folder. Native events where they work, else polling.
-    pub fn start(root: &Path, config: Option<&Config>) -> Result<Watcher, String> {
-        let force_polling = std::env::var_os("GUIDEPOST_POLL").is_some_and(|v| v != "0");
-        if !force_polling {
+    pub fn start(root: &Path, config: Option<&Config>, poll: bool) -> Result<Watcher, String> {
+        if !poll {
             match Self::with(root, config, false) {
                 Ok(w) => return Ok(w),
                 Err(e) => eprintln!("native file events are not available ({e}); polling instead"),
@@ -209,46 +138,4 @@ pub fn changed_paths(result: DebounceEventResult) -> Vec<PathBuf> {
     paths.sort();
     paths.dedup();
     paths
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn classifies_changes() {
-        let root = Path::new("/site");
-        let c = |p: &str| classify(root, None, Path::new(p));
-        assert_eq!(c("/site/site.toml"), Some(Change::Config));
-        assert_eq!(
-            c("/site/static/style.css"),
-            Some(Change::Stylesheet("static/style.css".into()))
-        );
-        assert_eq!(
-            c("themes/t/static/a.css"),
-            Some(Change::Stylesheet("themes/t/static/a.css".into()))
-        );
-        assert_eq!(
-            c("templates/base.html"),
-            Some(Change::Other("templates/base.html".into()))
-        );
-        // Without a config every content change is a full rebuild.
-        assert_eq!(
-            c("content/a.md"),
-            Some(Change::Other("content/a.md".into()))
-        );
-        for ignored in [
-            "content/.a.md.swp",
-            "content/a.md~",
-            "content/#a.md#",
-            "content/4913",
-            "content/x.tmp",
-            "content/a.md___jb_tmp___",
-            "public/index.html",
-            "/elsewhere/a.md",
-            "README.md",
-        ] {
-            assert_eq!(c(ignored), None, "{ignored}");
-        }
-    }
 }

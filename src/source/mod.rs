@@ -4,6 +4,7 @@
 pub mod frontmatter;
 
 use crate::diag::Diagnostic;
+pub use crate::paths::{is_ignored_name, rel_to, slash_path};
 use frontmatter::FrontMatter;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -41,20 +42,6 @@ pub struct SourceTree {
     pub files: Vec<SourceFile>,
     /// Folders (relative, `/`-separated, "" for the root) that are sections.
     pub section_dirs: Vec<String>,
-}
-
-/// Files that editors leave beside the real ones while saving.
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        // vim's test that the folder is writable; JetBrains' safe-write files.
-        || name == "4913"
-        || name.ends_with("___jb_tmp___")
-        || name.ends_with("___jb_old___")
 }
 
 /// Reads the version folder `dir` (relative to `root`).
@@ -257,17 +244,4 @@ pub fn read_file(
         site_path,
     };
     (Some(file), diags)
-}
-
-/// `path` relative to `root` when it is inside it, for messages.
-pub fn rel_to(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
-}
-
-/// A relative path with `/` separators, whatever the platform.
-pub fn slash_path(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }

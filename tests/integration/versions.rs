@@ -287,8 +287,8 @@ fn a_failed_cut_leaves_nothing_behind() {
 /// file is rendered again only where something it depends on differs.
 #[test]
 fn identical_files_of_two_versions_are_rendered_once() {
-    use guidepost::build::{build_site, BuildCache, BuildOptions};
     use guidepost::output::MemorySink;
+    use guidepost::pipeline::{build_site, BuildCache, BuildOptions};
     let site = SiteTest::from_files(&[
         (
             "site.toml",

@@ -1,8 +1,9 @@
 //! Screenshots: where a reference points, how big the picture is, and the one
 //! content-hashed copy of each distinct file that the output gets.
 
+use crate::paths::{normalize, percent_decode};
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -222,52 +223,6 @@ fn svg_dimensions(text: &str) -> Option<(u32, u32)> {
     }
 }
 
-/// Resolves `.` and `..` without touching the disk; None if it climbs above the root.
-pub fn normalize(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    Some(out)
-}
-
-/// Decodes `%20` and friends in a link destination.
-pub fn percent_decode(s: &str) -> String {
-    String::from_utf8_lossy(&percent_decode_bytes(s)).into_owned()
-}
-
-/// The bytes of `s` with `%XX` escapes decoded; a `%` not followed by two hex digits
-/// stays as it is.
-pub fn percent_decode_bytes(s: &str) -> Vec<u8> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(hi * 16 + lo);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    out
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,20 +242,5 @@ mod tests {
             Some((10, 20))
         );
         assert_eq!(svg_dimensions("<svg>"), None);
-    }
-
-    #[test]
-    fn normalize_refuses_climbing_out() {
-        assert_eq!(
-            normalize(Path::new("/a/b/../c")),
-            Some(PathBuf::from("/a/c"))
-        );
-        assert_eq!(normalize(Path::new("a/../..")), None);
-    }
-
-    #[test]
-    fn decodes_percent() {
-        assert_eq!(percent_decode("a%20b%2e%2E"), "a b..");
-        assert_eq!(percent_decode("100%"), "100%");
     }
 }
