@@ -1,8 +1,9 @@
 //! guidepost: a static help-site generator for step-by-step guides with screenshots.
 //!
 //! The pipeline (see ARCHITECTURE.md): `config` → `source` → `markdown` → `model` →
-//! `render` → `output`, with `diag` collecting problems from every stage and `build`
-//! running the stages. `app` is what the CLI calls.
+//! `render` → `output`, with `diag` collecting problems from every stage and
+//! `pipeline` running the stages (and deciding what a change rebuilds). `app` is what
+//! the CLI calls.
 
 pub mod app;
 pub mod cli;

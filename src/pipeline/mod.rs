@@ -111,13 +111,11 @@ pub fn build_site(
 ) -> (BuildSummary, Vec<Diagnostic>, Option<SiteState>) {
     let read_diags = Diagnostics::new();
     let write_diags = Diagnostics::new();
-    let timings = Timings::start();
     let out = Out {
         sink,
         diags: &write_diags,
     };
-    let (mut summary, state) = build_into(config, opts, cache, &read_diags, out, &timings);
-    summary.timings = timings.into_lines();
+    let (summary, state) = build_into(config, opts, cache, &read_diags, out);
     match state {
         Some(mut state) => {
             state.read_diags = read_diags.into_sorted();
@@ -137,8 +135,8 @@ fn build_into(
     cache: &BuildCache,
     read_diags: &Diagnostics,
     out: Out,
-    timings: &Timings,
 ) -> (BuildSummary, Option<SiteState>) {
+    let timings = Timings::start();
     let root = &opts.root;
     let prefix = config.url_prefix();
     let theme = match Theme::load(root, &config.theme, &prefix) {
@@ -186,13 +184,14 @@ fn build_into(
         read_diags: Vec::new(), // both set by build_site once every stage has reported
         write_diags: Vec::new(),
     };
-    let (summary, keys) = write_site(&state, opts.live_reload, &cache.search, out, timings);
+    let (mut summary, keys) = write_site(&state, opts.live_reload, &cache.search, out, &timings);
     state.search_keys = keys;
     let (loads, seconds) = state.assets.load_stats();
     timings.note(format!(
         "screenshots: {loads} files read, measured and hashed in {seconds:.3} s of CPU (all threads), {} distinct copies",
         summary.screenshots
     ));
+    summary.timings = timings.into_lines();
     (summary, Some(state))
 }
 
