@@ -36,7 +36,7 @@ impl std::fmt::Display for ImageError {
 }
 
 /// The screenshots of one build, shared by every page rendered in parallel.
-pub struct Assets {
+pub struct Screenshots {
     root: PathBuf,
     url_prefix: String,
     by_path: Mutex<HashMap<PathBuf, Result<Arc<ImageInfo>, ImageError>>>,
@@ -50,10 +50,10 @@ pub struct Assets {
     load_nanos: AtomicU64,
 }
 
-impl Assets {
+impl Screenshots {
     /// `root` must be canonical; `url_prefix` is the site's path prefix (`/docs/`).
     pub fn new(root: PathBuf, url_prefix: &str) -> Self {
-        Assets {
+        Screenshots {
             root,
             url_prefix: url_prefix.to_string(),
             by_path: Mutex::new(HashMap::new()),

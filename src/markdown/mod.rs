@@ -21,7 +21,7 @@ pub use links::{link_crosses_versions, page_dir, resolve_relative};
 pub use caveats::Caveat;
 
 use crate::diag::{Diagnostic, LineIndex};
-use crate::screenshots::{Assets, ImageError};
+use crate::screenshots::{ImageError, Screenshots};
 use directives::Block;
 use pulldown_cmark::{Event, Options, Parser};
 use rewrite::Rewriter;
@@ -52,7 +52,7 @@ pub fn with_version_base<'h>(html: &'h str, base: &str) -> std::borrow::Cow<'h, 
 pub struct RenderEnv<'a> {
     /// Version-relative `.md` path → the page's path within the version (`a/b/`).
     pub targets: &'a HashMap<String, String>,
-    pub assets: &'a Assets,
+    pub assets: &'a Screenshots,
     /// Code blocks already highlighted in this build (or serve session).
     pub highlights: &'a highlight::HighlightCache,
     /// The version's folder, relative to the site root (`content`).
@@ -273,7 +273,7 @@ mod tests {
         let targets: HashMap<String, String> = [("b.md".to_string(), "b/".to_string())]
             .into_iter()
             .collect();
-        let assets = Assets::new(std::path::PathBuf::from("/nonexistent"), "/");
+        let assets = Screenshots::new(std::path::PathBuf::from("/nonexistent"), "/");
         let env = RenderEnv {
             targets: &targets,
             assets: &assets,

@@ -8,7 +8,7 @@ use crate::markdown::highlight::HighlightCache;
 use crate::model::{Version, VersionIndex};
 use crate::output::Sink;
 use crate::render::Theme;
-use crate::screenshots::Assets;
+use crate::screenshots::Screenshots;
 use crate::source;
 use rayon::prelude::*;
 use read::{read_version, MarkdownJob};
@@ -149,7 +149,7 @@ fn build_into(
             return (BuildSummary::default(), None);
         }
     };
-    let assets = Assets::new(root.clone(), &prefix);
+    let assets = Screenshots::new(root.clone(), &prefix);
     // Versions are independent until they link to each other: each is read and its
     // markdown rendered in parallel with the others (rayon nests with the per-page
     // work), through the cache, so a file that two versions share is rendered once.

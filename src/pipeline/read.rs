@@ -9,7 +9,7 @@ use crate::config::{Config, VersionSpec};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown::{PageInput, RenderEnv};
 use crate::model::Version;
-use crate::screenshots::Assets;
+use crate::screenshots::Screenshots;
 use crate::source;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -35,7 +35,7 @@ pub(super) fn read_version(
 /// What rendering the markdown of any version of a site needs.
 pub(super) struct MarkdownJob<'a> {
     pub config: &'a Config,
-    pub assets: &'a Assets,
+    pub assets: &'a Screenshots,
     /// Every version's folder, relative to the site root.
     pub version_dirs: Vec<PathBuf>,
     pub cache: &'a BuildCache,
@@ -44,7 +44,7 @@ pub(super) struct MarkdownJob<'a> {
 }
 
 impl<'a> MarkdownJob<'a> {
-    pub(super) fn new(config: &'a Config, assets: &'a Assets, cache: &'a BuildCache) -> Self {
+    pub(super) fn new(config: &'a Config, assets: &'a Screenshots, cache: &'a BuildCache) -> Self {
         MarkdownJob {
             config,
             assets,

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{PageBody, Version, VersionIndex};
 use crate::render::{Renderer, SiteCtx, SiteRender, Theme, VariantCtx};
-use crate::screenshots::Assets;
+use crate::screenshots::Screenshots;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -14,7 +14,7 @@ use std::sync::Arc;
 pub struct SiteState {
     pub config: Config,
     pub theme: Theme,
-    pub assets: Assets,
+    pub assets: Screenshots,
     pub prefix: String,
     pub base_url: String,
     /// The build's date (`YYYY-MM-DD`) when it has one (`BuildOptions::today`).

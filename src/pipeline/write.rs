@@ -10,7 +10,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{PageBody, Version};
 use crate::output::{self, Sink};
 use crate::render::{self, Renderer};
-use crate::screenshots::Assets;
+use crate::screenshots::Screenshots;
 use crate::search;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -137,7 +137,7 @@ fn write_site_files(state: &SiteState, out: Out) {
 /// The screenshot files the pages show: (output path, a source file with that content).
 /// Taken from the renderings, so a screenshot no page shows any more is not copied.
 pub(super) fn screenshot_copies(
-    assets: &Assets,
+    assets: &Screenshots,
     versions: &[VersionState],
 ) -> Vec<(String, PathBuf)> {
     let shown: HashSet<&str> = versions
