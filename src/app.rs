@@ -16,6 +16,8 @@ use std::time::Instant;
 pub enum Status {
     Ok = 0,
     ContentErrors = 1,
+    /// A usage or configuration error, or the environment failed us (the output could
+    /// not be written): nothing the content's author can fix in the content.
     Usage = 2,
 }
 
@@ -38,6 +40,7 @@ fn run_cut(args: CutArgs) -> Status {
     let reporter = Reporter::new(Format::Human);
     match crate::versions::cut(&args.root, &args.id, args.label.as_deref()) {
         Ok(cut) => {
+            reporter.print(&cut.skipped);
             let also = if cut.added_current {
                 " (and declared the current version, id `current`, which was implicit)"
             } else {
@@ -131,7 +134,10 @@ fn finish(reporter: &Reporter, mut diags: Vec<Diagnostic>, strict: bool) -> Stat
         diag::apply_strict(&mut diags);
     }
     reporter.print(&diags);
-    if diags.iter().any(|d| d.severity == Severity::Error) {
+    let errors = || diags.iter().filter(|d| d.severity == Severity::Error);
+    if errors().any(|d| d.code == build::WRITE_ERROR) {
+        Status::Usage
+    } else if errors().next().is_some() {
         Status::ContentErrors
     } else {
         Status::Ok
@@ -156,6 +162,10 @@ fn run_build(args: BuildArgs) -> Status {
             return Status::Usage;
         }
     };
+    if let Err(d) = output::check_replaceable(&out) {
+        reporter.print(&[d]);
+        return Status::Usage;
+    }
     let staged = match StagedOutput::create(&out) {
         Ok(s) => s,
         Err(e) => {
@@ -164,7 +174,7 @@ fn run_build(args: BuildArgs) -> Status {
                 &out,
                 format!("cannot create the output folder: {e}"),
             )]);
-            return Status::ContentErrors;
+            return Status::Usage;
         }
     };
     let progress = Progress::new();
@@ -187,7 +197,7 @@ fn run_build(args: BuildArgs) -> Status {
             &out,
             format!("cannot replace the output folder: {e}"),
         )]);
-        return Status::ContentErrors;
+        return Status::Usage;
     }
     reporter.summary(&summary_line("Built", &summary, started, Some(&out)));
     Status::Ok

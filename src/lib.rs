@@ -20,4 +20,6 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod source;
+pub mod tempdirs;
+pub mod url;
 pub mod versions;

@@ -6,11 +6,12 @@ use crate::assets::Assets;
 use crate::config::{Config, VersionSpec};
 use crate::diag::{Diagnostic, Diagnostics, LineIndex};
 use crate::markdown::{AnchorCheck, PageInput, RenderEnv};
-use crate::model::{PageBody, Version, VersionIndex};
+use crate::model::{self, PageBody, Version, VersionIndex};
 use crate::output::{self, Sink};
 use crate::render::{self, Renderer, SiteCtx, Theme, VariantCtx};
 use crate::search;
 use crate::source;
+use crate::url::encode_path;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -546,13 +547,17 @@ fn render_markdown(
     state
 }
 
-/// Version-relative `.md` path → the page's path within the version (`a/b/`).
+/// Version-relative `.md` path → the page's path within the version (`a/b/`),
+/// percent-encoded, as links in the markdown write it.
 fn local_targets(version: &Version) -> HashMap<String, String> {
     let vprefix = version.spec.url_prefix.as_str();
     version
         .targets
         .iter()
-        .map(|(k, v)| (k.clone(), v.strip_prefix(vprefix).unwrap_or(v).to_string()))
+        .map(|(k, v)| {
+            let local = v.strip_prefix(vprefix).unwrap_or(v);
+            (k.clone(), encode_path(local).into_owned())
+        })
         .collect()
 }
 
@@ -676,7 +681,12 @@ fn write_pages(r: &Renderer, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     let guides = (0..v.guides.len())
         .into_par_iter()
         .map(|g| (v.guides[g].path.clone(), "guide.html", r.guide(g)));
-    let sections = (0..v.sections.len()).into_par_iter().map(|s| {
+    // A section at a name guidepost writes itself is an error at its markdown
+    // (`model::reserved_name`); its page is not written over that file.
+    let sections = (0..v.sections.len())
+        .into_par_iter()
+        .filter(|&s| model::reserved_name(&v.spec.url_prefix, &v.sections[s].path).is_none());
+    let sections = sections.map(|s| {
         let template = if s == 0 { "home.html" } else { "section.html" };
         (v.sections[s].path.clone(), template, r.section(s))
     });
@@ -734,7 +744,7 @@ fn write_search_index(
         .guides
         .iter()
         .map(|g| search::SearchPage {
-            url: g.path.strip_prefix(vprefix).unwrap_or(&g.path).to_string(),
+            url: encode_path(g.path.strip_prefix(vprefix).unwrap_or(&g.path)).into_owned(),
             title: version.sources[g.source]
                 .front
                 .title
@@ -774,6 +784,18 @@ fn write_redirects(r: &Renderer, sink: &dyn Sink, diags: &Diagnostics) {
                 );
                 continue;
             };
+            if let Some(name) = model::reserved_name(&v.spec.url_prefix, &path) {
+                diags.push(
+                    Diagnostic::error(
+                        "alias",
+                        &src.site_path,
+                        format!("alias `{alias}` is inside /{name}, which guidepost writes itself"),
+                    )
+                    .at(line, 1)
+                    .help("choose another old path"),
+                );
+                continue;
+            }
             if !taken.insert(path.clone()) {
                 diags.push(
                     Diagnostic::error(
@@ -800,10 +822,10 @@ fn sitemap_entries(version: &Version, base_url: &str) -> Vec<(String, Option<Str
     let mut urls: Vec<(String, Option<String>)> = version
         .sections
         .iter()
-        .map(|s| (format!("{base_url}{}", s.path), None))
+        .map(|s| (format!("{base_url}{}", encode_path(&s.path)), None))
         .chain(version.guides.iter().map(|g| {
             let updated = version.sources[g.source].front.updated.clone();
-            (format!("{base_url}{}", g.path), updated)
+            (format!("{base_url}{}", encode_path(&g.path)), updated)
         }))
         .collect();
     urls.sort();
@@ -836,10 +858,14 @@ fn write_files(sink: &dyn Sink, diags: &Diagnostics, text: &str, path: &str) {
     report_io(diags, path, sink.write(path, text.as_bytes()));
 }
 
+/// The code of a failure to write an output file: the environment's fault (a full
+/// disk, a read-only folder), not the content's, so `build` exits with status 2.
+pub const WRITE_ERROR: &str = "output-write";
+
 fn report_io(diags: &Diagnostics, path: &str, result: std::io::Result<()>) {
     if let Err(e) = result {
         diags.push(Diagnostic::error(
-            "io",
+            WRITE_ERROR,
             path,
             format!("cannot write the output file: {e}"),
         ));

@@ -6,6 +6,7 @@ pub mod theme;
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::model::{PageBody, Version, VersionIndex};
+use crate::url::encode_path;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -293,12 +294,13 @@ impl<'a> Renderer<'a> {
         context
     }
 
+    /// The URL of the page at `path` (below the site prefix; raw names, encoded here).
     fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.site.prefix)
+        format!("{}{}", self.site.prefix, encode_path(path))
     }
 
     fn canonical(&self, path: &str) -> String {
-        format!("{}{path}", self.site.base_url)
+        format!("{}{}", self.site.base_url, encode_path(path))
     }
 
     fn variants_of(&self, ids: Option<&'a Vec<String>>) -> Vec<VariantCtx<'a>> {
@@ -314,7 +316,7 @@ impl<'a> Renderer<'a> {
     fn edit_url(&self, source: usize) -> Option<String> {
         let template = self.config.edit_url.as_ref()?;
         let path = crate::source::slash_path(&self.version.sources[source].site_path);
-        Some(template.replace("{path}", &path))
+        Some(template.replace("{path}", &encode_path(&path)))
     }
 
     fn breadcrumbs(&self, section: usize) -> Vec<LinkCtx<'a>> {
@@ -533,7 +535,7 @@ fn nav_children(version: &Version, prefix: &str, s: usize, open: &[usize]) -> Ve
         .iter()
         .map(|&g| NavItem {
             title: version.guide_title(g).to_string(),
-            url: format!("{prefix}{}", version.guides[g].path),
+            url: format!("{prefix}{}", encode_path(&version.guides[g].path)),
             open: false,
             children: Vec::new(),
         })
@@ -543,7 +545,7 @@ fn nav_children(version: &Version, prefix: &str, s: usize, open: &[usize]) -> Ve
         let is_open = open.contains(&c);
         items.push(NavItem {
             title: child.title.clone(),
-            url: format!("{prefix}{}", child.path),
+            url: format!("{prefix}{}", encode_path(&child.path)),
             open: is_open,
             children: if is_open {
                 nav_children(version, prefix, c, open)

@@ -65,6 +65,7 @@ pub fn run(opts: ServeOptions) -> Status {
         files: session.files(),
         events: events.clone(),
         status: RwLock::new(status_message(&report)),
+        hosts: http::HostCheck::new(address.ip()),
     });
     if let Err(e) = start_http(listener, app.clone()) {
         eprintln!("error: cannot start the HTTP server: {e}");
