@@ -238,6 +238,11 @@ fn print_report(report: &Report, first: bool) {
     };
     if first && !matches!(report.outcome, Outcome::Failed { .. }) {
         eprintln!("Built {} in {took}{warned}", report.rebuilt);
+        // The warnings once, at start (a folder symlink that is not watched, say);
+        // after a save only their number.
+        for d in &report.diagnostics {
+            eprint!("{}", diag::to_human(d));
+        }
         return;
     }
     let head = if first {

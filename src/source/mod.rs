@@ -214,21 +214,21 @@ fn folder_symlink_warning(root: &Path, link: &Path) -> Option<Diagnostic> {
             .help("move or copy the folder into the site"),
         );
     }
-    let markdown = WalkDir::new(&target)
+    let holds_markdown = WalkDir::new(&target)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
         .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .count();
-    (markdown > 0).then(|| {
+        .any(|e| e.path().extension().is_some_and(|x| x == "md"));
+    let shown = match rel_to(root, &target) {
+        t if t.as_os_str().is_empty() => "the site folder".to_string(),
+        t => format!("{}/", t.display()),
+    };
+    holds_markdown.then(|| {
         Diagnostic::warning(
             "symlink-folder",
             site_path,
             format!(
-                "folder symlinks are not followed: the {markdown} markdown file{} below {} {} not published from here",
-                if markdown == 1 { "" } else { "s" },
-                rel_to(root, &target).display(),
-                if markdown == 1 { "is" } else { "are" },
+                "folder symlinks are not followed: the markdown below {shown} is not published from here"
             ),
         )
         .help("move the folder here, or use `::: include` for text that several guides share")

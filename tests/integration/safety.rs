@@ -179,7 +179,7 @@ fn an_output_that_cannot_be_written_is_exit_status_2() {
 // 3. Symlinks that lead out of the site.
 
 #[test]
-fn a_folder_symlink_out_of_the_site_is_neither_walked_nor_copied() {
+fn a_folder_symlink_out_of_the_site_is_not_walked() {
     let site = SiteTest::from_files(&[("content/a.md", GUIDE)]);
     std::os::unix::fs::symlink("/", site.root().join("content/root")).unwrap();
     let started = Instant::now();
@@ -209,11 +209,10 @@ fn serve_starts_quickly_beside_a_symlink_to_the_root_folder() {
         "{:?}",
         started.elapsed()
     );
-    assert!(
-        server.stderr().contains("(1 warning)"),
-        "{}",
-        server.stderr()
-    );
+    let terminal = server.stderr();
+    assert!(terminal.contains("(1 warning)"), "{terminal}");
+    assert!(terminal.contains("warning[symlink-outside]"), "{terminal}");
+    assert!(terminal.contains("--> content/root:1:1"), "{terminal}");
     // Saves are still seen.
     site.write("content/a.md", "---\ntitle: A\n---\n\nSaved again.\n");
     let seen = (0..200).any(|_| {
@@ -782,4 +781,24 @@ fn version_ids_that_cannot_be_served_are_configuration_errors() {
     );
     assert_eq!(site.read("site.toml"), toml);
     assert!(!site.root().join("versions/search").exists());
+}
+
+/// `serve`'s reload message names changed pages by the URL the browser shows for them.
+#[test]
+fn a_reload_names_a_page_by_its_encoded_url() {
+    use guidepost::serve::session::{Outcome, Session};
+    let site = SiteTest::from_files(&[("content/what? 50%.md", GUIDE)]);
+    let root = site.root().canonicalize().unwrap();
+    let (mut session, _) = Session::start(root.clone());
+    site.write("content/what? 50%.md", "---\ntitle: A\n---\n\nEdited.\n");
+    let report = session
+        .apply_paths(&[root.join("content/what? 50%.md")])
+        .expect("a change");
+    let Outcome::Reload { pages } = report.outcome else {
+        panic!("{:?}", report.outcome);
+    };
+    assert!(
+        pages.contains(&"/what%3F%2050%25/".to_string()),
+        "{pages:?}"
+    );
 }
