@@ -155,7 +155,7 @@ enum Existing {
     Nothing,
     EmptyFolder,
     PreviousOutput,
-    /// A non-empty folder guidepost did not write: up to a few of its entries' names.
+    /// A non-empty folder guidepost did not write, with its entries' names, sorted.
     Foreign(Vec<String>),
     NotAFolder,
 }
