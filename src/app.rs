@@ -18,6 +18,8 @@ use std::time::Instant;
 pub enum Status {
     Ok = 0,
     ContentErrors = 1,
+    /// A usage or configuration error, or the environment failed us (the output could
+    /// not be written): nothing the content's author can fix in the content.
     Usage = 2,
 }
 
@@ -89,6 +91,7 @@ fn run_cut(args: CutArgs, env: &Environment) -> Status {
     let printer = env.printer(Format::Human);
     match crate::version_cut::cut(&args.root, &args.id, args.label.as_deref()) {
         Ok(cut) => {
+            printer.print(&cut.skipped);
             let also = if cut.added_current {
                 " (and declared the current version, id `current`, which was implicit)"
             } else {
@@ -142,7 +145,10 @@ fn finish(printer: &Printer, mut diags: Vec<Diagnostic>, strict: bool) -> Status
         diag::apply_strict(&mut diags);
     }
     printer.print(&diags);
-    if diags.iter().any(|d| d.severity == Severity::Error) {
+    let errors = || diags.iter().filter(|d| d.severity == Severity::Error);
+    if errors().any(|d| d.code == pipeline::WRITE_ERROR) {
+        Status::Usage
+    } else if errors().next().is_some() {
         Status::ContentErrors
     } else {
         Status::Ok
@@ -167,6 +173,10 @@ fn run_build(args: BuildArgs, env: &Environment) -> Status {
             return Status::Usage;
         }
     };
+    if let Err(d) = output::check_replaceable(&out) {
+        printer.print(&[d]);
+        return Status::Usage;
+    }
     let staged = match StagedOutput::create(&out) {
         Ok(s) => s,
         Err(e) => {
@@ -175,7 +185,7 @@ fn run_build(args: BuildArgs, env: &Environment) -> Status {
                 &out,
                 format!("cannot create the output folder: {e}"),
             )]);
-            return Status::ContentErrors;
+            return Status::Usage;
         }
     };
     let progress = Progress::new();
@@ -200,7 +210,7 @@ fn run_build(args: BuildArgs, env: &Environment) -> Status {
             &out,
             format!("cannot replace the output folder: {e}"),
         )]);
-        return Status::ContentErrors;
+        return Status::Usage;
     }
     printer.summary(&summary_line("Built", &summary, started, Some(&out)));
     Status::Ok

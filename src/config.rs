@@ -178,6 +178,14 @@ impl Config {
                     v.id.span(),
                     invalid_id_message("versions.id", v.id.get_ref()),
                 ));
+            } else if let Some(why) = unusable_version_id(v.id.get_ref()) {
+                problems.push(at(
+                    v.id.span(),
+                    format!(
+                        "versions.id: `{}` cannot be a version id: {why}",
+                        v.id.get_ref()
+                    ),
+                ));
             }
             if !seen.insert(v.id.get_ref().as_str()) {
                 problems.push(at(
@@ -302,6 +310,46 @@ pub fn is_valid_id(id: &str) -> bool {
             c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.'
         })
         && !id.starts_with('.')
+}
+
+/// Names that guidepost writes at the root of the output. A version is served at
+/// `/<id>/`, so an id equal to one of them would collide with that file or folder.
+/// (`__guidepost` is where `serve` answers its live-reload requests.)
+pub const ROOT_OUTPUT_NAMES: &[&str] = &[
+    "assets",
+    "caveats",
+    "search",
+    "sitemap.xml",
+    "robots.txt",
+    "versions.json",
+    "404.html",
+    "index.html",
+    crate::output::MARKER,
+    "__guidepost",
+];
+
+/// Why a valid-looking id cannot name a version, if it cannot: it is a name guidepost
+/// writes at the output root, it starts with `-` (a command would take the folder
+/// `versions/-x` for an option), or it is a Windows device name (`con`, `nul.txt`),
+/// which no folder on Windows can be called.
+pub fn unusable_version_id(id: &str) -> Option<String> {
+    if ROOT_OUTPUT_NAMES.iter().any(|n| n.eq_ignore_ascii_case(id)) {
+        return Some(format!(
+            "guidepost writes `{id}` at the root of the output, where the version would be served"
+        ));
+    }
+    if id.starts_with('-') {
+        return Some("an id must not start with `-`".into());
+    }
+    let stem = id.split('.').next().unwrap_or(id).to_ascii_lowercase();
+    let device = matches!(stem.as_str(), "con" | "prn" | "aux" | "nul")
+        || ["com", "lpt"].iter().any(|p| {
+            stem.strip_prefix(p)
+                .is_some_and(|n| n.len() == 1 && matches!(n.as_bytes()[0], b'1'..=b'9'))
+        });
+    device.then(|| {
+        format!("`{stem}` is a device name on Windows, where no folder can be called `{id}`")
+    })
 }
 
 fn invalid_id_message(key: &str, id: &str) -> String {
@@ -458,6 +506,51 @@ mod tests {
             e[0].message
         );
         assert_eq!(e[0].line, 4);
+    }
+
+    #[test]
+    fn version_ids_that_cannot_be_served() {
+        for bad in [
+            "search",
+            "caveats",
+            "assets",
+            "sitemap.xml",
+            "robots.txt",
+            "versions.json",
+            "404.html",
+            "-old",
+            "con",
+            "nul",
+            "nul.txt",
+            "com1",
+            "lpt9.v2",
+            "aux",
+            "prn",
+        ] {
+            let toml = format!(
+                "title='T'\nbase_url='https://h/'\n[[versions]]\nid='current'\nlabel='C'\ncurrent=true\n[[versions]]\nid='{bad}'\nlabel='Old'\n"
+            );
+            let e = parse(&toml).unwrap_err();
+            assert_eq!(e.len(), 1, "{bad}: {e:?}");
+            assert!(
+                e[0].message.starts_with("versions.id: "),
+                "{}",
+                e[0].message
+            );
+            assert!(e[0].message.contains(bad), "{}", e[0].message);
+            assert_eq!((e[0].line, e[0].column), (8, 4), "{bad}");
+        }
+        for good in [
+            "com",
+            "com10",
+            "console",
+            "2013",
+            "v2",
+            "search-old",
+            "con-2",
+        ] {
+            assert_eq!(unusable_version_id(good), None, "{good}");
+        }
     }
 
     #[test]

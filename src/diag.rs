@@ -30,12 +30,19 @@ pub struct Diagnostic {
     /// A stable, greppable identifier such as `broken-link` or `yaml`.
     pub code: &'static str,
     /// Path relative to the site root where possible.
+    #[serde(serialize_with = "lossy_path")]
     pub file: PathBuf,
     pub line: usize,
     pub column: usize,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+}
+
+/// A path as text, with U+FFFD for bytes that are not UTF-8: serde would refuse such a
+/// path, and the diagnostic about that very file name would be lost.
+fn lossy_path<S: serde::Serializer>(path: &Path, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&path.to_string_lossy())
 }
 
 impl Diagnostic {
@@ -242,6 +249,18 @@ mod tests {
         assert_eq!(idx.locate(3), (2, 1));
         assert_eq!(idx.locate(6), (3, 1));
         assert_eq!(idx.locate(8), (4, 2));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn json_keeps_a_file_name_that_is_not_utf8() {
+        use std::os::unix::ffi::OsStrExt;
+        let file = Path::new(std::ffi::OsStr::from_bytes(b"content/bad\xff.md"));
+        let json = to_json(&Diagnostic::warning("x", file, "m"));
+        assert!(
+            json.contains("\"file\":\"content/bad\u{FFFD}.md\""),
+            "{json}"
+        );
     }
 
     #[test]

@@ -22,4 +22,6 @@ pub mod screenshots;
 pub mod search;
 pub mod serve;
 pub mod source;
+pub mod tempdirs;
+pub mod url;
 pub mod version_cut;

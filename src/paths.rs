@@ -1,5 +1,5 @@
-//! Path and URL helpers that several stages use: lexical normalisation, percent
-//! decoding, paths relative to the site, and the names editors leave while saving.
+//! Path helpers that several stages use: lexical normalisation, paths relative to the
+//! site, and the names editors leave while saving.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -18,35 +18,6 @@ pub fn normalize(path: &Path) -> Option<PathBuf> {
         }
     }
     Some(out)
-}
-
-/// Decodes `%20` and friends in a link destination.
-pub fn percent_decode(s: &str) -> String {
-    String::from_utf8_lossy(&percent_decode_bytes(s)).into_owned()
-}
-
-/// The bytes of `s` with `%XX` escapes decoded; a `%` not followed by two hex digits
-/// stays as it is.
-pub fn percent_decode_bytes(s: &str) -> Vec<u8> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(hi * 16 + lo);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    out
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
 }
 
 /// Files that editors leave beside the real ones while saving.
@@ -87,11 +58,5 @@ mod tests {
             Some(PathBuf::from("/a/c"))
         );
         assert_eq!(normalize(Path::new("a/../..")), None);
-    }
-
-    #[test]
-    fn decodes_percent() {
-        assert_eq!(percent_decode("a%20b%2e%2E"), "a b..");
-        assert_eq!(percent_decode("100%"), "100%");
     }
 }

@@ -1,8 +1,10 @@
 //! Screenshots: where a reference points, how big the picture is, and the one
 //! content-hashed copy of each distinct file that the output gets.
 
-use crate::paths::{normalize, percent_decode};
+use crate::paths::normalize;
+use crate::url::percent_decode;
 use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -102,19 +104,29 @@ impl Screenshots {
         if !real.starts_with(&self.root) {
             return Err(ImageError::OutsideSite(src.into()));
         }
-        let bytes = std::fs::read(&real)
-            .map_err(|e| ImageError::Unreadable(format!("cannot read screenshot `{src}`: {e}")))?;
+        // Screenshots can be large: the size comes from the file system, the
+        // dimensions from the header, and the hash from a streamed read, so memory
+        // stays small whatever the file holds.
+        let unreadable = |e: std::io::Error| {
+            ImageError::Unreadable(format!("cannot read screenshot `{src}`: {e}"))
+        };
+        let bytes = std::fs::metadata(&real).map_err(unreadable)?.len();
         let ext = real
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let (width, height) = dimensions(&bytes, &ext).ok_or_else(|| {
-            ImageError::Unreadable(format!(
-                "screenshot `{src}` is not a readable png, jpg, gif, webp or svg image"
-            ))
+        let (width, height) = file_dimensions(&real, &ext).ok_or_else(|| {
+            ImageError::Unreadable(if ext == "svg" {
+                format!(
+                    "screenshot `{src}` has no `<svg>` tag with a width and height or a viewBox in its first {} KB",
+                    SVG_HEAD_BYTES / 1024
+                )
+            } else {
+                format!("screenshot `{src}` is not a readable png, jpg, gif, webp or svg image")
+            })
         })?;
-        let hash = blake3::hash(&bytes).to_hex();
+        let hash = hash_file(&real).map_err(unreadable)?.to_hex();
         let out_path = format!("assets/img/{}.{ext}", &hash[..16]);
         let url = format!("{}{out_path}", self.url_prefix);
         self.copies
@@ -126,7 +138,7 @@ impl Screenshots {
             url,
             width,
             height,
-            bytes: bytes.len() as u64,
+            bytes,
         })
     }
 
@@ -175,20 +187,42 @@ impl Screenshots {
     }
 }
 
-/// Width and height from the file's header (svg: its width/height or viewBox).
-pub fn dimensions(bytes: &[u8], ext: &str) -> Option<(u32, u32)> {
+/// How much of an svg file is read to find its `<svg …>` tag: the XML declaration,
+/// comments and a doctype come before it, never megabytes of them.
+const SVG_HEAD_BYTES: u64 = 256 * 1024;
+
+/// Width and height from the file's header (svg: its width/height or viewBox), reading
+/// only the start of the file.
+pub fn file_dimensions(path: &Path, ext: &str) -> Option<(u32, u32)> {
     if ext == "svg" {
-        return svg_dimensions(std::str::from_utf8(bytes).ok()?);
+        let mut head = Vec::new();
+        std::fs::File::open(path)
+            .ok()?
+            .take(SVG_HEAD_BYTES)
+            .read_to_end(&mut head)
+            .ok()?;
+        // The limit may cut a character in two: keep the valid part.
+        let text = match std::str::from_utf8(&head) {
+            Ok(t) => t,
+            Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).ok()?,
+        };
+        return svg_dimensions(text);
     }
     if !matches!(ext, "png" | "jpg" | "jpeg" | "gif" | "webp") {
         return None;
     }
-    let size = imagesize::blob_size(bytes).ok()?;
+    let size = imagesize::size(path).ok()?;
     let (w, h) = (
         u32::try_from(size.width).ok()?,
         u32::try_from(size.height).ok()?,
     );
     (w > 0 && h > 0).then_some((w, h))
+}
+
+/// The BLAKE3 hash of a file, read in small pieces.
+fn hash_file(path: &Path) -> std::io::Result<blake3::Hash> {
+    let file = std::fs::File::open(path)?;
+    Ok(blake3::Hasher::new().update_reader(file)?.finalize())
 }
 
 fn svg_dimensions(text: &str) -> Option<(u32, u32)> {

@@ -33,7 +33,7 @@ impl PageState<'_> {
         if !path.to_ascii_lowercase().ends_with(".md") {
             return as_written();
         }
-        let target = resolve_relative(self.page.rel_path, &crate::paths::percent_decode(path));
+        let target = resolve_relative(self.page.rel_path, &crate::url::percent_decode(path));
         let found = target.as_ref().and_then(|t| self.env.targets.get(t));
         if let Some(t) = &target {
             self.out.deps.push(RenderDep::Link {
@@ -157,7 +157,7 @@ pub(super) fn has_scheme(dest: &str) -> bool {
 }
 
 fn percent_decode_fragment(f: &str) -> String {
-    crate::paths::percent_decode(f)
+    crate::url::percent_decode(f)
 }
 
 /// Joins a link path to the folder of `from` (both version-relative); a path starting

@@ -98,6 +98,18 @@ pub(super) fn alias_pages(v: &Version) -> (Vec<(String, usize)>, Vec<Diagnostic>
                 );
                 continue;
             };
+            if let Some(name) = crate::model::reserved_name(&v.spec.url_prefix, &path) {
+                diags.push(
+                    Diagnostic::error(
+                        "alias",
+                        &src.site_path,
+                        format!("alias `{alias}` is inside /{name}, which guidepost writes itself"),
+                    )
+                    .at(line, 1)
+                    .help("choose another old path"),
+                );
+                continue;
+            }
             if !taken.insert(path.clone()) {
                 diags.push(
                     Diagnostic::error(

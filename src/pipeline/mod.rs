@@ -30,6 +30,7 @@ pub use cache::{CachedPage, MarkdownCache, Shared};
 pub use change::{classify, Change};
 pub use live::{LiveSite, Rebuild, Rebuilt};
 pub use state::{SiteState, VersionState};
+pub use write::WRITE_ERROR;
 
 /// Search index files by the fingerprint of what they index.
 pub type SearchCache = Shared<Vec<(String, String)>>;

@@ -11,6 +11,7 @@ use crate::markdown::{PageInput, RenderEnv};
 use crate::model::Version;
 use crate::screenshots::Screenshots;
 use crate::source;
+use crate::url::encode_path;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -129,12 +130,16 @@ impl<'a> MarkdownJob<'a> {
     }
 }
 
-/// Version-relative `.md` path → the page's path within the version (`a/b/`).
+/// Version-relative `.md` path → the page's path within the version (`a/b/`),
+/// percent-encoded, as links in the markdown write it.
 fn local_targets(version: &Version) -> HashMap<String, String> {
     let vprefix = version.spec.url_prefix.as_str();
     version
         .targets
         .iter()
-        .map(|(k, v)| (k.clone(), v.strip_prefix(vprefix).unwrap_or(v).to_string()))
+        .map(|(k, v)| {
+            let local = v.strip_prefix(vprefix).unwrap_or(v);
+            (k.clone(), encode_path(local).into_owned())
+        })
         .collect()
 }

@@ -7,16 +7,21 @@ use super::timings::Timings;
 use super::{BuildSummary, SearchCache};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::{PageBody, Version};
+use crate::model::{self, PageBody, Version};
 use crate::output::{self, Sink};
 use crate::render::{self, Renderer};
 use crate::screenshots::Screenshots;
 use crate::search;
+use crate::url::encode_path;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// The code of a failure to write an output file: the environment's fault (a full
+/// disk, a read-only folder), not the content's, so `build` exits with status 2.
+pub const WRITE_ERROR: &str = "output-write";
 
 /// Where a build's files go, and where problems writing them are reported.
 #[derive(Clone, Copy)]
@@ -51,7 +56,7 @@ impl Out<'_> {
     fn report_io(&self, path: &str, result: std::io::Result<()>) {
         if let Err(e) = result {
             self.diags.push(Diagnostic::error(
-                "io",
+                WRITE_ERROR,
                 path,
                 format!("cannot write the output file: {e}"),
             ));
@@ -159,13 +164,18 @@ fn write_pages(r: &Renderer, out: Out) -> usize {
     let guides = (0..v.guides.len())
         .into_par_iter()
         .map(|g| (v.guides[g].path.clone(), "guide.html", r.guide(g)));
-    let sections = (0..v.sections.len()).into_par_iter().map(|s| {
-        (
-            v.sections[s].path.clone(),
-            section_template(s),
-            r.section(s),
-        )
-    });
+    // A section at a name guidepost writes itself is an error at its markdown
+    // (`model::reserved_name`); its page is not written over that file.
+    let sections = (0..v.sections.len())
+        .into_par_iter()
+        .filter(|&s| model::reserved_name(&v.spec.url_prefix, &v.sections[s].path).is_none())
+        .map(|s| {
+            (
+                v.sections[s].path.clone(),
+                section_template(s),
+                r.section(s),
+            )
+        });
     let count = guides
         .chain(sections)
         .map(|(path, template, html)| out.page(&format!("{path}index.html"), template, html))
@@ -208,7 +218,7 @@ pub(super) fn write_search_index(
         .guides
         .iter()
         .map(|g| search::SearchPage {
-            url: g.path.strip_prefix(vprefix).unwrap_or(&g.path).to_string(),
+            url: encode_path(g.path.strip_prefix(vprefix).unwrap_or(&g.path)).into_owned(),
             title: version.sources[g.source]
                 .front
                 .title
@@ -244,10 +254,10 @@ fn sitemap_entries(version: &Version, base_url: &str) -> Vec<(String, Option<Str
     let mut urls: Vec<(String, Option<String>)> = version
         .sections
         .iter()
-        .map(|s| (format!("{base_url}{}", s.path), None))
+        .map(|s| (format!("{base_url}{}", encode_path(&s.path)), None))
         .chain(version.guides.iter().map(|g| {
             let updated = version.sources[g.source].front.updated.clone();
-            (format!("{base_url}{}", g.path), updated)
+            (format!("{base_url}{}", encode_path(&g.path)), updated)
         }))
         .collect();
     urls.sort();

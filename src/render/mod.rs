@@ -13,6 +13,7 @@ pub use theme::Theme;
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::model::{PageBody, Version, VersionIndex};
+use crate::url::encode_path;
 use context::*;
 use dates::is_over_a_year_before;
 use nav::{nav_for, NavItem};
@@ -143,12 +144,13 @@ impl<'a> Renderer<'a> {
         context
     }
 
+    /// The URL of the page at `path` (below the site prefix; raw names, encoded here).
     fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.site.prefix)
+        format!("{}{}", self.site.prefix, encode_path(path))
     }
 
     fn canonical(&self, path: &str) -> String {
-        format!("{}{path}", self.site.base_url)
+        format!("{}{}", self.site.base_url, encode_path(path))
     }
 
     fn variants_of(&self, ids: Option<&'a Vec<String>>) -> Vec<VariantCtx<'a>> {
@@ -164,7 +166,7 @@ impl<'a> Renderer<'a> {
     fn edit_url(&self, source: usize) -> Option<String> {
         let template = self.config.edit_url.as_ref()?;
         let path = crate::source::slash_path(&self.version.sources[source].site_path);
-        Some(template.replace("{path}", &path))
+        Some(template.replace("{path}", &encode_path(&path)))
     }
 
     fn breadcrumbs(&self, section: usize) -> Vec<LinkCtx<'a>> {

@@ -1,6 +1,7 @@
 //! The sidebar: the version's sections and guides, opened along the way to the page.
 
 use crate::model::Version;
+use crate::url::encode_path;
 use serde::Serialize;
 
 /// One entry of the section navigation; `open` entries show their children.
@@ -26,7 +27,7 @@ fn nav_children(version: &Version, prefix: &str, s: usize, open: &[usize]) -> Ve
         .iter()
         .map(|&g| NavItem {
             title: version.guide_title(g).to_string(),
-            url: format!("{prefix}{}", version.guides[g].path),
+            url: format!("{prefix}{}", encode_path(&version.guides[g].path)),
             open: false,
             children: Vec::new(),
         })
@@ -36,7 +37,7 @@ fn nav_children(version: &Version, prefix: &str, s: usize, open: &[usize]) -> Ve
         let is_open = open.contains(&c);
         items.push(NavItem {
             title: child.title.clone(),
-            url: format!("{prefix}{}", child.path),
+            url: format!("{prefix}{}", encode_path(&child.path)),
             open: is_open,
             children: if is_open {
                 nav_children(version, prefix, c, open)

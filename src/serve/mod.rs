@@ -81,6 +81,7 @@ pub fn run(opts: ServeOptions, printer: &Printer) -> Result<(), ServeError> {
         files: session.files(),
         events: events.clone(),
         status: RwLock::new(status_message(&report)),
+        hosts: http::HostCheck::new(address.ip()),
     });
     start_http(listener, app.clone())
         .map_err(|e| ServeError::usage(format!("cannot start the HTTP server: {e}")))?;
@@ -248,6 +249,9 @@ fn print_report(report: &Report, first: bool, printer: &Printer) {
     };
     if first && !matches!(report.outcome, Outcome::Failed { .. }) {
         eprintln!("Built {} in {took}{warned}", report.rebuilt);
+        // The warnings once, at start (a folder symlink that is not watched, say);
+        // after a save only their number.
+        printer.print(&report.diagnostics);
         return;
     }
     let head = if first {

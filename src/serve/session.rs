@@ -342,12 +342,11 @@ fn failed(errors: Vec<Diagnostic>) -> Outcome {
     Outcome::Failed { errors }
 }
 
-/// `a/b/index.html` → `/prefix/a/b/`; `404.html` → `/prefix/404.html`.
+/// `a/b/index.html` → `/prefix/a/b/`; `404.html` → `/prefix/404.html`; percent-encoded
+/// as the pages' links are, so that the browser's `location.pathname` matches.
 fn page_url(prefix: &str, path: &str) -> String {
-    match path.strip_suffix("index.html") {
-        Some(dir) => format!("{prefix}{dir}"),
-        None => format!("{prefix}{path}"),
-    }
+    let path = path.strip_suffix("index.html").unwrap_or(path);
+    format!("{prefix}{}", crate::url::encode_path(path))
 }
 
 /// A few words for the terminal: the one file, or how many.

@@ -3,9 +3,7 @@
 
 use crate::config::Config;
 use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{
-    new_debouncer, new_debouncer_opt, DebounceEventResult, Debouncer, NoCache, RecommendedCache,
-};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, NoCache};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
@@ -32,9 +30,12 @@ fn input_dirs(config: Option<&Config>) -> Vec<PathBuf> {
     dirs
 }
 
-/// A debouncer of either kind of watcher.
+/// A debouncer of either kind of watcher. Neither has a file id cache: guidepost only
+/// needs the changed paths, and the debouncer's own cache (used on macOS and Windows)
+/// walks the watched folders following symlinks, which a link to `/` turns into a walk
+/// of the whole disk.
 enum AnyDebouncer {
-    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Native(Debouncer<RecommendedWatcher, NoCache>),
     Polling(Debouncer<PollWatcher, NoCache>),
 }
 
@@ -73,6 +74,9 @@ impl Watcher {
     fn with(root: &Path, config: Option<&Config>, polling: bool) -> Result<Watcher, String> {
         let (tx, events) = std::sync::mpsc::channel();
         let tick = Some(DEBOUNCE / 4);
+        // Folder symlinks are not followed, as the build does not follow them: a link
+        // that leads out of the site (say to `/`) is neither walked nor watched.
+        let notify_config = notify::Config::default().with_follow_symlinks(false);
         let debouncer = if polling {
             AnyDebouncer::Polling(
                 new_debouncer_opt(
@@ -80,12 +84,15 @@ impl Watcher {
                     tick,
                     tx,
                     NoCache,
-                    notify::Config::default().with_poll_interval(POLL_INTERVAL),
+                    notify_config.with_poll_interval(POLL_INTERVAL),
                 )
                 .map_err(|e| e.to_string())?,
             )
         } else {
-            AnyDebouncer::Native(new_debouncer(DEBOUNCE, tick, tx).map_err(|e| e.to_string())?)
+            AnyDebouncer::Native(
+                new_debouncer_opt(DEBOUNCE, tick, tx, NoCache, notify_config)
+                    .map_err(|e| e.to_string())?,
+            )
         };
         let mut watcher = Watcher {
             debouncer,
