@@ -193,6 +193,8 @@ pub struct VersionState {
     pub anchor_diags: Vec<Vec<Diagnostic>>,
     /// Version-relative `.md` path → source index.
     pub by_rel_path: HashMap<String, usize>,
+    /// The markdown diagnostics of the files left out for errors in their front matter.
+    pub rejected_diags: Vec<Diagnostic>,
 }
 
 impl VersionState {
@@ -210,6 +212,7 @@ impl SiteState {
         for v in &self.versions {
             all.extend(v.page_diags.iter().flatten().cloned());
             all.extend(v.anchor_diags.iter().flatten().cloned());
+            all.extend(v.rejected_diags.iter().cloned());
         }
         all.into_sorted()
     }
@@ -289,16 +292,22 @@ fn build_into(
     // work), through the cache, so a file that two versions share is rendered once.
     let specs = config.version_specs();
     let version_dirs: Vec<PathBuf> = specs.iter().map(|v| v.dir.clone()).collect();
-    let versions: Vec<Version> = specs
+    let versions: Vec<(Version, Vec<source::SourceFile>)> = specs
         .into_par_iter()
         .map(|spec| read_version(root, spec, opts.include_drafts, &cache.fronts, read_diags))
         .collect();
     timings.lap("read sources");
     // The switcher of each page needs every version's paths, known once all are read.
-    let indexes: Vec<VersionIndex> = versions.iter().map(VersionIndex::of).collect();
+    let indexes: Vec<VersionIndex> = versions.iter().map(|(v, _)| VersionIndex::of(v)).collect();
     let versions: Vec<VersionState> = versions
         .into_par_iter()
-        .map(|version| render_markdown(config, version, &assets, &version_dirs, &cache.markdown))
+        .map(|(version, rejected)| {
+            let mut state =
+                render_markdown(config, version, &assets, &version_dirs, &cache.markdown);
+            state.rejected_diags =
+                check_rejected(config, &state, &rejected, &assets, &version_dirs);
+            state
+        })
         .collect();
     timings.lap("render markdown");
     let (hits, misses) = cache.markdown.stats();
@@ -489,19 +498,59 @@ impl Timings {
     }
 }
 
+/// A version's model, and the files left out of it for errors in their front matter.
 fn read_version(
     root: &Path,
     spec: VersionSpec,
     include_drafts: bool,
     fronts: &source::FrontMatterCache,
     diags: &Diagnostics,
-) -> Version {
-    let (tree, ds) = source::read_tree(root, &spec.dir, include_drafts, fronts);
+) -> (Version, Vec<source::SourceFile>) {
+    let (tree, rejected, ds) = source::read_tree(root, &spec.dir, include_drafts, fronts);
     diags.extend(ds);
     let mut model_diags = Vec::new();
     let version = Version::build(spec, tree, &mut model_diags);
     diags.extend(model_diags);
-    version
+    (version, rejected)
+}
+
+/// The diagnostics of the bodies of files left out for errors in their front matter,
+/// rendered like pages (links, directives, screenshots, anchors) but not published.
+fn check_rejected(
+    config: &Config,
+    state: &VersionState,
+    rejected: &[source::SourceFile],
+    assets: &Assets,
+    version_dirs: &[PathBuf],
+) -> Vec<Diagnostic> {
+    let variants = config.variant_labels();
+    let env = render_env(
+        config,
+        &state.version,
+        &state.local_targets,
+        assets,
+        &variants,
+        version_dirs,
+    );
+    rejected
+        .par_iter()
+        .flat_map_iter(|src| {
+            let page = crate::markdown::render_page(&env, &page_input(src));
+            let anchors: Vec<Diagnostic> = page
+                .anchor_checks
+                .iter()
+                .filter(|check| {
+                    // The page is no page of the version: links within it are checked
+                    // against its own headings.
+                    let own = check.target == src.rel_path
+                        && page.headings.iter().any(|h| h.id == check.anchor);
+                    !own && !anchor_exists(state, check)
+                })
+                .map(|check| missing_anchor(src, check))
+                .collect();
+            page.diags.into_iter().chain(anchors)
+        })
+        .collect()
 }
 
 /// Markdown of every page of a version, in parallel and through the cache; then the
@@ -541,6 +590,7 @@ fn render_markdown(
         page_diags,
         anchor_diags: Vec::new(),
         by_rel_path,
+        rejected_diags: Vec::new(),
     };
     state.anchor_diags = anchor_diagnostics(&state);
     state
@@ -585,22 +635,23 @@ fn render_source(
     variants: &[(String, String)],
     src: &source::SourceFile,
 ) -> (Arc<CachedPage>, Vec<Diagnostic>) {
-    let page = cache.render(
-        env,
-        &PageInput {
-            rel_path: &src.rel_path,
-            site_path: &src.site_path,
-            body: &src.body,
-            body_line: src.body_line,
-            variants: src.front.variants.as_deref(),
-            caveats: Some(&src.front.caveats),
-            caveat_lines: &src.front.caveat_lines,
-        },
-        &src.hash,
-    );
+    let page = cache.render(env, &page_input(src), &src.hash);
     let mut diags = page.diags_for(&src.site_path);
     diags.extend(guide_variant_diagnostics(variants, src));
     (page, diags)
+}
+
+/// What the markdown stage needs of a source.
+fn page_input(src: &source::SourceFile) -> PageInput<'_> {
+    PageInput {
+        rel_path: &src.rel_path,
+        site_path: &src.site_path,
+        body: &src.body,
+        body_line: src.body_line,
+        variants: src.front.variants.as_deref(),
+        caveats: Some(&src.front.caveats),
+        caveat_lines: &src.front.caveat_lines,
+    }
 }
 
 /// The missing-anchor warnings of the links of source `i`: links to `page#anchor`
@@ -611,16 +662,18 @@ fn anchor_diagnostics_of(state: &VersionState, i: usize) -> Vec<Diagnostic> {
         .anchor_checks
         .iter()
         .filter(|check| !anchor_exists(state, check))
-        .map(|check| {
-            Diagnostic::warning(
-                "missing-anchor",
-                &src.site_path,
-                format!("`{}` has no heading with the id `#{}`", check.target, check.anchor),
-            )
-            .at(check.line, check.column)
-            .help("link to one of the page's headings (ids are the heading text in lowercase, with `-` for spaces)")
-        })
+        .map(|check| missing_anchor(src, check))
         .collect()
+}
+
+fn missing_anchor(src: &source::SourceFile, check: &AnchorCheck) -> Diagnostic {
+    Diagnostic::warning(
+        "missing-anchor",
+        &src.site_path,
+        format!("`{}` has no heading with the id `#{}`", check.target, check.anchor),
+    )
+    .at(check.line, check.column)
+    .help("link to one of the page's headings (ids are the heading text in lowercase, with `-` for spaces)")
 }
 
 /// The missing-anchor warnings of every source of the version, by source.

@@ -9,9 +9,11 @@ pub mod caveats;
 pub mod directives;
 pub mod highlight;
 pub mod slug;
+pub mod untrusted;
 mod variants;
 
 pub use caveats::Caveat;
+pub use untrusted::safe_url;
 
 use crate::assets::{Assets, ImageError};
 use crate::diag::{Diagnostic, LineIndex};
@@ -150,7 +152,7 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         variant_scope: None,
         groups: 0,
         pending: Vec::new(),
-        escape_raw_html: false,
+        untrusted: false,
         current_heading: None,
         in_caveat: false,
     };
@@ -184,8 +186,9 @@ struct PageState<'a> {
     groups: usize,
     /// Front matter caveats not placed yet (they follow the heading their step names).
     pending: Vec<caveats::PendingCaveat>,
-    /// Set while rendering markdown from front matter: raw HTML is escaped as text.
-    escape_raw_html: bool,
+    /// Set while rendering markdown from front matter (`untrusted`): raw HTML is
+    /// escaped as text, and links and images keep only safe URLs.
+    untrusted: bool,
     /// The heading the text being rendered sits under.
     current_heading: Option<(String, String)>,
     /// Set while rendering a caveat, whose text becomes a passage of its own.
@@ -387,6 +390,12 @@ impl PageState<'_> {
             }) => {
                 let end = find_end(events, i);
                 let alt = plain_text(&events[i + 1..end]);
+                if self.untrusted && !safe_url(dest_url) {
+                    let (l, c) = locate(range.start);
+                    self.unsafe_url(dest_url, l, c);
+                    rw.inline(Event::Text(alt.into()));
+                    return end + 1;
+                }
                 if rw.paragraph_open {
                     rw.html("</p>\n".into());
                     rw.paragraph_open = false;
@@ -396,12 +405,20 @@ impl PageState<'_> {
                 rw.html(figure);
                 return end + 1;
             }
+            Event::Start(Tag::Link { dest_url, .. }) if self.untrusted && !safe_url(dest_url) => {
+                let (l, c) = locate(range.start);
+                self.unsafe_url(dest_url, l, c);
+                // The link's text stays, as text.
+                rw.links_kept.push(false);
+                rw.link_depth += 1;
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
+                rw.links_kept.push(true);
                 let (l, c) = locate(range.start);
                 match self.resolve_link(dest_url, l, c) {
                     LinkDest::Page(local) => {
@@ -418,7 +435,9 @@ impl PageState<'_> {
             }
             Event::End(TagEnd::Link) => {
                 rw.link_depth = rw.link_depth.saturating_sub(1);
-                rw.inline(event.clone());
+                if rw.links_kept.pop().unwrap_or(true) {
+                    rw.inline(event.clone());
+                }
             }
             Event::Text(t) if rw.link_depth == 0 => {
                 if rw.split_paragraph && !rw.paragraph_open && t.trim().is_empty() {
@@ -429,7 +448,7 @@ impl PageState<'_> {
                     None => rw.inline(event.clone()),
                 }
             }
-            Event::Html(h) | Event::InlineHtml(h) if self.escape_raw_html => {
+            Event::Html(h) | Event::InlineHtml(h) if self.untrusted => {
                 rw.inline(Event::Text(h.clone()));
             }
             Event::SoftBreak | Event::HardBreak if rw.split_paragraph && !rw.paragraph_open => {}
@@ -505,6 +524,19 @@ impl PageState<'_> {
                 String::new()
             }
         }
+    }
+
+    /// The warning for a link or image in untrusted markdown whose URL is dropped.
+    fn unsafe_url(&mut self, url: &str, line: usize, column: usize) {
+        self.out.diags.push(
+            Diagnostic::warning(
+                "unsafe-url",
+                self.page.site_path,
+                format!("the link to `{url}` in front matter is shown as text: only http, https, mailto and relative URLs are linked there"),
+            )
+            .at(line, column)
+            .help("link a full https:// address or a path relative to the page"),
+        );
     }
 
     /// Rewrites a relative `.md` link to the target page's URL; reports missing pages.
@@ -706,6 +738,9 @@ struct Rewriter<'e> {
     /// (id, text) of the heading being written.
     open_headings: Vec<(String, String)>,
     link_depth: usize,
+    /// For each link open: whether its tags are written (false: an unsafe URL in
+    /// untrusted markdown, whose text alone is kept).
+    links_kept: Vec<bool>,
     split_paragraph: bool,
     paragraph_open: bool,
 }
