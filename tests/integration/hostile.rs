@@ -316,3 +316,12 @@ fn front_matter_that_is_not_a_map_says_so_in_plain_words() {
         assert!(!d.message.contains("struct"), "{}", d.message);
     }
 }
+
+#[test]
+fn columns_count_characters() {
+    let text = format!("{FRONT}Über größe: [x](gone.md)\n");
+    let site = SiteTest::from_files(&[("content/a.md", &text)]);
+    let run = site.build(&[]);
+    let d = run.diag("gone.md");
+    assert_eq!((d.line, d.column), (BODY_LINE, 13));
+}
