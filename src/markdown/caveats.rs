@@ -260,14 +260,14 @@ impl PageState<'_> {
         step: Option<(String, String)>,
     ) -> String {
         let spec = &pending.spec;
-        // Rendered like the body (links resolved and checked), but as data: raw HTML
-        // in front matter is escaped.
+        // Rendered like the body (links resolved and checked), but untrusted: raw HTML
+        // in front matter is escaped, and only safe URLs are linked.
         let outer = std::mem::take(&mut self.out.html);
-        self.escape_raw_html = true;
+        self.untrusted = true;
         self.in_caveat = true;
         self.render_markdown(&spec.text, pending.line);
         self.in_caveat = false;
-        self.escape_raw_html = false;
+        self.untrusted = false;
         let html = std::mem::replace(&mut self.out.html, outer);
         let source = spec.source.as_ref().and_then(|s| {
             let mut parts = Vec::new();

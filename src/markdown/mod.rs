@@ -14,11 +14,13 @@ mod links;
 mod passages;
 mod rewrite;
 pub mod slug;
+pub mod untrusted;
 mod variants;
 
 pub use links::{link_crosses_versions, page_dir, resolve_relative};
 
 pub use caveats::Caveat;
+pub use untrusted::safe_url;
 
 use crate::diag::{Diagnostic, LineIndex};
 use crate::screenshots::{ImageError, Screenshots};
@@ -159,7 +161,7 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         variant_scope: None,
         groups: 0,
         pending: Vec::new(),
-        escape_raw_html: false,
+        untrusted: false,
         current_heading: None,
         in_caveat: false,
     };
@@ -193,8 +195,9 @@ struct PageState<'a> {
     groups: usize,
     /// Front matter caveats not placed yet (they follow the heading their step names).
     pending: Vec<caveats::PendingCaveat>,
-    /// Set while rendering markdown from front matter: raw HTML is escaped as text.
-    escape_raw_html: bool,
+    /// Set while rendering markdown from front matter (`untrusted`): raw HTML is
+    /// escaped as text, and links and images keep only safe URLs.
+    untrusted: bool,
     /// The heading the text being rendered sits under.
     current_heading: Option<(String, String)>,
     /// Set while rendering a caveat, whose text becomes a passage of its own.

@@ -51,7 +51,7 @@ pub fn rebuild_page(
         &cache.fronts,
     );
     // Same front matter text: the file's own front matter diagnostics are unchanged too.
-    let new = new.filter(|n| n.front_hash == old.front_hash)?;
+    let new = new.filter(|n| !n.rejected && n.front_hash == old.front_hash)?;
     let had_caveats = has_caveats(state, v);
 
     let job = MarkdownJob::new(&state.config, &state.assets, cache);

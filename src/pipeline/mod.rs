@@ -154,18 +154,18 @@ fn build_into(
     // Versions are independent until they link to each other: each is read and its
     // markdown rendered in parallel with the others (rayon nests with the per-page
     // work), through the cache, so a file that two versions share is rendered once.
-    let versions: Vec<Version> = config
+    let versions: Vec<(Version, Vec<source::SourceFile>)> = config
         .version_specs()
         .into_par_iter()
         .map(|spec| read_version(root, spec, opts.include_drafts, &cache.fronts, read_diags))
         .collect();
     timings.lap("read sources");
     // The switcher of each page needs every version's paths, known once all are read.
-    let indexes: Vec<VersionIndex> = versions.iter().map(VersionIndex::of).collect();
+    let indexes: Vec<VersionIndex> = versions.iter().map(|(v, _)| VersionIndex::of(v)).collect();
     let job = MarkdownJob::new(config, &assets, cache);
     let versions: Vec<VersionState> = versions
         .into_par_iter()
-        .map(|version| job.render_version(version))
+        .map(|(version, rejected)| job.render_version(version, &rejected))
         .collect();
     timings.lap("render markdown");
     let (hits, misses) = cache.markdown.stats();

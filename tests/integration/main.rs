@@ -4,6 +4,7 @@ mod browser;
 mod caveats;
 mod core;
 mod harness;
+mod hostile;
 mod safety;
 mod screenshots;
 mod search;
