@@ -139,19 +139,72 @@ fn load_site(
     Ok((root, config))
 }
 
-/// Applies `--strict` (or `[build] strict`), prints, and returns the status.
-fn finish(printer: &Printer, mut diags: Vec<Diagnostic>, strict: bool) -> Status {
+/// Applies `--strict` (or `[build] strict`), prints, and returns the status and the
+/// count of what was printed (by severity before `--strict`, for the summary line).
+fn finish(printer: &Printer, mut diags: Vec<Diagnostic>, strict: bool) -> (Status, Counts) {
+    let counts = Counts::of(&diags, strict);
     if strict {
         diag::apply_strict(&mut diags);
     }
     printer.print(&diags);
     let errors = || diags.iter().filter(|d| d.severity == Severity::Error);
-    if errors().any(|d| d.code == pipeline::WRITE_ERROR) {
+    let status = if errors().any(|d| d.code == pipeline::WRITE_ERROR) {
         Status::Usage
     } else if errors().next().is_some() {
         Status::ContentErrors
     } else {
         Status::Ok
+    };
+    (status, counts)
+}
+
+/// How many diagnostics a run printed, by severity (as found, before `--strict`) and
+/// by code, for the end of the summary line.
+struct Counts {
+    errors: Vec<(&'static str, usize)>,
+    warnings: Vec<(&'static str, usize)>,
+    strict: bool,
+}
+
+impl Counts {
+    fn of(diags: &[Diagnostic], strict: bool) -> Counts {
+        let by_code = |severity: Severity| {
+            let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
+            for d in diags.iter().filter(|d| d.severity == severity) {
+                *counts.entry(d.code).or_default() += 1;
+            }
+            let mut counts: Vec<(&'static str, usize)> = counts.into_iter().collect();
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            counts
+        };
+        Counts {
+            errors: by_code(Severity::Error),
+            warnings: by_code(Severity::Warning),
+            strict,
+        }
+    }
+
+    /// `2 errors (2 image), 39 warnings (30 broken-link, 9 missing-anchor)`, or ""
+    /// when nothing was printed.
+    fn describe(&self) -> String {
+        let part = |counts: &[(&str, usize)], word: &str| {
+            let total: usize = counts.iter().map(|(_, n)| n).sum();
+            let codes: Vec<String> = counts.iter().map(|(c, n)| format!("{n} {c}")).collect();
+            format!("{} ({})", plural(total, word), codes.join(", "))
+        };
+        let mut parts = Vec::new();
+        if !self.errors.is_empty() {
+            parts.push(part(&self.errors, "error"));
+        }
+        if !self.warnings.is_empty() {
+            let strict = if self.strict {
+                " made errors by --strict"
+            } else {
+                ""
+            };
+            parts.push(format!("{}{strict}", part(&self.warnings, "warning")));
+        }
+        parts.join(", ")
     }
 }
 
@@ -198,10 +251,13 @@ fn run_build(args: BuildArgs, env: &Environment) -> Status {
     let (summary, diags) = pipeline::build(&config, &opts, &staged.sink());
     print_timings(&summary, env);
     progress.clear();
-    let status = finish(&printer, diags, args.site.strict || config.build.strict);
+    let (status, counts) = finish(&printer, diags, args.site.strict || config.build.strict);
     if status != Status::Ok {
         // `staged` is dropped here: the temporary folder goes, the old output stays.
-        printer.summary("Build failed; the previous output was left as it was.");
+        printer.summary(&format!(
+            "Build failed ({}); the previous output was left as it was.",
+            counts.describe()
+        ));
         return status;
     }
     if let Err(e) = staged.commit() {
@@ -212,7 +268,13 @@ fn run_build(args: BuildArgs, env: &Environment) -> Status {
         )]);
         return Status::Usage;
     }
-    printer.summary(&summary_line("Built", &summary, started, Some(&out)));
+    printer.summary(&summary_line(
+        "Built",
+        &summary,
+        started,
+        Some(&out),
+        &counts,
+    ));
     Status::Ok
 }
 
@@ -230,10 +292,9 @@ fn run_check(args: CheckArgs, env: &Environment) -> Status {
     };
     let (summary, diags) = pipeline::build(&config, &opts, &NullSink);
     print_timings(&summary, env);
-    let status = finish(&printer, diags, args.site.strict || config.build.strict);
-    if status == Status::Ok {
-        printer.summary(&summary_line("Checked", &summary, started, None));
-    }
+    let (status, counts) = finish(&printer, diags, args.site.strict || config.build.strict);
+    // Also when the check fails: after thousands of lines, the reader needs the count.
+    printer.summary(&summary_line("Checked", &summary, started, None, &counts));
     status
 }
 
@@ -264,18 +325,42 @@ fn print_timings(summary: &BuildSummary, env: &Environment) {
     }
 }
 
-fn summary_line(verb: &str, s: &BuildSummary, started: Instant, out: Option<&Path>) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+/// `Built 12 pages, 1 version, 3 screenshots into public in 0.21 s`, then what was
+/// not published (partials, drafts) and the diagnostics printed, when there are any.
+fn summary_line(
+    verb: &str,
+    s: &BuildSummary,
+    started: Instant,
+    out: Option<&Path>,
+    counts: &Counts,
+) -> String {
     let place = out
         .map(|o| format!(" into {}", o.display()))
         .unwrap_or_default();
-    format!(
+    let mut line = format!(
         "{verb} {}, {}, {}{place} in {:.2} s",
         plural(s.pages, "page"),
         plural(s.versions, "version"),
         plural(s.screenshots, "screenshot"),
         started.elapsed().as_secs_f64()
-    )
+    );
+    let unpublished: Vec<String> = [(s.partials, "partial"), (s.drafts, "draft")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, word)| plural(n, word))
+        .collect();
+    if !unpublished.is_empty() {
+        line.push_str(&format!("; not published: {}", unpublished.join(", ")));
+    }
+    let diagnostics = counts.describe();
+    if !diagnostics.is_empty() {
+        line.push_str(&format!("; {diagnostics}"));
+    }
+    line
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// A status line on a terminal; nothing at all when stderr is not a terminal.

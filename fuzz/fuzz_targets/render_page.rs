@@ -48,6 +48,7 @@ fuzz_target!(|text: &str| {
             variants: front.variants.as_deref(),
             caveats: Some(&front.caveats),
             caveat_lines: &front.caveat_lines,
+            title_at: guidepost::source::title::leading_h1(split.body).map(|h| h.start),
         },
     );
 });

@@ -265,7 +265,7 @@ impl PageState<'_> {
         let outer = std::mem::take(&mut self.out.html);
         self.untrusted = true;
         self.in_caveat = true;
-        self.render_markdown(&spec.text, pending.line);
+        self.render_markdown(&spec.text, pending.line, None);
         self.in_caveat = false;
         self.untrusted = false;
         let html = std::mem::replace(&mut self.out.html, outer);

@@ -79,6 +79,9 @@ pub struct PageInput<'a> {
     /// Front matter caveats and the file line of each.
     pub caveats: Option<&'a [crate::source::frontmatter::CaveatSpec]>,
     pub caveat_lines: &'a [usize],
+    /// Byte offset in `body` of the H1 the body starts with (`source::title`): the
+    /// page template shows it as the page's heading, so it is left out of the HTML.
+    pub title_at: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,7 +136,10 @@ pub enum RenderDep {
 #[derive(Debug, Default)]
 pub struct RenderedMarkdown {
     pub html: String,
+    /// Every heading with its id, the leading H1 of `PageInput::title_at` included.
     pub headings: Vec<Heading>,
+    /// The id of the leading H1, which the page template writes.
+    pub title_id: Option<String>,
     /// Every caveat of the page, in page order.
     pub caveats: Vec<Caveat>,
     /// The page's text cut into passages for search, in page order.
@@ -211,7 +217,11 @@ impl PageState<'_> {
             match &blocks[i] {
                 Block::Markdown { range, line } => {
                     let text = &self.page.body[range.clone()];
-                    self.render_markdown(text, *line);
+                    let title_at = self
+                        .page
+                        .title_at
+                        .and_then(|at| at.checked_sub(range.start));
+                    self.render_markdown(text, *line, title_at);
                 }
                 Block::Directive(d) if d.name == "variant" => {
                     // Variant blocks with nothing but blank lines between them form a group.
@@ -241,8 +251,9 @@ impl PageState<'_> {
         }
     }
 
-    /// Renders one run of markdown that starts at file line `first_line`.
-    fn render_markdown(&mut self, text: &str, first_line: usize) {
+    /// Renders one run of markdown that starts at file line `first_line`; an H1 at
+    /// byte `title_at` of the run is the page's heading, left to the template.
+    fn render_markdown(&mut self, text: &str, first_line: usize, title_at: Option<usize>) {
         // CommonMark replaces U+0000 for safety; pulldown-cmark leaves it in text, and
         // here it would be taken for the link marker (VERSION_BASE).
         let text: std::borrow::Cow<str> = if text.contains(VERSION_BASE) {
@@ -260,6 +271,7 @@ impl PageState<'_> {
             (first_line + l - 1, c)
         };
         let mut rewriter = Rewriter::default();
+        rewriter.title_at = title_at;
         let mut i = 0;
         while i < events.len() {
             i = self.rewrite_event(&events, i, &locate, &mut rewriter);
@@ -297,6 +309,7 @@ mod tests {
                 variants: None,
                 caveats: None,
                 caveat_lines: &[],
+                title_at: None,
             },
         )
     }

@@ -31,6 +31,8 @@ pub(super) struct Rewriter<'e> {
     /// text runs and closed before each figure (a `<figure>` cannot sit in a `<p>`).
     split_paragraph: bool,
     paragraph_open: bool,
+    /// Byte offset of the H1 that is the page's heading (`PageInput::title_at`).
+    pub title_at: Option<usize>,
 }
 
 impl<'e> Rewriter<'e> {
@@ -75,6 +77,13 @@ impl PageState<'_> {
             self.capture_text(event);
         }
         match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                id,
+                ..
+            }) if rw.title_at == Some(range.start) => {
+                return self.title_heading(events, i, id.as_deref(), rw);
+            }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 let at = locate(range.start);
                 self.open_heading(events, i, *level, id.as_deref(), at, rw);
@@ -201,6 +210,36 @@ impl PageState<'_> {
             variants: self.variant_scope.clone(),
         });
         rw.closers.push(format!("</h{level}>\n"));
+    }
+
+    /// The H1 the page starts with: the template shows it, so only its id is kept
+    /// (an anchor like any heading's; no entry in the contents list, no passage of
+    /// its own); returns the index after it.
+    fn title_heading(
+        &mut self,
+        events: &Events,
+        i: usize,
+        custom_id: Option<&str>,
+        rw: &mut Rewriter,
+    ) -> usize {
+        let end = find_end(events, i);
+        let text = plain_text(&events[i + 1..end]);
+        let id = match custom_id {
+            Some(custom) if self.slugger.reserve(custom) => custom.to_string(),
+            _ => self.slugger.unique(&text),
+        };
+        self.out.headings.push(Heading {
+            level: 1,
+            id: id.clone(),
+            text: text.clone(),
+            variants: None,
+        });
+        let caveats = self.caveats_after_heading(&id, &text);
+        if !caveats.is_empty() {
+            rw.html(caveats);
+        }
+        self.out.title_id = Some(id);
+        end + 1
     }
 
     /// Closes a heading; the front matter caveats whose `step` names it follow it.

@@ -4,7 +4,7 @@
 use crate::config::{VersionSpec, ROOT_OUTPUT_NAMES};
 use crate::diag::Diagnostic;
 use crate::markdown::Heading;
-use crate::source::{SourceFile, SourceKind, SourceTree};
+use crate::source::{SourceFile, SourceKind, SourceTree, Unpublished};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -46,6 +46,8 @@ pub struct Version {
     pub reading_order: Vec<usize>,
     /// Version-relative `.md` path → URL path relative to the site prefix.
     pub targets: HashMap<String, String>,
+    /// The partials and drafts of the version folder, which make no page.
+    pub unpublished: Unpublished,
 }
 
 /// Rendered markdown that later stages attach to sources by index.
@@ -54,6 +56,8 @@ pub struct PageBody {
     /// With links to other pages relative to the version (`markdown::VERSION_BASE`).
     pub html: String,
     pub headings: Vec<Heading>,
+    /// The id of the H1 the body starts with, which the page's heading carries.
+    pub title_id: Option<String>,
     pub caveats: Vec<crate::markdown::Caveat>,
     pub passages: Vec<crate::markdown::Passage>,
 }
@@ -63,6 +67,7 @@ impl Version {
         let SourceTree {
             files: sources,
             section_dirs,
+            unpublished,
         } = tree;
         let vprefix = spec.url_prefix.clone();
         let mut sections: Vec<Section> = Vec::new();
@@ -101,7 +106,7 @@ impl Version {
                     let Some(&s) = by_dir.get(dir) else { continue };
                     let sec = &mut sections[s];
                     sec.source = Some(i);
-                    if let Some(t) = src.front.title.clone().filter(|t| !t.trim().is_empty()) {
+                    if let Some(t) = src.title.clone() {
                         sec.title = t;
                     }
                     sec.summary = src.front.summary.clone();
@@ -192,6 +197,7 @@ impl Version {
             guides,
             reading_order: Vec::new(),
             targets,
+            unpublished,
         };
         version.sort();
         version.link_reading_order();
@@ -202,10 +208,10 @@ impl Version {
         let sources = &self.sources;
         let guides = &self.guides;
         let key_of_guide = |g: &usize| {
-            let f = &sources[guides[*g].source].front;
+            let src = &sources[guides[*g].source];
             (
-                f.weight.unwrap_or(i64::MAX),
-                f.title.clone().unwrap_or_default().to_lowercase(),
+                src.front.weight.unwrap_or(i64::MAX),
+                src.title.clone().unwrap_or_default().to_lowercase(),
             )
         };
         let section_keys: Vec<(i64, String)> = self
@@ -252,7 +258,6 @@ impl Version {
 
     pub fn guide_title(&self, g: usize) -> &str {
         self.sources[self.guides[g].source]
-            .front
             .title
             .as_deref()
             .unwrap_or("")

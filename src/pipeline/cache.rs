@@ -99,6 +99,7 @@ impl MarkdownCache {
             body: Arc::new(PageBody {
                 html: r.html,
                 headings: r.headings,
+                title_id: r.title_id,
                 caveats: r.caveats,
                 passages: r.passages,
             }),

@@ -67,6 +67,10 @@ pub struct BuildSummary {
     pub pages: usize,
     pub versions: usize,
     pub screenshots: usize,
+    /// Markdown files read but not published: partials, and drafts (left out by
+    /// `build`), summed over the versions.
+    pub partials: usize,
+    pub drafts: usize,
     /// How long each phase took, and what the caches saved (for GUIDEPOST_TIMINGS).
     pub timings: Vec<String>,
 }

@@ -166,6 +166,7 @@ fn page_input(src: &source::SourceFile) -> PageInput<'_> {
         variants: src.front.variants.as_deref(),
         caveats: Some(&src.front.caveats),
         caveat_lines: &src.front.caveat_lines,
+        title_at: src.heading.as_ref().map(|h| h.start),
     }
 }
 

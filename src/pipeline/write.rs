@@ -118,6 +118,16 @@ pub(super) fn write_site(
         pages: written.iter().map(|(p, _)| p).sum(),
         versions: written.len(),
         screenshots: copies.len(),
+        partials: state
+            .versions
+            .iter()
+            .map(|vs| vs.version.unpublished.partials.len())
+            .sum(),
+        drafts: state
+            .versions
+            .iter()
+            .map(|vs| vs.version.unpublished.drafts.len())
+            .sum(),
         timings: Vec::new(),
     };
     (summary, written.into_iter().map(|(_, k)| k).collect())
@@ -219,11 +229,7 @@ pub(super) fn write_search_index(
         .iter()
         .map(|g| search::SearchPage {
             url: encode_path(g.path.strip_prefix(vprefix).unwrap_or(&g.path)).into_owned(),
-            title: version.sources[g.source]
-                .front
-                .title
-                .as_deref()
-                .unwrap_or(""),
+            title: version.sources[g.source].title.as_deref().unwrap_or(""),
             passages: &bodies[g.source].passages,
         })
         .collect();

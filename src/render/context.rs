@@ -69,7 +69,12 @@ pub struct CaveatGuideCtx<'a> {
 
 #[derive(Serialize)]
 pub struct GuideCtx<'a> {
+    /// For `<title>`, and what other pages call it.
     pub title: &'a str,
+    /// The page's visible `<h1>`: the H1 its body starts with, else the title.
+    pub heading: &'a str,
+    /// The id of that H1, when it comes from the body.
+    pub heading_id: Option<&'a str>,
     pub summary: Option<&'a str>,
     pub url: String,
     pub canonical: String,
@@ -96,6 +101,9 @@ pub struct ListEntry<'a> {
 #[derive(Serialize)]
 pub struct SectionCtx<'a> {
     pub title: &'a str,
+    /// The page's visible `<h1>`: the H1 its section page starts with, else the title.
+    pub heading: &'a str,
+    pub heading_id: Option<&'a str>,
     pub summary: Option<&'a str>,
     pub url: String,
     pub canonical: String,

@@ -193,7 +193,7 @@ impl<'a> Renderer<'a> {
     fn list_entry(&self, g: usize) -> ListEntry<'a> {
         let src = &self.version.sources[self.version.guides[g].source];
         ListEntry {
-            title: src.front.title.as_deref().unwrap_or(""),
+            title: src.title.as_deref().unwrap_or(""),
             url: self.url(&self.version.guides[g].path),
             summary: src.front.summary.as_deref(),
             applies_to: self.variants_of(src.front.variants.as_ref()),
@@ -204,8 +204,11 @@ impl<'a> Renderer<'a> {
         let guide = &self.version.guides[g];
         let src = &self.version.sources[guide.source];
         let body = &self.bodies[guide.source];
+        let title = src.title.as_deref().unwrap_or("");
         let ctx = GuideCtx {
-            title: src.front.title.as_deref().unwrap_or(""),
+            title,
+            heading: src.heading.as_ref().map_or(title, |h| h.text.as_str()),
+            heading_id: body.title_id.as_deref(),
             summary: src.front.summary.as_deref(),
             url: self.url(&guide.path),
             canonical: self.canonical_for(&guide.path, &src.front.aliases),
@@ -257,8 +260,14 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect();
+        let title = if s == 0 { self.site.title } else { &sec.title };
+        let source = sec.source.map(|i| &self.version.sources[i]);
         let ctx = SectionCtx {
-            title: if s == 0 { self.site.title } else { &sec.title },
+            title,
+            heading: source
+                .and_then(|src| src.heading.as_ref())
+                .map_or(title, |h| h.text.as_str()),
+            heading_id: sec.source.and_then(|i| self.bodies[i].title_id.as_deref()),
             summary: sec.summary.as_deref(),
             url: self.url(&sec.path),
             canonical: self.canonical_for(&sec.path, &[]),

@@ -1,12 +1,16 @@
 //! Walks one version's folder and reads every markdown file into a `SourceFile`: its
-//! place in the tree, its front matter and its body. No markdown is parsed here.
+//! place in the tree, its front matter and its body. No markdown is parsed here, but
+//! for the body's first block: an H1 there is the page's heading (`title`).
 
 pub mod frontmatter;
+pub mod layout;
+pub mod title;
 pub mod yaml_limits;
 
 use crate::diag::Diagnostic;
 pub use crate::paths::{is_ignored_name, rel_to, slash_path};
 use frontmatter::FrontMatter;
+use layout::Role;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -27,6 +31,12 @@ pub struct SourceFile {
     /// Path relative to the site root, for diagnostics (`content/licensing/por.md`).
     pub site_path: PathBuf,
     pub front: FrontMatter,
+    /// The title for `<title>`, navigation, lists and search: the front matter's
+    /// `title`, else the H1 the body starts with; None when there is neither.
+    pub title: Option<String>,
+    /// The H1 the body starts with: the page shows it as its heading (whatever the
+    /// title), and the markdown stage leaves it out of the content.
+    pub heading: Option<title::LeadingH1>,
     pub body: String,
     /// 1-based line of the body's first line in the file.
     pub body_line: usize,
@@ -47,6 +57,18 @@ pub struct SourceTree {
     pub files: Vec<SourceFile>,
     /// Folders (relative, `/`-separated, "" for the root) that are sections.
     pub section_dirs: Vec<String>,
+    /// Markdown files that are read but not published, by path within the version.
+    pub unpublished: Unpublished,
+}
+
+/// The markdown files of a version that are not pages and need no diagnostic: they
+/// are counted in the build's summary line, so that every file is accounted for.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Unpublished {
+    /// Partials (`_*.md`): text for `::: include`, never a page (SPEC §2, §3.5).
+    pub partials: Vec<String>,
+    /// Drafts (`draft: true`) of a build that leaves them out.
+    pub drafts: Vec<String>,
 }
 
 /// How deep section folders may nest below the version folder. Each level is one more
@@ -57,6 +79,10 @@ pub const MAX_SECTION_DEPTH: usize = 16;
 /// Reads the version folder `dir` (relative to `root`): the tree of pages, the files
 /// left out for errors in their front matter (`SourceFile::rejected`), whose bodies are
 /// still to be checked, and the diagnostics.
+///
+/// Every `.md` file below the folder ends up as a page, a partial or a draft
+/// (`SourceTree::unpublished`), or with a diagnostic naming it. Only hidden files and
+/// folders and editors' temporary files (`paths::is_ignored_name`) are passed over.
 pub fn read_tree(
     root: &Path,
     dir: &Path,
@@ -64,104 +90,28 @@ pub fn read_tree(
     fronts: &FrontMatterCache,
 ) -> (SourceTree, Vec<SourceFile>, Vec<Diagnostic>) {
     let base = root.join(dir);
-    let mut md_files = Vec::new();
-    let mut section_dirs = Vec::new();
     let mut diags = Vec::new();
-    let mut walker = WalkDir::new(&base)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    let mut bundle_dirs: Vec<PathBuf> = Vec::new();
-    while let Some(entry) = walker.next() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let p = e
-                    .path()
-                    .map(|p| p.to_path_buf())
-                    .unwrap_or_else(|| base.clone());
-                diags.push(Diagnostic::error(
-                    "io",
-                    rel_to(root, &p),
-                    format!("cannot read: {e}"),
-                ));
-                continue;
-            }
-        };
-        let path = entry.path();
-        if bundle_dirs.iter().any(|b| path.starts_with(b) && path != b) {
-            continue; // files inside a guide folder belong to that guide
+    let walked = walk(root, &base, &mut diags);
+    let rel_paths: Vec<String> = walked.markdown.iter().map(|(_, rel)| rel.clone()).collect();
+    let (roles, sections) = layout::roles(&rel_paths);
+
+    let mut unpublished = Unpublished::default();
+    let mut to_read = Vec::new();
+    for ((path, rel), role) in walked.markdown.iter().zip(roles) {
+        match role {
+            Role::SectionIndex => to_read.push((path, SourceKind::SectionIndex)),
+            Role::Guide => to_read.push((path, SourceKind::Guide)),
+            Role::Partial => unpublished.partials.push(rel.clone()),
+            Role::SecondIndex => diags.push(second_index_error(root, path)),
         }
-        // Folder symlinks are never followed (walkdir's default), here as in `serve`'s
-        // watcher; a link to a file is read like a file (`read_file` checks where it leads).
-        if entry.path_is_symlink() && path.is_dir() {
-            diags.extend(folder_symlink_warning(root, path));
-            continue;
-        }
-        let mut add_markdown = |file: PathBuf, kind: SourceKind| {
-            let rel = file.strip_prefix(&base).unwrap_or(&file);
-            match unservable_name(rel) {
-                Some(why) => diags.push(
-                    Diagnostic::warning(
-                        "unservable-name",
-                        rel_to(root, &file),
-                        format!(
-                            "this file is not published: its path {why}, which no URL can carry"
-                        ),
-                    )
-                    .help("rename the file (or its folder)"),
-                ),
-                None => md_files.push((file, kind)),
-            }
-        };
-        if entry.file_type().is_dir() {
-            if entry.depth() > MAX_SECTION_DEPTH {
-                diags.push(too_deep(root, path));
-                walker.skip_current_dir();
-                continue;
-            }
-            if path.join("index.md").is_file() && entry.depth() > 0 {
-                bundle_dirs.push(path.to_path_buf());
-                add_markdown(path.join("index.md"), SourceKind::Guide);
-            } else {
-                section_dirs.push(slash_path(
-                    path.strip_prefix(&base).unwrap_or(Path::new("")),
-                ));
-            }
-            continue;
-        }
-        if path.extension().and_then(|e| e.to_str()) != Some("md") {
-            continue;
-        }
-        let kind = if entry.file_name() == "_index.md" {
-            SourceKind::SectionIndex
-        } else {
-            SourceKind::Guide
-        };
-        add_markdown(path.to_path_buf(), kind);
     }
-
-    // A folder is a section only if markdown lives in it or below it (not a folder
-    // that only holds screenshots).
-    let md_dirs: Vec<String> = md_files
-        .iter()
-        .map(|(p, _)| {
-            slash_path(
-                p.parent()
-                    .unwrap_or(&base)
-                    .strip_prefix(&base)
-                    .unwrap_or(Path::new("")),
-            )
-        })
+    let section_dirs = walked
+        .dirs
+        .into_iter()
+        .filter(|d| sections.contains(d))
         .collect();
-    section_dirs.retain(|d| {
-        d.is_empty()
-            || md_dirs
-                .iter()
-                .any(|m| m == d || m.starts_with(&format!("{d}/")))
-    });
 
-    let results: Vec<(Option<SourceFile>, Vec<Diagnostic>)> = md_files
+    let results: Vec<(Option<SourceFile>, Vec<Diagnostic>)> = to_read
         .par_iter()
         .map(|(path, kind)| read_file(root, &base, path, *kind, fronts))
         .collect();
@@ -170,7 +120,7 @@ pub fn read_tree(
     for (file, ds) in results {
         diags.extend(ds);
         match file {
-            Some(f) if !include_drafts && f.front.draft => {}
+            Some(f) if !include_drafts && f.front.draft => unpublished.drafts.push(f.rel_path),
             Some(f) if f.rejected => rejected.push(f),
             Some(f) => files.push(f),
             None => {}
@@ -180,10 +130,116 @@ pub fn read_tree(
         SourceTree {
             files,
             section_dirs,
+            unpublished,
         },
         rejected,
         diags,
     )
+}
+
+/// The folders and markdown files below a version folder, in walk order.
+struct Walked {
+    /// Folders, relative and `/`-separated ("" for the version folder itself).
+    dirs: Vec<String>,
+    /// `.md` files: (path, relative `/`-separated path).
+    markdown: Vec<(PathBuf, String)>,
+}
+
+/// Walks the version folder `base` (sorted by name, so the same tree always gives the
+/// same order): folders and `.md` files, with a diagnostic for each one left out.
+fn walk(root: &Path, base: &Path, diags: &mut Vec<Diagnostic>) -> Walked {
+    let mut walked = Walked {
+        dirs: Vec::new(),
+        markdown: Vec::new(),
+    };
+    let mut walker = WalkDir::new(base)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e
+                    .path()
+                    .map_or_else(|| base.to_path_buf(), Path::to_path_buf);
+                diags.push(Diagnostic::error(
+                    "io",
+                    rel_to(root, &p),
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let rel = path.strip_prefix(base).unwrap_or(path);
+        // Folder symlinks are never followed (walkdir's default), here as in `serve`'s
+        // watcher; a link to a file is read like a file (`read_file` checks where it leads).
+        if entry.path_is_symlink() && path.is_dir() {
+            diags.extend(folder_symlink_warning(root, path));
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            if entry.depth() > MAX_SECTION_DEPTH {
+                diags.push(too_deep(root, path));
+                walker.skip_current_dir();
+                continue;
+            }
+            walked.dirs.push(slash_path(rel));
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if path.extension().and_then(|e| e.to_str()) != Some("md") {
+            diags.extend(unread_markdown_warning(root, path, &name));
+            continue;
+        }
+        match unservable_name(rel) {
+            Some(why) => diags.push(
+                Diagnostic::warning(
+                    "unservable-name",
+                    rel_to(root, path),
+                    format!("this file is not published: its path {why}, which no URL can carry"),
+                )
+                .help("rename the file (or its folder)"),
+            ),
+            None => walked.markdown.push((path.to_path_buf(), slash_path(rel))),
+        }
+    }
+    walked
+}
+
+/// A warning for a file that looks like markdown meant to be published but is not
+/// read, since only names ending in `.md` are (`Guide.MD`, `notes.markdown`). MDX
+/// (`.mdx`) is another language, not markdown: those files are passed over.
+fn unread_markdown_warning(root: &Path, path: &Path, name: &str) -> Option<Diagnostic> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    let markdown = ext.eq_ignore_ascii_case("md")
+        || ["markdown", "mdown", "mkd", "mkdn"]
+            .iter()
+            .any(|m| ext.eq_ignore_ascii_case(m));
+    if !markdown || stem.is_empty() {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(
+            "not-read",
+            rel_to(root, path),
+            format!(
+                "this file is not read: guidepost reads markdown files named `*.md`, not `*.{ext}`"
+            ),
+        )
+        .help(format!("rename it to `{stem}.md`")),
+    )
+}
+
+/// The error for an `index.md` in a folder that has an `_index.md` too.
+fn second_index_error(root: &Path, index_md: &Path) -> Diagnostic {
+    Diagnostic::error(
+        "section-index",
+        rel_to(root, index_md),
+        "this folder has both `index.md` and `_index.md`, and each would be its section page; `_index.md` is used and this file is not published",
+    )
+    .help("keep one: move what this file says into `_index.md` and delete it (or delete `_index.md`)")
 }
 
 /// Why a path below a version folder cannot be part of a URL, if it cannot: a name
@@ -349,21 +405,29 @@ pub fn read_file(
         }
         None => (FrontMatter::default(), false),
     };
-    let untitled = front.title.as_deref().is_none_or(|t| t.trim().is_empty());
-    if kind == SourceKind::Guide && !rejected && untitled {
+    let heading = title::leading_h1(split.body);
+    let title = front
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| heading.as_ref().map(|h| h.text.clone()));
+    if kind == SourceKind::Guide && !rejected && title.is_none() {
         diags.push(
             Diagnostic::error(
                 "front-matter",
                 &site_path,
-                "a guide needs a `title` in its front matter",
+                "a guide needs a title: a `title` in its front matter, or a `# Title` line at the top of its text",
             )
-            .help("start the file with:\n---\ntitle: What this guide helps to do\n---"),
+            .help("start the file with:\n---\ntitle: What this guide helps to do\n---\nor with the line\n# What this guide helps to do"),
         );
         rejected = true;
     }
+    // What other pages show of this one comes from the front matter and the title;
+    // when both are unchanged after a save, only the page itself changed.
     let mut front_hash = blake3::Hasher::new();
     front_hash.update(split.yaml.unwrap_or("").as_bytes());
     front_hash.update(&split.body_line.to_le_bytes());
+    front_hash.update(title.as_deref().unwrap_or("").as_bytes());
     let file = SourceFile {
         kind,
         rel_path,
@@ -372,6 +436,8 @@ pub fn read_file(
         body: split.body.to_string(),
         body_line: split.body_line,
         front,
+        title,
+        heading,
         site_path,
         rejected,
     };

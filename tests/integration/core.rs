@@ -615,7 +615,7 @@ fn guides_need_a_title_and_valid_dates() {
     ]);
     let run = site.build(&[]);
     run.expect_status(1);
-    assert_eq!(run.diag("needs a `title`").file, "content/no-title.md");
+    assert_eq!(run.diag("needs a title").file, "content/no-title.md");
     assert_eq!(run.diag("`updated` must be a date").line, 3);
     assert_eq!(run.diag("never closed").file, "content/unclosed.md");
 }
