@@ -33,6 +33,8 @@ pub struct LinkCtx<'a> {
     pub url: String,
 }
 
+/// One entry of a guide's contents list: a `##` heading with its `###` headings, or a
+/// `###` that has no `##` to go under.
 #[derive(Serialize)]
 pub struct TocEntry<'a> {
     pub level: u8,
@@ -40,6 +42,7 @@ pub struct TocEntry<'a> {
     pub text: &'a str,
     /// Space-separated variants when the heading sits in a variant block.
     pub variants: Option<String>,
+    pub children: Vec<TocEntry<'a>>,
 }
 
 /// A caveat as the "Known caveats" summary and the caveats page show it.
@@ -79,7 +82,10 @@ pub struct GuideCtx<'a> {
     pub url: String,
     pub canonical: String,
     pub content: Cow<'a, str>,
+    /// The contents list, nested: numbered by its top-level entries.
     pub toc: Vec<TocEntry<'a>>,
+    /// How many entries it has at all levels (the list is shown from two on).
+    pub toc_size: usize,
     pub updated: Option<&'a str>,
     pub edit_url: Option<String>,
     pub tags: &'a [String],

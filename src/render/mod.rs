@@ -16,7 +16,7 @@ use crate::model::{PageBody, Version, VersionIndex};
 use crate::url::encode_path;
 use context::*;
 use dates::is_over_a_year_before;
-use nav::{nav_for, NavItem};
+use nav::{depends_on_guide, nav_for, NavItem};
 use std::borrow::Cow;
 use std::sync::Arc;
 use tera::{Context, Tera};
@@ -85,7 +85,18 @@ impl<'a> Renderer<'a> {
 
     /// The navigation tree for a page in section `s`.
     fn nav(&self, s: usize) -> &Vec<NavItem> {
-        self.nav[s].get_or_init(|| nav_for(self.version, self.site.prefix, s))
+        self.nav[s].get_or_init(|| nav_for(self.version, self.site.prefix, s, None))
+    }
+
+    /// The navigation tree for the page of guide `g`: its section's, unless the
+    /// section is so big that the sidebar lists only the guides around `g`.
+    fn guide_nav(&self, g: usize) -> std::borrow::Cow<'_, Vec<NavItem>> {
+        let s = self.version.guides[g].section;
+        if depends_on_guide(self.version, s) {
+            Cow::Owned(nav_for(self.version, self.site.prefix, s, Some(g)))
+        } else {
+            Cow::Borrowed(self.nav(s))
+        }
     }
 
     /// A page path without this version's prefix (`2013/a/b/` → `a/b/`).
@@ -213,17 +224,12 @@ impl<'a> Renderer<'a> {
             url: self.url(&guide.path),
             canonical: self.canonical_for(&guide.path, &src.front.aliases),
             content: self.linked(&body.html),
-            toc: body
+            toc: toc(&body.headings),
+            toc_size: body
                 .headings
                 .iter()
                 .filter(|h| (2..=3).contains(&h.level))
-                .map(|h| TocEntry {
-                    level: h.level,
-                    id: &h.id,
-                    text: &h.text,
-                    variants: h.variants.as_ref().map(|v| v.join(" ")),
-                })
-                .collect(),
+                .count(),
             updated: src.front.updated.as_deref(),
             edit_url: self.edit_url(guide.source),
             tags: &src.front.tags,
@@ -235,7 +241,7 @@ impl<'a> Renderer<'a> {
         };
         let mut context = self.page_context(&guide.path, &src.front.aliases);
         context.insert("page", &ctx);
-        context.insert("nav", self.nav(guide.section));
+        context.insert("nav", self.guide_nav(g).as_ref());
         self.tera.render("guide.html", &context)
     }
 
@@ -380,6 +386,31 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// The contents list of a page with `headings`: each `##` with the `###` headings
+/// that follow it nested under it. A `###` goes under the `##` before it only when
+/// both are shown to the same readers (the same variant block, or none for the
+/// `##`); else, like a `###` before any `##`, it is an entry of its own.
+fn toc(headings: &[crate::markdown::Heading]) -> Vec<TocEntry<'_>> {
+    let mut entries: Vec<TocEntry> = Vec::new();
+    for h in headings.iter().filter(|h| (2..=3).contains(&h.level)) {
+        let entry = TocEntry {
+            level: h.level,
+            id: &h.id,
+            text: &h.text,
+            variants: h.variants.as_ref().map(|v| v.join(" ")),
+            children: Vec::new(),
+        };
+        let parent = entries.last_mut().filter(|p| {
+            h.level == 3 && p.level == 2 && (p.variants.is_none() || p.variants == entry.variants)
+        });
+        match parent {
+            Some(p) => p.children.push(entry),
+            None => entries.push(entry),
+        }
+    }
+    entries
+}
+
 /// The first sentence of `text`, cut at a word near `max` characters.
 fn summary_of(text: &str, max: usize) -> String {
     let sentence = match text.find(". ") {
@@ -413,6 +444,45 @@ pub fn template_error(name: &str, err: &tera::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn heading(level: u8, id: &str, variants: Option<&str>) -> crate::markdown::Heading {
+        crate::markdown::Heading {
+            level,
+            id: id.into(),
+            text: id.to_uppercase(),
+            variants: variants.map(|v| vec![v.to_string()]),
+        }
+    }
+
+    #[test]
+    fn contents_list_nests_third_level_headings() {
+        let headings = [
+            heading(1, "title", None),
+            heading(3, "orphan", None),
+            heading(2, "a", None),
+            heading(3, "a1", None),
+            heading(4, "deep", None),
+            heading(3, "a2", Some("sb")),
+            heading(2, "b", Some("sb")),
+            heading(3, "b1", Some("ent")),
+            heading(3, "b2", Some("sb")),
+        ];
+        let toc = toc(&headings);
+        let shape: Vec<(&str, Vec<&str>)> = toc
+            .iter()
+            .map(|e| (e.id, e.children.iter().map(|c| c.id).collect()))
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                ("orphan", vec![]),
+                ("a", vec!["a1", "a2"]),
+                ("b", vec!["b2"]),
+                ("b1", vec![]),
+            ]
+        );
+        assert_eq!(toc[1].children[1].variants.as_deref(), Some("sb"));
+    }
 
     #[test]
     fn summaries() {

@@ -14,6 +14,10 @@ pub struct FrontMatter {
     pub title: Option<String>,
     #[serde(default)]
     pub summary: Option<String>,
+    /// What MkDocs, Docusaurus, Hugo and DocFX call the summary: taken as `summary`
+    /// when there is none (`parse` moves it there).
+    #[serde(default)]
+    pub description: Option<String>,
     #[serde(default)]
     pub weight: Option<i64>,
     #[serde(default)]
@@ -48,7 +52,138 @@ impl FrontMatter {
 }
 
 const KNOWN_KEYS: &[&str] = &[
-    "title", "summary", "weight", "tags", "variants", "updated", "draft", "aliases", "caveats",
+    "title",
+    "summary",
+    "description",
+    "weight",
+    "tags",
+    "variants",
+    "updated",
+    "draft",
+    "aliases",
+    "caveats",
+];
+
+/// Front matter keys of other documentation tools, by tool, so that the warning about
+/// unknown keys can say where they come from. A name ending in `.` stands for every
+/// key that starts with it. A key may belong to several tools.
+const FOREIGN_KEYS: &[(&str, &[&str])] = &[
+    (
+        "DocFX / Microsoft Learn",
+        &[
+            "ms.",
+            "author",
+            "manager",
+            "audience",
+            "f1.keywords",
+            "search.appverid",
+            "recommendations",
+            "ROBOTS",
+            "uid",
+            "titleSuffix",
+            "monikerRange",
+            "zone_pivot_groups",
+            "appliesto",
+            "no-loc",
+        ],
+    ),
+    (
+        "Docusaurus",
+        &[
+            "sidebar_position",
+            "sidebar_label",
+            "sidebar_class_name",
+            "sidebar_custom_props",
+            "displayed_sidebar",
+            "slug",
+            "id",
+            "hide_title",
+            "hide_table_of_contents",
+            "pagination_label",
+            "pagination_next",
+            "pagination_prev",
+            "custom_edit_url",
+            "keywords",
+            "image",
+            "toc_min_heading_level",
+            "toc_max_heading_level",
+            "last_update",
+            "unlisted",
+        ],
+    ),
+    (
+        "Hugo",
+        &[
+            "linkTitle",
+            "date",
+            "lastmod",
+            "publishDate",
+            "expiryDate",
+            "slug",
+            "url",
+            "type",
+            "layout",
+            "menu",
+            "categories",
+            "keywords",
+            "toc_hide",
+            "hide_summary",
+            "no_list",
+            "simple_list",
+            "cascade",
+            "params",
+            "outputs",
+            "resources",
+            "headless",
+            "translationKey",
+            "sitemap",
+        ],
+    ),
+    (
+        "MkDocs",
+        &[
+            "icon",
+            "status",
+            "hide",
+            "search",
+            "template",
+            "subtitle",
+            "authors",
+            "date",
+            "categories",
+            "links",
+            "readtime",
+            "pin",
+            "comments",
+            "social",
+        ],
+    ),
+    (
+        "Jekyll",
+        &[
+            "layout",
+            "permalink",
+            "nav_order",
+            "parent",
+            "grand_parent",
+            "has_children",
+            "nav_exclude",
+            "published",
+            "redirect_from",
+        ],
+    ),
+];
+
+/// Keys of other tools that mean what a guidepost key means, for the warning's help.
+const EQUIVALENT_KEYS: &[(&str, &str)] = &[
+    ("sidebar_position", "weight"),
+    ("nav_order", "weight"),
+    ("order", "weight"),
+    ("ms.date", "updated"),
+    ("lastmod", "updated"),
+    ("last_update", "updated"),
+    ("redirect_from", "aliases"),
+    ("keywords", "tags"),
 ];
 
 /// A caveat declared in front matter (SPEC §3.4).
@@ -168,20 +303,17 @@ pub fn parse(
             return None;
         }
     };
-    for (key, key_line) in top_level_keys(yaml) {
-        if !KNOWN_KEYS.contains(&key) {
-            diags.push(
-                Diagnostic::warning(
-                    "front-matter",
-                    file,
-                    format!("front matter: unknown key `{key}`"),
-                )
-                .at(line + key_line - 1, 1)
-                .help(format!("known keys: {}", KNOWN_KEYS.join(", "))),
-            );
-        }
+    let keys = top_level_keys(yaml);
+    let unknown: Vec<(&str, usize)> = keys
+        .iter()
+        .filter(|(key, _)| !KNOWN_KEYS.contains(key))
+        .copied()
+        .collect();
+    if let Some(d) = unknown_keys_warning(&unknown, file) {
+        diags.push(d.at(line + unknown[0].1 - 1, 1));
     }
-    fm.key_lines = top_level_keys(yaml)
+    take_description(&mut fm, &keys, line, file, diags);
+    fm.key_lines = keys
         .into_iter()
         .map(|(k, l)| (k.to_string(), line + l - 1))
         .collect();
@@ -191,6 +323,110 @@ pub fn parse(
         .collect();
     check_dates(&fm, file, diags);
     Some(fm)
+}
+
+/// One warning for all the keys of a file that guidepost does not know (SPEC §2):
+/// real trees carry a dozen keys of the tool they were written for in every file,
+/// and one warning per key would bury every other diagnostic. It names the tool the
+/// keys most likely come from, and the guidepost keys that mean the same.
+fn unknown_keys_warning(unknown: &[(&str, usize)], file: &Path) -> Option<Diagnostic> {
+    if unknown.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = unknown.iter().map(|(k, _)| format!("`{k}`")).collect();
+    let tools = tools_of(unknown.iter().map(|(k, _)| *k));
+    let message = match (unknown.len(), tools.is_empty()) {
+        (1, true) => format!("front matter: unknown key {}", names[0]),
+        (1, false) => format!(
+            "front matter: unknown key {} (a key of {})",
+            names[0],
+            tools.join(" or ")
+        ),
+        (_, true) => format!("front matter: unknown keys {}", names.join(", ")),
+        (_, false) => format!(
+            "front matter: {} keys of {} that guidepost does not use: {}",
+            unknown.len(),
+            tools.join(" or "),
+            names.join(", ")
+        ),
+    };
+    let equivalents: Vec<String> = unknown
+        .iter()
+        .filter_map(|(k, _)| EQUIVALENT_KEYS.iter().find(|(foreign, _)| foreign == k))
+        .map(|(foreign, ours)| format!("`{foreign}` is `{ours}` here"))
+        .collect();
+    let mut help = format!(
+        "guidepost ignores {}; its keys are {}",
+        if unknown.len() == 1 { "it" } else { "them" },
+        KNOWN_KEYS
+            .iter()
+            .filter(|k| **k != "description")
+            .map(|k| if *k == "summary" {
+                "summary (or description)"
+            } else {
+                k
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if !equivalents.is_empty() {
+        help.push_str(&format!(" ({})", equivalents.join(", ")));
+    }
+    Some(Diagnostic::warning("front-matter", file, message).help(help))
+}
+
+/// The tools whose front matter keys these are: the one that knows most of them (or
+/// those that tie); none when no tool knows any.
+fn tools_of<'k>(keys: impl Iterator<Item = &'k str> + Clone) -> Vec<&'static str> {
+    let knows = |known: &[&str], key: &str| {
+        known
+            .iter()
+            .any(|k| *k == key || (k.ends_with('.') && key.starts_with(k)))
+    };
+    let scores: Vec<(&'static str, usize)> = FOREIGN_KEYS
+        .iter()
+        .map(|(tool, known)| (*tool, keys.clone().filter(|k| knows(known, k)).count()))
+        .collect();
+    let best = scores.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    if best == 0 {
+        return Vec::new();
+    }
+    scores
+        .into_iter()
+        .filter(|(_, n)| *n == best)
+        .map(|(tool, _)| tool)
+        .collect()
+}
+
+/// `description` (other tools' name for the summary) becomes the summary when there
+/// is none; beside a `summary` it is ignored, with a warning.
+fn take_description(
+    fm: &mut FrontMatter,
+    keys: &[(&str, usize)],
+    line: usize,
+    file: &Path,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(description) = fm.description.take() else {
+        return;
+    };
+    if fm.summary.is_none() {
+        fm.summary = Some(description);
+        return;
+    }
+    let at = keys
+        .iter()
+        .find(|(k, _)| *k == "description")
+        .map_or(1, |(_, l)| *l);
+    diags.push(
+        Diagnostic::warning(
+            "front-matter",
+            file,
+            "front matter: both `summary` and `description`; `summary` is used",
+        )
+        .at(line + at - 1, 1)
+        .help("`description` is another name for `summary`: keep one"),
+    );
 }
 
 /// serde_yaml's message without its place in the fragment (the reader sees the
@@ -245,13 +481,19 @@ fn check_dates(fm: &FrontMatter, file: &Path, diags: &mut Vec<Diagnostic>) {
 
 /// Top-level mapping keys with their 1-based lines. Indented lines, list items and
 /// comments are not top-level keys, which is all that is needed to place a warning.
+/// A key ends at the first `:` followed by a space or the end of the line, so
+/// `cSpell:ignore: x` has the key `cSpell:ignore`.
 fn top_level_keys(yaml: &str) -> Vec<(&str, usize)> {
     yaml.lines()
         .enumerate()
         .filter(|(_, l)| !l.starts_with([' ', '\t', '-', '#']) && !l.trim().is_empty())
         .filter_map(|(i, l)| {
-            let key = l.split(':').next()?.trim().trim_matches(['"', '\'']);
-            (l.contains(':') && !key.is_empty()).then_some((key, i + 1))
+            let end = l
+                .match_indices(':')
+                .map(|(at, _)| at)
+                .find(|&at| l[at + 1..].starts_with([' ', '\t']) || at + 1 == l.trim_end().len())?;
+            let key = l[..end].trim().trim_matches(['"', '\'']);
+            (!key.is_empty()).then_some((key, i + 1))
         })
         .collect()
 }
@@ -334,6 +576,90 @@ mod tests {
         assert!(fm.is_some());
         assert_eq!(d[0].severity, crate::diag::Severity::Warning);
         assert_eq!(d[0].line, 3);
+    }
+
+    #[test]
+    fn unknown_keys_make_one_warning_per_file_naming_the_tool() {
+        let mut d = Vec::new();
+        let yaml =
+            "title: A\nms.date: 10/24/2024\nauthor: x\nms.topic: article\nsearch.appverid: [a]\n";
+        assert!(parse(yaml, 2, Path::new("a.md"), &mut d).is_some());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].line, d[0].column), (3, 1));
+        assert_eq!(
+            d[0].message,
+            "front matter: 4 keys of DocFX / Microsoft Learn that guidepost does not use: `ms.date`, `author`, `ms.topic`, `search.appverid`"
+        );
+        assert!(
+            d[0].help
+                .as_deref()
+                .unwrap()
+                .contains("`ms.date` is `updated` here"),
+            "{:?}",
+            d[0].help
+        );
+
+        let mut d = Vec::new();
+        let yaml = "title: A\nsidebar_position: 3\nslug: /x\n";
+        parse(yaml, 2, Path::new("a.md"), &mut d).unwrap();
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].message.contains("2 keys of Docusaurus"),
+            "{}",
+            d[0].message
+        );
+
+        let mut d = Vec::new();
+        parse(
+            "title: A\ncSpell:ignore: foo\ncolour: red\n",
+            2,
+            Path::new("a.md"),
+            &mut d,
+        )
+        .unwrap();
+        assert_eq!(
+            d[0].message,
+            "front matter: unknown keys `cSpell:ignore`, `colour`"
+        );
+    }
+
+    #[test]
+    fn description_is_the_summary_of_other_tools() {
+        let mut d = Vec::new();
+        let fm = parse(
+            "title: A\ndescription: Says what.\n",
+            2,
+            Path::new("a.md"),
+            &mut d,
+        )
+        .unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(fm.summary.as_deref(), Some("Says what."));
+        let fm = parse(
+            "title: A\nsummary: Ours.\ndescription: Theirs.\n",
+            2,
+            Path::new("a.md"),
+            &mut d,
+        )
+        .unwrap();
+        assert_eq!(fm.summary.as_deref(), Some("Ours."));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, 4);
+        assert!(d[0].message.contains("both `summary` and `description`"));
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        // serde_yaml's place: the second `:` is the 10th character, the 11th byte.
+        let d = error_of("weight: é: b\n");
+        assert_eq!((d.line, d.column), (2, 10), "{}", d.message);
+        // The scan's place (saphyr-parser): the 65th `[` after two `é`.
+        let deep = format!("x: [éé, {}{}]\n", "[".repeat(70), "]".repeat(70));
+        let d = error_of(&deep);
+        assert!(d.message.contains("nest deeper"), "{}", d.message);
+        assert!(d.column > 8, "{}", d.column);
+        let ascii = error_of(&deep.replace('é', "e"));
+        assert_eq!((d.line, d.column), (ascii.line, ascii.column));
     }
 
     #[test]
