@@ -90,12 +90,12 @@ impl<'a> Renderer<'a> {
 
     /// The navigation tree for the page of guide `g`: its section's, unless the
     /// section is so big that the sidebar lists only the guides around `g`.
-    fn guide_nav(&self, g: usize) -> std::borrow::Cow<'_, Vec<NavItem>> {
+    fn guide_nav(&self, g: usize) -> Cow<'_, [NavItem]> {
         let s = self.version.guides[g].section;
         if depends_on_guide(self.version, s) {
             Cow::Owned(nav_for(self.version, self.site.prefix, s, Some(g)))
         } else {
-            Cow::Borrowed(self.nav(s))
+            Cow::Borrowed(self.nav(s).as_slice())
         }
     }
 

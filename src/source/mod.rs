@@ -418,7 +418,7 @@ pub fn read_file(
                 &site_path,
                 "a guide needs a title: a `title` in its front matter, or a `# Title` line at the top of its text",
             )
-            .help("start the file with:\n---\ntitle: What this guide helps to do\n---\nor with the line\n# What this guide helps to do"),
+            .help("start the file with:\n---\ntitle: What this guide helps to do\n---\nor with the line\n# What this guide helps to do\nIf the file is text that other pages include, name it `_NAME.md` (a partial, never a page)"),
         );
         rejected = true;
     }

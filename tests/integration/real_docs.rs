@@ -480,6 +480,22 @@ fn a_guide_with_neither_title_nor_h1_is_an_error() {
     assert_eq!(files, vec!["content/h2.md", "content/text-first.md"]);
 }
 
+#[test]
+fn a_caveat_may_name_the_leading_h1() {
+    let site = SiteTest::from_files(&[(
+        "content/a.md",
+        "---\ntitle: A\ncaveats:\n  - text: Careful from the start.\n    step: the-page-heading\n---\n# The page heading\n\n## Later\n\nText.\n",
+    )]);
+    let run = site.build(&[]);
+    run.ok();
+    let page = run.page("a/");
+    assert_eq!(page.attr("article.guide h1", "id"), "the-page-heading");
+    // The caveat is at the top of the content, before the first `##`.
+    let content = page.one(".content").html();
+    let caveat = content.find("Careful from the start.").unwrap();
+    assert!(caveat < content.find("<h2").unwrap(), "{content}");
+}
+
 // ---- A nested contents list (SPEC §3) ----
 
 #[test]

@@ -595,3 +595,37 @@ fn a_plain_static_stylesheet_is_swapped_by_query() {
     );
     assert_same_as_full_build(&session, "a plain stylesheet");
 }
+
+#[test]
+fn titles_from_h1_and_new_section_pages_follow_saves() {
+    let site = SiteTest::from_files(&[
+        ("content/h1-only.md", "# First title\n\nText.\n"),
+        (
+            "content/both.md",
+            "---\ntitle: Front title\n---\n# Body heading\n",
+        ),
+        ("content/folder/index.md", "# A guide folder\n"),
+    ]);
+    let root = site.root().canonicalize().unwrap();
+    let (mut session, _) = Session::start(BuildOptions::for_serve(root));
+    // The H1 of a page without a front matter title is its title, which other pages
+    // show: a full build.
+    site.write("content/h1-only.md", "# Second title\n\nText.\n");
+    let r = apply(&mut session, &["content/h1-only.md"]);
+    assert!(!is_page_rebuild(&r), "{r:?}");
+    assert_same_as_full_build(&session, "an H1 title edit");
+    // Under a front matter title the H1 shows on its own page only.
+    site.write(
+        "content/both.md",
+        "---\ntitle: Front title\n---\n# New body heading\n",
+    );
+    let r = apply(&mut session, &["content/both.md"]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    assert_same_as_full_build(&session, "an H1 edit under a front matter title");
+    // A page beside a guide folder's index.md makes the folder a section.
+    site.write("content/folder/second.md", "# Second page\n");
+    apply(&mut session, &["content/folder/second.md"]);
+    assert_same_as_full_build(&session, "a page beside index.md");
+    let served = session.files().get("folder/second/index.html");
+    assert!(served.is_some());
+}
