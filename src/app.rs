@@ -269,8 +269,12 @@ fn summary_line(verb: &str, s: &BuildSummary, started: Instant, out: Option<&Pat
     let place = out
         .map(|o| format!(" into {}", o.display()))
         .unwrap_or_default();
+    let candidates = match s.candidates {
+        0 => String::new(),
+        n => format!(" ({} to review, left out)", plural(n, "caveat candidate")),
+    };
     format!(
-        "{verb} {}, {}, {}{place} in {:.2} s",
+        "{verb} {}, {}, {}{place} in {:.2} s{candidates}",
         plural(s.pages, "page"),
         plural(s.versions, "version"),
         plural(s.screenshots, "screenshot"),

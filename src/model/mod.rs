@@ -56,6 +56,8 @@ pub struct PageBody {
     pub headings: Vec<Heading>,
     pub caveats: Vec<crate::markdown::Caveat>,
     pub passages: Vec<crate::markdown::Passage>,
+    /// Candidate caveats that a build leaves out, for the summary line.
+    pub hidden_candidates: usize,
 }
 
 impl Version {

@@ -284,3 +284,86 @@ fn a_section_named_caveats_conflicts_with_the_caveats_page() {
         run.diags()
     );
 }
+
+const CANDIDATE_GUIDE: &str = "---
+title: Verify the partner
+caveats:
+  - text: Checked by support in 2024.
+    step: choose
+  - text: A ZANZIBAR tenant made by a syndicator cannot change it.
+    step: choose
+    severity: danger
+    status: candidate
+    source:
+      kind: field-report
+      author: Reader R.
+      date: 2024-03-01
+      url: https://example.com/issues/7
+---
+
+## Choose {#choose}
+
+1. Select a subscription.
+";
+
+/// SPEC §3.4: a `status: candidate` caveat is left out of everything `build` writes
+/// (page, summary, /caveats/, search) and counted in its summary line; `serve`
+/// shows it at its step, marked, with its source.
+#[test]
+fn candidates_show_in_serve_only() {
+    let site = SiteTest::from_files(&[("content/guides/por.md", CANDIDATE_GUIDE)]);
+    let run = site.build(&["--strict"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("1 caveat candidate to review"),
+        "{}",
+        run.stderr
+    );
+    let page = run.page("guides/por/");
+    assert_eq!(page.select("aside.caveat").len(), 1);
+    assert!(page.select("[data-status=candidate]").is_empty());
+    assert_eq!(page.select("#known-caveats a").len(), 1);
+    for entry in walkdir::WalkDir::new(&run.out_dir) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("ZANZIBAR"),
+                "{} holds the candidate",
+                entry.path().display()
+            );
+        }
+    }
+
+    let root = site.root().canonicalize().unwrap();
+    let (session, _) = guidepost::serve::session::Session::start(
+        guidepost::pipeline::BuildOptions::for_serve(root),
+    );
+    let html = session.files().get("guides/por/index.html").unwrap();
+    let page = scraper::Html::parse_document(&String::from_utf8_lossy(&html));
+    let candidates: Vec<_> = page
+        .select(&sel("aside.caveat[data-status=candidate]"))
+        .collect();
+    assert_eq!(candidates.len(), 1);
+    let candidate = candidates[0];
+    assert!(text_of(candidate).contains("Candidate"));
+    assert!(text_of(candidate).contains("ZANZIBAR"));
+    let cite = candidate.select(&sel("cite")).next().unwrap();
+    assert!(text_of(cite).contains("Reader R."), "{}", text_of(cite));
+    // At its step: right after the heading, with the accepted one.
+    assert_eq!(page.select(&sel("#choose ~ aside.caveat")).count(), 2);
+}
+
+#[test]
+fn an_unknown_status_is_an_error_at_its_line() {
+    let guide =
+        "---\ntitle: T\ncaveats:\n  - text: One.\n  - text: Two.\n    status: maybe\n---\nBody.\n";
+    let site = SiteTest::from_files(&[("content/t.md", guide)]);
+    let run = site.build(&[]);
+    run.expect_status(1);
+    let d = run.diag("unknown status `maybe`");
+    assert_eq!(
+        (d.code.as_str(), d.file.as_str(), d.line),
+        ("caveat", "content/t.md", 5)
+    );
+}
