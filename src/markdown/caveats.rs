@@ -8,7 +8,7 @@ use super::directives::Directive;
 use super::PageState;
 use crate::diag::Diagnostic;
 use crate::html::escape;
-use crate::source::frontmatter::{is_iso_date, CaveatSpec};
+use crate::source::frontmatter::{is_iso_date, CaveatSource, CaveatSpec};
 
 pub const SEVERITIES: &[&str] = &["note", "warning", "danger"];
 
@@ -33,6 +33,10 @@ pub struct Caveat {
     pub verified: Option<String>,
     /// Nobody has reviewed it yet (`status: candidate`); only `serve` shows it.
     pub candidate: bool,
+    /// The file line where it is written (its front matter item, or its `::: caveat`).
+    pub line: usize,
+    /// Its front matter `source`, as written.
+    pub origin: Option<CaveatSource>,
 }
 
 /// Front matter caveats waiting for their place in the page.
@@ -328,6 +332,8 @@ impl PageState<'_> {
             source_url: spec.source.as_ref().and_then(|s| s.url.clone()),
             verified: spec.verified.clone(),
             candidate: pending.is_candidate(),
+            line: pending.line,
+            origin: spec.source.clone(),
         };
         let out = self.caveat_html(&caveat);
         self.add_caveat_passage(&caveat);
@@ -393,6 +399,8 @@ impl PageState<'_> {
             source_url: None,
             verified: None,
             candidate: false,
+            line: d.line,
+            origin: None,
         };
         let out = self.caveat_html(&caveat);
         self.out.html.push_str(&out);

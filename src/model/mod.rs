@@ -252,6 +252,21 @@ impl Version {
         chain
     }
 
+    /// The URL path (below the site prefix) of the page made from source `s`: its
+    /// guide, or the section it is the index of.
+    pub fn page_path(&self, s: usize) -> Option<String> {
+        self.guides
+            .iter()
+            .find(|g| g.source == s)
+            .map(|g| g.path.clone())
+            .or_else(|| {
+                self.sections
+                    .iter()
+                    .find(|sec| sec.source == Some(s))
+                    .map(|sec| sec.path.clone())
+            })
+    }
+
     pub fn guide_title(&self, g: usize) -> &str {
         self.sources[self.guides[g].source]
             .front
