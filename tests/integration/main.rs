@@ -5,6 +5,7 @@ mod caveats;
 mod core;
 mod harness;
 mod hostile;
+mod reports;
 mod safety;
 mod screenshots;
 mod search;
