@@ -211,6 +211,13 @@ pub struct Page {
 }
 
 impl Page {
+    /// A page from HTML text (a file of a `MemorySink`, say).
+    pub fn parse(html: &str) -> Page {
+        Page {
+            html: Html::parse_document(html),
+        }
+    }
+
     pub fn select(&self, css: &str) -> Vec<ElementRef<'_>> {
         let sel = Selector::parse(css).unwrap_or_else(|e| panic!("selector {css}: {e:?}"));
         self.html.select(&sel).collect()
