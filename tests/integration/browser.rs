@@ -275,26 +275,9 @@ fn javascript_stemmer_matches_the_index() {
 )]
 fn first_query_downloads_at_most_150_kb_on_a_generated_corpus() {
     require_browser("first_query_downloads_at_most_150_kb_on_a_generated_corpus");
-    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
-    if !generator.exists() {
-        assert!(
-            !std::env::var("CI").is_ok_and(|v| v == "true"),
-            "{} is missing",
-            generator.display()
-        );
-        eprintln!("skipped: {} not found", generator.display());
-        return;
-    }
     let work = tempfile::tempdir().unwrap();
     let corpus = work.path().join("corpus");
-    let status = Command::new("python3")
-        .arg(&generator)
-        .args(["--guides", "2000", "--layout", "guidepost", "--out"])
-        .arg(&corpus)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    crate::corpus::generate_corpus(2000, 1, "guidepost", &corpus);
     let out = work.path().join("public");
     let status = Command::new(env!("CARGO_BIN_EXE_guidepost"))
         .args(["build", "--base-url", "http://127.0.0.1/", "--root"])

@@ -3,6 +3,7 @@
 mod browser;
 mod caveats;
 mod core;
+mod corpus;
 mod harness;
 mod screenshots;
 mod search;
