@@ -1,12 +1,14 @@
 //! Runs a parsed command: loads and checks the configuration, builds, prints the
 //! diagnostics once in the chosen format, and maps the result to an exit status.
 
-use crate::build::{self, BuildOptions, BuildSummary};
-use crate::cli::{BuildArgs, CheckArgs, Cli, Command, CutArgs, NewArgs, SiteArgs, VersionCommand};
+use crate::cli::{
+    BuildArgs, CheckArgs, Cli, Command, CutArgs, NewArgs, ServeArgs, SiteArgs, VersionCommand,
+};
 use crate::config::{self, Config};
-use crate::diag::{self, Diagnostic, Format, Severity};
+use crate::diag::{self, Diagnostic, Format, Printer, Severity};
 use crate::output::{self, NullSink, StagedOutput};
-use std::io::{IsTerminal, Write};
+use crate::pipeline::{self, BuildOptions, BuildSummary};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -16,34 +18,86 @@ use std::time::Instant;
 pub enum Status {
     Ok = 0,
     ContentErrors = 1,
+    /// A usage or configuration error, or the environment failed us (the output could
+    /// not be written): nothing the content's author can fix in the content.
     Usage = 2,
 }
 
-pub fn run(cli: Cli) -> Status {
-    match cli.command {
-        Command::Build(args) => run_build(args),
-        Command::Check(args) => run_check(args),
-        Command::Serve(args) => crate::serve::run(crate::serve::ServeOptions {
-            root: args.root,
-            bind: args.bind,
-            port: args.port,
-            open: args.open,
-        }),
-        Command::New(args) => run_new(args),
-        Command::Version(VersionCommand::Cut(args)) => run_cut(args),
+/// What the environment says, read once here so that the library reads none of it.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    /// GITHUB_ACTIONS=true: diagnostics are also printed as workflow annotations.
+    pub github: bool,
+    /// SOURCE_DATE_EPOCH as a date: the build's "today".
+    pub today: Option<String>,
+    /// GUIDEPOST_TIMINGS: print how long each phase of a build took.
+    pub timings: bool,
+    /// GUIDEPOST_POLL (not "0"): `serve` polls for changes.
+    pub poll: bool,
+}
+
+impl Environment {
+    pub fn from_process() -> Environment {
+        let var = |name: &str| std::env::var(name).ok();
+        Environment {
+            github: var("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
+            today: var("SOURCE_DATE_EPOCH").and_then(|s| crate::render::date_from_epoch(&s)),
+            timings: std::env::var_os("GUIDEPOST_TIMINGS").is_some(),
+            poll: std::env::var_os("GUIDEPOST_POLL").is_some_and(|v| v != "0"),
+        }
+    }
+
+    fn printer(&self, format: Format) -> Printer {
+        Printer {
+            format,
+            github: self.github,
+        }
     }
 }
 
-fn run_cut(args: CutArgs) -> Status {
-    let reporter = Reporter::new(Format::Human);
-    match crate::versions::cut(&args.root, &args.id, args.label.as_deref()) {
+pub fn run(cli: Cli, env: &Environment) -> Status {
+    match cli.command {
+        Command::Build(args) => run_build(args, env),
+        Command::Check(args) => run_check(args, env),
+        Command::Serve(args) => run_serve(args, env),
+        Command::New(args) => run_new(args, env),
+        Command::Version(VersionCommand::Cut(args)) => run_cut(args, env),
+    }
+}
+
+fn run_serve(args: ServeArgs, env: &Environment) -> Status {
+    let opts = crate::serve::ServeOptions {
+        root: args.root,
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+        poll: env.poll,
+        today: env.today.clone(),
+    };
+    match crate::serve::run(opts, &env.printer(Format::Human)) {
+        Ok(()) => Status::Ok,
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            if e.usage {
+                Status::Usage
+            } else {
+                Status::ContentErrors
+            }
+        }
+    }
+}
+
+fn run_cut(args: CutArgs, env: &Environment) -> Status {
+    let printer = env.printer(Format::Human);
+    match crate::version_cut::cut(&args.root, &args.id, args.label.as_deref()) {
         Ok(cut) => {
+            printer.print(&cut.skipped);
             let also = if cut.added_current {
                 " (and declared the current version, id `current`, which was implicit)"
             } else {
                 ""
             };
-            reporter.summary(&format!(
+            printer.summary(&format!(
                 "Cut version `{}` into {} and added it to site.toml{also}",
                 cut.id,
                 cut.folder.display()
@@ -51,48 +105,8 @@ fn run_cut(args: CutArgs) -> Status {
             Status::Ok
         }
         Err(d) => {
-            reporter.print(&[d]);
+            printer.print(&[d]);
             Status::Usage
-        }
-    }
-}
-
-/// Prints diagnostics: human text on stderr, or JSON lines on stdout; plus GitHub
-/// annotations when running in GitHub Actions.
-struct Reporter {
-    format: Format,
-    github: bool,
-}
-
-impl Reporter {
-    fn new(format: Format) -> Self {
-        Reporter {
-            format,
-            github: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
-        }
-    }
-
-    fn print(&self, diags: &[Diagnostic]) {
-        let stdout = std::io::stdout();
-        let stderr = std::io::stderr();
-        let mut out = stdout.lock();
-        let mut err = stderr.lock();
-        for d in diags {
-            let _ = match self.format {
-                Format::Human => write!(err, "{}", diag::to_human(d)),
-                Format::Json => writeln!(out, "{}", diag::to_json(d)),
-            };
-            if self.github {
-                let _ = writeln!(out, "{}", diag::to_github(d));
-            }
-        }
-    }
-
-    /// The one summary line. With JSON diagnostics on stdout it goes to stderr.
-    fn summary(&self, line: &str) {
-        match self.format {
-            Format::Human => println!("{line}"),
-            Format::Json => eprintln!("{line}"),
         }
     }
 }
@@ -101,10 +115,10 @@ impl Reporter {
 fn load_site(
     site: &SiteArgs,
     base_url: Option<&str>,
-    reporter: &Reporter,
+    printer: &Printer,
 ) -> Result<(PathBuf, Config), Status> {
     let fail = |diags: Vec<Diagnostic>| {
-        reporter.print(&diags);
+        printer.print(&diags);
         Status::Usage
     };
     let root = site.root.canonicalize().map_err(|e| {
@@ -118,7 +132,7 @@ fn load_site(
     if let Some(url) = base_url {
         config::override_base_url(&mut config, url).map_err(|d| fail(vec![d]))?;
     }
-    let problems = build::check_config_against_disk(&root, &config);
+    let problems = config::check_against_disk(&root, &config);
     if !problems.is_empty() {
         return Err(fail(problems));
     }
@@ -126,22 +140,25 @@ fn load_site(
 }
 
 /// Applies `--strict` (or `[build] strict`), prints, and returns the status.
-fn finish(reporter: &Reporter, mut diags: Vec<Diagnostic>, strict: bool) -> Status {
+fn finish(printer: &Printer, mut diags: Vec<Diagnostic>, strict: bool) -> Status {
     if strict {
         diag::apply_strict(&mut diags);
     }
-    reporter.print(&diags);
-    if diags.iter().any(|d| d.severity == Severity::Error) {
+    printer.print(&diags);
+    let errors = || diags.iter().filter(|d| d.severity == Severity::Error);
+    if errors().any(|d| d.code == pipeline::WRITE_ERROR) {
+        Status::Usage
+    } else if errors().next().is_some() {
         Status::ContentErrors
     } else {
         Status::Ok
     }
 }
 
-fn run_build(args: BuildArgs) -> Status {
+fn run_build(args: BuildArgs, env: &Environment) -> Status {
     let started = Instant::now();
-    let reporter = Reporter::new(args.site.format);
-    let (root, config) = match load_site(&args.site, args.base_url.as_deref(), &reporter) {
+    let printer = env.printer(args.site.format.into());
+    let (root, config) = match load_site(&args.site, args.base_url.as_deref(), &printer) {
         Ok(site) => site,
         Err(status) => return status,
     };
@@ -152,71 +169,79 @@ fn run_build(args: BuildArgs) -> Status {
     let out = match output::checked_output_dir(&root, &out) {
         Ok(out) => out,
         Err(d) => {
-            reporter.print(&[d]);
+            printer.print(&[d]);
             return Status::Usage;
         }
     };
+    if let Err(d) = output::check_replaceable(&out) {
+        printer.print(&[d]);
+        return Status::Usage;
+    }
     let staged = match StagedOutput::create(&out) {
         Ok(s) => s,
         Err(e) => {
-            reporter.print(&[Diagnostic::error(
+            printer.print(&[Diagnostic::error(
                 "output",
                 &out,
                 format!("cannot create the output folder: {e}"),
             )]);
-            return Status::ContentErrors;
+            return Status::Usage;
         }
     };
     let progress = Progress::new();
     progress.show(&format!("building {} …", config.title));
     let opts = BuildOptions {
         root: root.clone(),
+        today: env.today.clone(),
         ..Default::default()
     };
-    let (summary, diags) = build::build(&config, &opts, &staged.sink());
+    let (summary, diags) = pipeline::build(&config, &opts, &staged.sink());
+    print_timings(&summary, env);
     progress.clear();
-    let status = finish(&reporter, diags, args.site.strict || config.build.strict);
+    let status = finish(&printer, diags, args.site.strict || config.build.strict);
     if status != Status::Ok {
         // `staged` is dropped here: the temporary folder goes, the old output stays.
-        reporter.summary("Build failed; the previous output was left as it was.");
+        printer.summary("Build failed; the previous output was left as it was.");
         return status;
     }
     if let Err(e) = staged.commit() {
-        reporter.print(&[Diagnostic::error(
+        printer.print(&[Diagnostic::error(
             "output",
             &out,
             format!("cannot replace the output folder: {e}"),
         )]);
-        return Status::ContentErrors;
+        return Status::Usage;
     }
-    reporter.summary(&summary_line("Built", &summary, started, Some(&out)));
+    printer.summary(&summary_line("Built", &summary, started, Some(&out)));
     Status::Ok
 }
 
-fn run_check(args: CheckArgs) -> Status {
+fn run_check(args: CheckArgs, env: &Environment) -> Status {
     let started = Instant::now();
-    let reporter = Reporter::new(args.site.format);
-    let (root, config) = match load_site(&args.site, None, &reporter) {
+    let printer = env.printer(args.site.format.into());
+    let (root, config) = match load_site(&args.site, None, &printer) {
         Ok(site) => site,
         Err(status) => return status,
     };
     let opts = BuildOptions {
         root,
+        today: env.today.clone(),
         ..Default::default()
     };
-    let (summary, diags) = build::build(&config, &opts, &NullSink);
-    let status = finish(&reporter, diags, args.site.strict || config.build.strict);
+    let (summary, diags) = pipeline::build(&config, &opts, &NullSink);
+    print_timings(&summary, env);
+    let status = finish(&printer, diags, args.site.strict || config.build.strict);
     if status == Status::Ok {
-        reporter.summary(&summary_line("Checked", &summary, started, None));
+        printer.summary(&summary_line("Checked", &summary, started, None));
     }
     status
 }
 
-fn run_new(args: NewArgs) -> Status {
-    let reporter = Reporter::new(Format::Human);
+fn run_new(args: NewArgs, env: &Environment) -> Status {
+    let printer = env.printer(Format::Human);
     match crate::scaffold::create(&args.dir) {
         Ok(()) => {
-            reporter.summary(&format!(
+            printer.summary(&format!(
                 "Created a new site in {}. Next: cd {} && guidepost build",
                 args.dir.display(),
                 args.dir.display()
@@ -224,8 +249,17 @@ fn run_new(args: NewArgs) -> Status {
             Status::Ok
         }
         Err(d) => {
-            reporter.print(&[d]);
+            printer.print(&[d]);
             Status::Usage
+        }
+    }
+}
+
+/// How long each phase took, on stderr, when GUIDEPOST_TIMINGS is set.
+fn print_timings(summary: &BuildSummary, env: &Environment) {
+    if env.timings {
+        for line in &summary.timings {
+            eprintln!("{line}");
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Command-line arguments (clap derive). Validation of what they name happens in `app`.
 
 use crate::diag::Format;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -57,8 +57,8 @@ pub struct SiteArgs {
     #[arg(long)]
     pub strict: bool,
     /// How diagnostics are printed
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
 }
 
 #[derive(Debug, Args)]
@@ -99,4 +99,20 @@ pub struct ServeArgs {
 pub struct NewArgs {
     /// Folder to create (must not exist, or be empty)
     pub dir: PathBuf,
+}
+
+/// `--format`: how diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Human,
+    Json,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+        }
+    }
 }

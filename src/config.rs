@@ -178,6 +178,14 @@ impl Config {
                     v.id.span(),
                     invalid_id_message("versions.id", v.id.get_ref()),
                 ));
+            } else if let Some(why) = unusable_version_id(v.id.get_ref()) {
+                problems.push(at(
+                    v.id.span(),
+                    format!(
+                        "versions.id: `{}` cannot be a version id: {why}",
+                        v.id.get_ref()
+                    ),
+                ));
             }
             if !seen.insert(v.id.get_ref().as_str()) {
                 problems.push(at(
@@ -304,6 +312,46 @@ pub fn is_valid_id(id: &str) -> bool {
         && !id.starts_with('.')
 }
 
+/// Names that guidepost writes at the root of the output. A version is served at
+/// `/<id>/`, so an id equal to one of them would collide with that file or folder.
+/// (`__guidepost` is where `serve` answers its live-reload requests.)
+pub const ROOT_OUTPUT_NAMES: &[&str] = &[
+    "assets",
+    "caveats",
+    "search",
+    "sitemap.xml",
+    "robots.txt",
+    "versions.json",
+    "404.html",
+    "index.html",
+    crate::output::MARKER,
+    "__guidepost",
+];
+
+/// Why a valid-looking id cannot name a version, if it cannot: it is a name guidepost
+/// writes at the output root, it starts with `-` (a command would take the folder
+/// `versions/-x` for an option), or it is a Windows device name (`con`, `nul.txt`),
+/// which no folder on Windows can be called.
+pub fn unusable_version_id(id: &str) -> Option<String> {
+    if ROOT_OUTPUT_NAMES.iter().any(|n| n.eq_ignore_ascii_case(id)) {
+        return Some(format!(
+            "guidepost writes `{id}` at the root of the output, where the version would be served"
+        ));
+    }
+    if id.starts_with('-') {
+        return Some("an id must not start with `-`".into());
+    }
+    let stem = id.split('.').next().unwrap_or(id).to_ascii_lowercase();
+    let device = matches!(stem.as_str(), "con" | "prn" | "aux" | "nul")
+        || ["com", "lpt"].iter().any(|p| {
+            stem.strip_prefix(p)
+                .is_some_and(|n| n.len() == 1 && matches!(n.as_bytes()[0], b'1'..=b'9'))
+        });
+    device.then(|| {
+        format!("`{stem}` is a device name on Windows, where no folder can be called `{id}`")
+    })
+}
+
 fn invalid_id_message(key: &str, id: &str) -> String {
     format!("{key}: `{id}` is not a valid id (use lowercase letters, digits, `-`, `_` and `.`)")
 }
@@ -337,6 +385,72 @@ pub fn override_base_url(config: &mut Config, url: &str) -> Result<(), Diagnosti
     parse_base_url(url).map_err(|m| Diagnostic::error("config", "--base-url", m))?;
     config.base_url = Spanned::new(0..0, url.to_string());
     Ok(())
+}
+
+/// Checks of the configuration that need the site's folders (exit status 2).
+pub fn check_against_disk(root: &Path, config: &Config) -> Vec<Diagnostic> {
+    let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
+    let lines = LineIndex::new(&text);
+    let at = |id: &str| {
+        config
+            .version_span(id)
+            .map(|s| lines.locate(s.start))
+            .unwrap_or((1, 1))
+    };
+    let mut diags = Vec::new();
+    let theme_line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("theme"))
+        .map_or(1, |i| i + 1);
+    diags.extend(missing_theme(root, &config.theme, theme_line));
+    let specs = config.version_specs();
+    let current_dir = specs.iter().find(|v| v.current).map(|v| root.join(&v.dir));
+    for v in &specs {
+        let (line, col) = at(&v.id);
+        if !root.join(&v.dir).is_dir() {
+            diags.push(
+                Diagnostic::error(
+                    "config",
+                    CONFIG_FILE,
+                    format!(
+                        "version `{}`: its folder {} does not exist",
+                        v.id,
+                        v.dir.display()
+                    ),
+                )
+                .at(line, col)
+                .help("create the folder, or set `dir` on the version"),
+            );
+        }
+        if !v.current && current_dir.as_ref().is_some_and(|d| d.join(&v.id).is_dir()) {
+            diags.push(
+                Diagnostic::error(
+                    "config",
+                    CONFIG_FILE,
+                    format!(
+                        "version id `{}` is also the name of a top-level section: both would be served at /{}/",
+                        v.id, v.id
+                    ),
+                )
+                .at(line, col)
+                .help("rename the version or the section"),
+            );
+        }
+    }
+    diags
+}
+
+/// "theme not found" when `theme` is not the default and has no folder under themes/.
+pub fn missing_theme(root: &Path, theme: &str, line: usize) -> Option<Diagnostic> {
+    (theme != "default" && !root.join("themes").join(theme).is_dir()).then(|| {
+        Diagnostic::error(
+            "config",
+            CONFIG_FILE,
+            format!("theme `{theme}` not found: there is no folder themes/{theme}/"),
+        )
+        .at(line, 1)
+        .help("use theme = \"default\", or add the theme's folder")
+    })
 }
 
 #[cfg(test)]
@@ -392,6 +506,51 @@ mod tests {
             e[0].message
         );
         assert_eq!(e[0].line, 4);
+    }
+
+    #[test]
+    fn version_ids_that_cannot_be_served() {
+        for bad in [
+            "search",
+            "caveats",
+            "assets",
+            "sitemap.xml",
+            "robots.txt",
+            "versions.json",
+            "404.html",
+            "-old",
+            "con",
+            "nul",
+            "nul.txt",
+            "com1",
+            "lpt9.v2",
+            "aux",
+            "prn",
+        ] {
+            let toml = format!(
+                "title='T'\nbase_url='https://h/'\n[[versions]]\nid='current'\nlabel='C'\ncurrent=true\n[[versions]]\nid='{bad}'\nlabel='Old'\n"
+            );
+            let e = parse(&toml).unwrap_err();
+            assert_eq!(e.len(), 1, "{bad}: {e:?}");
+            assert!(
+                e[0].message.starts_with("versions.id: "),
+                "{}",
+                e[0].message
+            );
+            assert!(e[0].message.contains(bad), "{}", e[0].message);
+            assert_eq!((e[0].line, e[0].column), (8, 4), "{bad}");
+        }
+        for good in [
+            "com",
+            "com10",
+            "console",
+            "2013",
+            "v2",
+            "search-old",
+            "con-2",
+        ] {
+            assert_eq!(unusable_version_id(good), None, "{good}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -29,12 +30,19 @@ pub struct Diagnostic {
     /// A stable, greppable identifier such as `broken-link` or `yaml`.
     pub code: &'static str,
     /// Path relative to the site root where possible.
+    #[serde(serialize_with = "lossy_path")]
     pub file: PathBuf,
     pub line: usize,
     pub column: usize,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+}
+
+/// A path as text, with U+FFFD for bytes that are not UTF-8: serde would refuse such a
+/// path, and the diagnostic about that very file name would be lost.
+fn lossy_path<S: serde::Serializer>(path: &Path, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&path.to_string_lossy())
 }
 
 impl Diagnostic {
@@ -126,11 +134,48 @@ pub fn apply_strict(diags: &mut [Diagnostic]) {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
+    /// rustc-style text on stderr.
     #[default]
     Human,
+    /// One JSON object per line on stdout.
     Json,
+}
+
+/// Prints diagnostics: human text on stderr, or JSON lines on stdout; plus GitHub
+/// annotations on stdout when running in GitHub Actions.
+pub struct Printer {
+    pub format: Format,
+    /// Also print `::error file=…` workflow commands (GITHUB_ACTIONS=true).
+    pub github: bool,
+}
+
+impl Printer {
+    pub fn print(&self, diags: &[Diagnostic]) {
+        let stdout = std::io::stdout();
+        let stderr = std::io::stderr();
+        let mut out = stdout.lock();
+        let mut err = stderr.lock();
+        for d in diags {
+            let _ = match self.format {
+                Format::Human => write!(err, "{}", to_human(d)),
+                Format::Json => writeln!(out, "{}", to_json(d)),
+            };
+            if self.github {
+                let _ = writeln!(out, "{}", to_github(d));
+            }
+        }
+    }
+
+    /// A summary line: on stdout, unless stdout holds JSON diagnostics.
+    pub fn summary(&self, line: &str) {
+        match self.format {
+            Format::Human => println!("{line}"),
+            Format::Json => eprintln!("{line}"),
+        }
+    }
 }
 
 /// Renders one diagnostic the way rustc does: a headline, the location, an optional help.
@@ -204,6 +249,18 @@ mod tests {
         assert_eq!(idx.locate(3), (2, 1));
         assert_eq!(idx.locate(6), (3, 1));
         assert_eq!(idx.locate(8), (4, 2));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn json_keeps_a_file_name_that_is_not_utf8() {
+        use std::os::unix::ffi::OsStrExt;
+        let file = Path::new(std::ffi::OsStr::from_bytes(b"content/bad\xff.md"));
+        let json = to_json(&Diagnostic::warning("x", file, "m"));
+        assert!(
+            json.contains("\"file\":\"content/bad\u{FFFD}.md\""),
+            "{json}"
+        );
     }
 
     #[test]

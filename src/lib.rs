@@ -1,12 +1,11 @@
 //! guidepost: a static help-site generator for step-by-step guides with screenshots.
 //!
 //! The pipeline (see ARCHITECTURE.md): `config` → `source` → `markdown` → `model` →
-//! `render` → `output`, with `diag` collecting problems from every stage and `build`
-//! running the stages. `app` is what the CLI calls.
+//! `render` → `output`, with `diag` collecting problems from every stage and
+//! `pipeline` running the stages (and deciding what a change rebuilds). `app` is what
+//! the CLI calls.
 
 pub mod app;
-pub mod assets;
-pub mod build;
 pub mod cli;
 pub mod config;
 pub mod diag;
@@ -15,9 +14,14 @@ pub mod markdown;
 pub mod memo;
 pub mod model;
 pub mod output;
+pub mod paths;
+pub mod pipeline;
 pub mod render;
 pub mod scaffold;
+pub mod screenshots;
 pub mod search;
 pub mod serve;
 pub mod source;
-pub mod versions;
+pub mod tempdirs;
+pub mod url;
+pub mod version_cut;

@@ -3,6 +3,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = guidepost::cli::Cli::parse();
-    let status = guidepost::app::run(cli);
+    let env = guidepost::app::Environment::from_process();
+    let status = guidepost::app::run(cli, &env);
     ExitCode::from(status as u8)
 }

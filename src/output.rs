@@ -119,7 +119,7 @@ pub fn checked_output_dir(root: &Path, out: &Path) -> Result<PathBuf, Diagnostic
 /// that a link cannot disguise the site folder.
 fn absolute(root: &Path, out: &Path) -> PathBuf {
     let joined = root.join(out);
-    let normalized = crate::assets::normalize(&joined).unwrap_or(joined);
+    let normalized = crate::paths::normalize(&joined).unwrap_or(joined);
     if let Ok(real) = normalized.canonicalize() {
         return real;
     }
@@ -142,6 +142,81 @@ fn absolute(root: &Path, out: &Path) -> PathBuf {
     real
 }
 
+/// The file guidepost writes into every output folder it makes. Its presence is what
+/// lets a later build replace the folder: any other non-empty folder is refused.
+pub const MARKER: &str = ".guidepost-output";
+
+const MARKER_TEXT: &str = "This folder was written by guidepost (guidepost build).\n\
+The next build replaces it whole, together with anything else put into it.\n";
+
+/// What is at the output path now.
+#[derive(Debug, PartialEq, Eq)]
+enum Existing {
+    Nothing,
+    EmptyFolder,
+    PreviousOutput,
+    /// A non-empty folder guidepost did not write, with its entries' names, sorted.
+    Foreign(Vec<String>),
+    NotAFolder,
+}
+
+fn existing(out: &Path) -> io::Result<Existing> {
+    let meta = match std::fs::symlink_metadata(out) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::Nothing),
+        Err(e) => return Err(e),
+    };
+    if !meta.is_dir() {
+        return Ok(Existing::NotAFolder);
+    }
+    if out.join(MARKER).is_file() {
+        return Ok(Existing::PreviousOutput);
+    }
+    let mut names: Vec<String> = std::fs::read_dir(out)?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<io::Result<_>>()?;
+    if names.is_empty() {
+        return Ok(Existing::EmptyFolder);
+    }
+    names.sort();
+    Ok(Existing::Foreign(names))
+}
+
+/// Whether a build may replace what is at `out` (absolute): nothing, an empty folder,
+/// or a folder that a previous build wrote (it holds `MARKER`). Anything else is
+/// refused with a diagnostic that says why and what to do; nothing is touched.
+pub fn check_replaceable(out: &Path) -> Result<(), Diagnostic> {
+    let refuse = |why: String| {
+        Diagnostic::error(
+            "output",
+            out,
+            format!("refusing to replace {}: {why}", out.display()),
+        )
+        .help(format!(
+            "build into a new or empty folder (--out DIR, or output_dir in site.toml); \
+             guidepost replaces only folders it wrote itself (they hold {MARKER}). If nothing \
+             in this folder needs keeping, delete it yourself and build again"
+        ))
+    };
+    match existing(out) {
+        Ok(Existing::Nothing | Existing::EmptyFolder | Existing::PreviousOutput) => Ok(()),
+        Ok(Existing::NotAFolder) => Err(refuse("it is a file, not a folder".into())),
+        Ok(Existing::Foreign(names)) => {
+            let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+            let more = if names.len() > shown.len() {
+                ", …"
+            } else {
+                ""
+            };
+            Err(refuse(format!(
+                "it is not empty and was not written by guidepost (it has no {MARKER}; it holds {}{more})",
+                shown.join(", ")
+            )))
+        }
+        Err(e) => Err(refuse(format!("cannot look into it: {e}"))),
+    }
+}
+
 /// A temporary folder beside the output folder that becomes it on `commit`, and is
 /// removed if the build fails (or panics) before that.
 pub struct StagedOutput {
@@ -151,23 +226,27 @@ pub struct StagedOutput {
 }
 
 impl StagedOutput {
+    /// Removes the temporary folders of killed builds of this output, then makes the
+    /// staging folder with the output marker in it. The caller has checked the target
+    /// with `check_replaceable`.
     pub fn create(target: &Path) -> io::Result<StagedOutput> {
         let parent = target.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let staging = parent.join(format!(".{name}.guidepost-tmp-{}", std::process::id()));
+        if let Some(name) = target.file_name().and_then(|n| n.to_str()) {
+            crate::tempdirs::remove_stale(parent, Some(name));
+        }
+        let staging = crate::tempdirs::temp_path(target);
         if staging.exists() {
             std::fs::remove_dir_all(&staging)?;
         }
         std::fs::create_dir(&staging)?;
-        Ok(StagedOutput {
+        let staged = StagedOutput {
             staging,
             target: target.to_path_buf(),
             committed: false,
-        })
+        };
+        std::fs::write(staged.staging.join(MARKER), MARKER_TEXT)?;
+        Ok(staged)
     }
 
     pub fn sink(&self) -> DirSink {
@@ -177,23 +256,15 @@ impl StagedOutput {
     }
 
     /// Replaces the output folder with the staged one. The old folder is first moved
-    /// aside, so the only moment without an output folder is between two renames.
+    /// aside, so the only moment without an output folder is between two renames. The
+    /// target is checked again: something may have been put there during the build.
     pub fn commit(mut self) -> io::Result<()> {
-        let old = self.staging.with_file_name(format!(
-            "{}.old",
-            self.staging
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ));
+        if let Err(d) = check_replaceable(&self.target) {
+            return Err(io::Error::other(d.message));
+        }
+        let old = crate::tempdirs::old_path(&self.staging);
         let had_old = self.target.exists();
         if had_old {
-            if !self.target.is_dir() {
-                return Err(io::Error::other(format!(
-                    "{} exists and is not a folder",
-                    self.target.display()
-                )));
-            }
             std::fs::rename(&self.target, &old)?;
         }
         if let Err(e) = std::fs::rename(&self.staging, &self.target) {
@@ -263,6 +334,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("public");
         std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join(MARKER), MARKER_TEXT).unwrap();
         std::fs::write(target.join("old.html"), "old").unwrap();
         {
             let staged = StagedOutput::create(&target).unwrap();
@@ -277,5 +349,46 @@ mod tests {
         assert!(!target.join("old.html").exists());
         assert!(target.join("new.html").exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn replaces_only_what_guidepost_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        assert!(check_replaceable(&out).is_ok(), "a new folder");
+        std::fs::create_dir(&out).unwrap();
+        assert!(check_replaceable(&out).is_ok(), "an empty folder");
+        std::fs::create_dir(out.join(".git")).unwrap();
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        let refused = check_replaceable(&out).unwrap_err();
+        assert!(
+            refused.message.contains(".git, notes.txt"),
+            "{}",
+            refused.message
+        );
+        assert!(refused.help.unwrap().contains("new or empty folder"));
+        std::fs::write(out.join(MARKER), MARKER_TEXT).unwrap();
+        assert!(check_replaceable(&out).is_ok(), "a previous output");
+        let file = dir.path().join("file");
+        std::fs::write(&file, "x").unwrap();
+        assert!(check_replaceable(&file).is_err(), "a file");
+    }
+
+    #[test]
+    fn every_output_has_the_marker_and_a_foreign_folder_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let staged = StagedOutput::create(&target).unwrap();
+        staged.sink().write("index.html", b"home").unwrap();
+        staged.commit().unwrap();
+        assert!(target.join(MARKER).is_file());
+        // Files appear in a folder that was empty when the build began: not replaced.
+        let other = dir.path().join("other");
+        std::fs::create_dir(&other).unwrap();
+        let staged = StagedOutput::create(&other).unwrap();
+        std::fs::write(other.join("mine.txt"), "mine").unwrap();
+        assert!(staged.commit().is_err());
+        assert!(other.join("mine.txt").is_file());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }

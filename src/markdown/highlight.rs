@@ -7,6 +7,7 @@
 use crate::html::escape;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
 use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
@@ -30,9 +31,43 @@ fn token_for(lang: &str) -> &str {
     }
 }
 
+/// Highlighted blocks by syntax and code, kept by the build's cache: the same block
+/// in another page or version (identical files in frozen versions) is highlighted
+/// once. Bounded: in a long `serve` it is emptied when it holds too much.
+#[derive(Default)]
+pub struct HighlightCache {
+    blocks: Mutex<HashMap<[u8; 32], String>>,
+    /// Bytes of HTML held in `blocks`.
+    bytes: AtomicUsize,
+}
+
+/// The most HTML the highlight cache holds before it is emptied.
+const HIGHLIGHT_CACHE_BYTES: usize = 64 << 20;
+
+impl HighlightCache {
+    fn get(&self, key: &[u8; 32]) -> Option<String> {
+        self.lock().get(key).cloned()
+    }
+
+    fn insert(&self, key: [u8; 32], html: &str) {
+        let mut blocks = self.lock();
+        if self.bytes.load(Ordering::Relaxed) + html.len() > HIGHLIGHT_CACHE_BYTES {
+            blocks.clear();
+            self.bytes.store(0, Ordering::Relaxed);
+        }
+        if blocks.insert(key, html.to_string()).is_none() {
+            self.bytes.fetch_add(html.len(), Ordering::Relaxed);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], String>> {
+        self.blocks.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// The inner HTML of a `<code>` element for `code` in `lang`. Unknown languages (and
 /// none) come out escaped but uncoloured.
-pub fn highlight(code: &str, lang: &str) -> String {
+pub fn highlight(code: &str, lang: &str, cache: &HighlightCache) -> String {
     let lang = lang.trim();
     if lang.is_empty() {
         return escape(code);
@@ -41,14 +76,12 @@ pub fn highlight(code: &str, lang: &str) -> String {
     let Some(syntax) = set.find_syntax_by_token(token_for(lang)) else {
         return escape(code);
     };
-    // The same block in another page or version (identical files in frozen versions)
-    // is highlighted once per build.
     let key = block_key(&syntax.name, code);
-    if let Some(html) = lock_blocks().get(&key) {
-        return html.clone();
+    if let Some(html) = cache.get(&key) {
+        return html;
     }
     let html = highlight_with(code, syntax, set).unwrap_or_else(|| escape(code));
-    lock_blocks().insert(key, html.clone());
+    cache.insert(key, &html);
     html
 }
 
@@ -58,15 +91,6 @@ fn block_key(syntax: &str, code: &str) -> [u8; 32] {
     hasher.update(&[0]);
     hasher.update(code.as_bytes());
     *hasher.finalize().as_bytes()
-}
-
-/// Highlighted blocks by (syntax, code) hash, shared by all threads.
-fn lock_blocks() -> std::sync::MutexGuard<'static, HashMap<[u8; 32], String>> {
-    static BLOCKS: OnceLock<Mutex<HashMap<[u8; 32], String>>> = OnceLock::new();
-    BLOCKS
-        .get_or_init(|| Mutex::new(HashMap::new()))
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
 }
 
 /// Parse results of lines already seen, per thread: (syntax name, line) → the states
@@ -221,7 +245,7 @@ mod tests {
 
     #[test]
     fn highlights_with_classes() {
-        let html = highlight("echo \"hi\" <b>\n", "bash");
+        let html = highlight("echo \"hi\" <b>\n", "bash", &HighlightCache::default());
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(html.contains("&lt;") && !html.contains("<b>"), "{html}");
     }
@@ -251,9 +275,12 @@ mod tests {
                 .unwrap();
         }
         let expected = gen.finalize();
-        assert_eq!(highlight(code, "yaml"), expected);
         assert_eq!(
-            highlight(code, "yaml"),
+            highlight(code, "yaml", &HighlightCache::default()),
+            expected
+        );
+        assert_eq!(
+            highlight(code, "yaml", &HighlightCache::default()),
             expected,
             "second time, from the cache"
         );
@@ -261,7 +288,10 @@ mod tests {
 
     #[test]
     fn unknown_language_is_escaped() {
-        assert_eq!(highlight("<x>", "no-such-lang"), "&lt;x&gt;");
+        assert_eq!(
+            highlight("<x>", "no-such-lang", &HighlightCache::default()),
+            "&lt;x&gt;"
+        );
     }
 
     /// The theme ships the generated stylesheet; this keeps it in step with syntect.

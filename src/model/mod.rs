@@ -1,7 +1,7 @@
 //! The `Site` as plain data: versions → sections → guides, with URLs, navigation order,
 //! breadcrumbs and link targets. Built from `SourceTree`s; no I/O and no rendering here.
 
-use crate::config::VersionSpec;
+use crate::config::{VersionSpec, ROOT_OUTPUT_NAMES};
 use crate::diag::Diagnostic;
 use crate::markdown::Heading;
 use crate::source::{SourceFile, SourceKind, SourceTree};
@@ -107,9 +107,16 @@ impl Version {
                     sec.summary = src.front.summary.clone();
                     sec.weight = src.front.weight;
                     targets.insert(src.rel_path.clone(), sec.path.clone());
+                    if let Some(name) = reserved_name(&vprefix, &sec.path) {
+                        diags.push(reserved_error(&src.site_path, "section", &sec.path, name));
+                    }
                 }
                 SourceKind::Guide => {
                     let path = guide_path(&vprefix, &src.rel_path);
+                    if let Some(name) = reserved_name(&vprefix, &path) {
+                        diags.push(reserved_error(&src.site_path, "guide", &path, name));
+                        continue;
+                    }
                     if let Some(other) = owner_of_path.insert(path.clone(), src.rel_path.clone()) {
                         diags.push(
                             Diagnostic::error(
@@ -252,6 +259,44 @@ impl Version {
     }
 }
 
+/// The name that guidepost writes itself and that a page or alias at `path` (below the
+/// site prefix, in the version whose prefix is `version_prefix`) would collide with or
+/// be inside, if any: each version's `search/`, and at the root the other names of
+/// `ROOT_OUTPUT_NAMES`. (`caveats/` is each version's caveats page, checked apart.)
+/// Names are compared without regard to case, as some file systems compare them.
+pub fn reserved_name(version_prefix: &str, path: &str) -> Option<&'static str> {
+    let local = path.strip_prefix(version_prefix)?;
+    let first = local.split('/').next().filter(|f| !f.is_empty())?;
+    if first.eq_ignore_ascii_case("search") {
+        return Some("search");
+    }
+    if !version_prefix.is_empty() {
+        return None;
+    }
+    ROOT_OUTPUT_NAMES
+        .iter()
+        .copied()
+        .filter(|n| *n != "caveats")
+        .find(|n| n.eq_ignore_ascii_case(first))
+}
+
+fn reserved_error(site_path: &std::path::Path, what: &str, path: &str, name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "url-conflict",
+        site_path,
+        format!("this {what} would be served at /{path}, but guidepost writes `{name}` there itself"),
+    )
+    .help(format!(
+        "rename the file or its folder; reserved at the top of the site: {} (and `search` in every version)",
+        ROOT_OUTPUT_NAMES
+            .iter()
+            .filter(|n| !n.starts_with(['.', '_']))
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
 /// `a/b.md` → `a/b/`; `a/b/index.md` → `a/b/` (both below the version prefix).
 fn guide_path(vprefix: &str, rel: &str) -> String {
     let stem = rel
@@ -309,6 +354,29 @@ mod tests {
         assert_eq!(guide_path("", "a/b.md"), "a/b/");
         assert_eq!(guide_path("2013/", "a/b/index.md"), "2013/a/b/");
         assert_eq!(guide_path("", "top.md"), "top/");
+    }
+
+    #[test]
+    fn reserved_names() {
+        for (prefix, path, name) in [
+            ("", "sitemap.xml/", Some("sitemap.xml")),
+            ("", "Robots.TXT/", Some("robots.txt")),
+            ("", "versions.json/", Some("versions.json")),
+            ("", "404.html/", Some("404.html")),
+            ("", "index.html/", Some("index.html")),
+            ("", "assets/img/", Some("assets")),
+            ("", "search/", Some("search")),
+            ("", "search/x/", Some("search")),
+            ("2013/", "2013/search/x/", Some("search")),
+            ("2013/", "2013/assets/x/", None),
+            ("2013/", "2013/sitemap.xml/", None),
+            ("", "caveats/", None),
+            ("", "searching/", None),
+            ("", "a/sitemap.xml/", None),
+            ("", "", None),
+        ] {
+            assert_eq!(reserved_name(prefix, path), name, "{prefix}{path}");
+        }
     }
 
     #[test]

@@ -1,165 +1,40 @@
 //! Pages from the model with tera: the theme's templates (embedded default, overridable
 //! file by file), template contexts as borrowed views, one function per page kind.
 
+mod context;
+mod dates;
+mod nav;
 pub mod theme;
+
+pub use context::{SiteCtx, VariantCtx};
+pub use dates::date_from_epoch;
+pub use theme::Theme;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::model::{PageBody, Version, VersionIndex};
-use serde::Serialize;
+use crate::url::encode_path;
+use context::*;
+use dates::is_over_a_year_before;
+use nav::{nav_for, NavItem};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use tera::{Context, Tera};
-pub use theme::Theme;
-
-/// Site-wide values every template sees as `site`.
-#[derive(Serialize)]
-pub struct SiteCtx<'a> {
-    pub title: &'a str,
-    pub language: &'a str,
-    /// The URL prefix, e.g. `/docs/`.
-    pub prefix: &'a str,
-    pub base_url: &'a str,
-    /// Theme asset name → hashed URL (`assets["style.css"]`).
-    pub assets: &'a BTreeMap<String, String>,
-    pub live_reload: bool,
-    pub variants: Vec<VariantCtx<'a>>,
-    /// The variant shown to a reader with no preference (the `default`, else the first).
-    pub default_variant: Option<&'a str>,
-}
-
-#[derive(Serialize, Clone)]
-pub struct VariantCtx<'a> {
-    pub id: &'a str,
-    pub label: &'a str,
-    pub default: bool,
-}
-
-#[derive(Serialize)]
-struct LinkCtx<'a> {
-    title: &'a str,
-    url: String,
-}
-
-/// One entry of the section navigation; `open` entries show their children.
-#[derive(Serialize, Clone)]
-pub struct NavItem {
-    title: String,
-    url: String,
-    open: bool,
-    children: Vec<NavItem>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_from_epoch() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-    }
-
-    #[test]
-    fn stale_after_a_year() {
-        assert!(is_over_a_year_before("2024-02-01", "2025-02-02"));
-        assert!(!is_over_a_year_before("2024-02-01", "2025-02-01"));
-        assert!(!is_over_a_year_before("2024-12-01", "2025-02-01"));
-    }
-
-    #[test]
-    fn summaries() {
-        assert_eq!(summary_of("One. Two.", 50), "One.");
-        assert_eq!(summary_of("a b c d e f", 5), "a b c…");
-    }
-}
-
-#[derive(Serialize)]
-struct TocEntry<'a> {
-    level: u8,
-    id: &'a str,
-    text: &'a str,
-    /// Space-separated variants when the heading sits in a variant block.
-    variants: Option<String>,
-}
-
-/// A caveat as the "Known caveats" summary and the caveats page show it.
-#[derive(Serialize)]
-struct CaveatCtx<'a> {
-    id: &'a str,
-    severity: &'a str,
-    /// The first sentence or so, for the summary list.
-    summary: String,
-    html: Cow<'a, str>,
-    /// Source and verified date, as HTML.
-    footer: String,
-    variants: Option<String>,
-    verified: Option<&'a str>,
-    /// Not verified for over a year, by SOURCE_DATE_EPOCH (else the browser decides).
-    stale: bool,
-    step_id: Option<&'a str>,
-    step_title: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct CaveatGuideCtx<'a> {
-    title: &'a str,
-    url: String,
-    caveats: Vec<CaveatCtx<'a>>,
-}
-
-#[derive(Serialize)]
-struct GuideCtx<'a> {
-    title: &'a str,
-    summary: Option<&'a str>,
-    url: String,
-    canonical: String,
-    content: Cow<'a, str>,
-    toc: Vec<TocEntry<'a>>,
-    updated: Option<&'a str>,
-    edit_url: Option<String>,
-    tags: &'a [String],
-    applies_to: Vec<VariantCtx<'a>>,
-    breadcrumbs: Vec<LinkCtx<'a>>,
-    prev: Option<LinkCtx<'a>>,
-    next: Option<LinkCtx<'a>>,
-    caveats: Vec<CaveatCtx<'a>>,
-}
-
-#[derive(Serialize)]
-struct ListEntry<'a> {
-    title: &'a str,
-    url: String,
-    summary: Option<&'a str>,
-    applies_to: Vec<VariantCtx<'a>>,
-}
-
-#[derive(Serialize)]
-struct SectionCtx<'a> {
-    title: &'a str,
-    summary: Option<&'a str>,
-    url: String,
-    canonical: String,
-    content: Cow<'a, str>,
-    breadcrumbs: Vec<LinkCtx<'a>>,
-    sections: Vec<SectionListCtx<'a>>,
-    guides: Vec<ListEntry<'a>>,
-    edit_url: Option<String>,
-}
-
-#[derive(Serialize)]
-struct SectionListCtx<'a> {
-    title: &'a str,
-    url: String,
-    summary: Option<&'a str>,
-    guides: Vec<ListEntry<'a>>,
-    guide_count: usize,
-}
 
 /// How many guides a home or section page lists under each subsection.
 const GUIDES_PER_SUBSECTION: usize = 6;
+
+/// What the renderers of every version of a site share.
+pub struct SiteRender<'a> {
+    pub tera: &'a Tera,
+    /// What every template sees as `site`.
+    pub site: SiteCtx<'a>,
+    pub config: &'a Config,
+    /// Every version of the site, for the switcher and the old-version banner.
+    pub versions: &'a [VersionIndex],
+    /// The build's date when it has one, for marking stale caveats.
+    pub today: Option<&'a str>,
+}
 
 /// Renders the pages of one version.
 pub struct Renderer<'a> {
@@ -175,55 +50,31 @@ pub struct Renderer<'a> {
     /// first needed (a one-page rebuild needs one).
     nav: Vec<std::sync::OnceLock<Vec<NavItem>>>,
     has_caveats: bool,
-    /// The build's date when SOURCE_DATE_EPOCH is set, for marking stale caveats.
-    today: Option<String>,
-    /// Every version of the site, for the switcher and the old-version banner.
+    today: Option<&'a str>,
     versions: &'a [VersionIndex],
 }
 
-/// One link of the version switcher.
-#[derive(Serialize)]
-struct VersionLinkCtx<'a> {
-    id: &'a str,
-    label: &'a str,
-    url: String,
-    /// The version being read.
-    active: bool,
-    current: bool,
-}
-
-/// The banner of a page in a frozen version.
-#[derive(Serialize)]
-struct OldVersionCtx<'a> {
-    label: &'a str,
-    current_label: &'a str,
-    /// The same page in the current version, or its home.
-    current_url: String,
-}
-
 impl<'a> Renderer<'a> {
+    /// The renderer of `version`, whose sources rendered to `bodies`.
     pub fn new(
-        tera: &'a Tera,
-        site: &'a SiteCtx<'a>,
-        config: &'a Config,
+        shared: &'a SiteRender<'a>,
         version: &'a Version,
         bodies: &'a [Arc<PageBody>],
-        versions: &'a [VersionIndex],
     ) -> Self {
         let nav = (0..version.sections.len())
             .map(|_| std::sync::OnceLock::new())
             .collect();
         Renderer {
-            tera,
-            site,
-            config,
+            tera: shared.tera,
+            site: &shared.site,
+            config: shared.config,
             version,
             bodies,
-            version_base: format!("{}{}", site.prefix, version.spec.url_prefix),
+            version_base: format!("{}{}", shared.site.prefix, version.spec.url_prefix),
             nav,
             has_caveats: bodies.iter().any(|b| !b.caveats.is_empty()),
-            today: source_date(),
-            versions,
+            today: shared.today,
+            versions: shared.versions,
         }
     }
 
@@ -293,12 +144,13 @@ impl<'a> Renderer<'a> {
         context
     }
 
+    /// The URL of the page at `path` (below the site prefix; raw names, encoded here).
     fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.site.prefix)
+        format!("{}{}", self.site.prefix, encode_path(path))
     }
 
     fn canonical(&self, path: &str) -> String {
-        format!("{}{path}", self.site.base_url)
+        format!("{}{}", self.site.base_url, encode_path(path))
     }
 
     fn variants_of(&self, ids: Option<&'a Vec<String>>) -> Vec<VariantCtx<'a>> {
@@ -314,7 +166,7 @@ impl<'a> Renderer<'a> {
     fn edit_url(&self, source: usize) -> Option<String> {
         let template = self.config.edit_url.as_ref()?;
         let path = crate::source::slash_path(&self.version.sources[source].site_path);
-        Some(template.replace("{path}", &path))
+        Some(template.replace("{path}", &encode_path(&path)))
     }
 
     fn breadcrumbs(&self, section: usize) -> Vec<LinkCtx<'a>> {
@@ -439,7 +291,7 @@ impl<'a> Renderer<'a> {
             footer: crate::markdown::caveats::caveat_footer(c),
             variants: c.variants.as_ref().map(|v| v.join(" ")),
             verified: c.verified.as_deref(),
-            stale: self.today.as_deref().is_some_and(|today| {
+            stale: self.today.is_some_and(|today| {
                 c.verified
                     .as_deref()
                     .is_some_and(|v| is_over_a_year_before(v, today))
@@ -519,42 +371,6 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// The sidebar for a page in section `current`: top-level sections, with the sections
-/// on the way to `current` opened to show their subsections and guides.
-fn nav_for(version: &Version, prefix: &str, current: usize) -> Vec<NavItem> {
-    let open: Vec<usize> = version.ancestors(current);
-    nav_children(version, prefix, 0, &open)
-}
-
-fn nav_children(version: &Version, prefix: &str, s: usize, open: &[usize]) -> Vec<NavItem> {
-    let sec = &version.sections[s];
-    let mut items: Vec<NavItem> = sec
-        .guides
-        .iter()
-        .map(|&g| NavItem {
-            title: version.guide_title(g).to_string(),
-            url: format!("{prefix}{}", version.guides[g].path),
-            open: false,
-            children: Vec::new(),
-        })
-        .collect();
-    for &c in &sec.sections {
-        let child = &version.sections[c];
-        let is_open = open.contains(&c);
-        items.push(NavItem {
-            title: child.title.clone(),
-            url: format!("{prefix}{}", child.path),
-            open: is_open,
-            children: if is_open {
-                nav_children(version, prefix, c, open)
-            } else {
-                Vec::new()
-            },
-        });
-    }
-    items
-}
-
 /// The first sentence of `text`, cut at a word near `max` characters.
 fn summary_of(text: &str, max: usize) -> String {
     let sentence = match text.find(". ") {
@@ -572,37 +388,6 @@ fn summary_of(text: &str, max: usize) -> String {
     }
 }
 
-/// `SOURCE_DATE_EPOCH` (the reproducible-builds convention) as a `YYYY-MM-DD` date.
-fn source_date() -> Option<String> {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    Some(format!("{y:04}-{m:02}-{d:02}"))
-}
-
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-/// Both `YYYY-MM-DD`: is `date` more than a year before `today`?
-fn is_over_a_year_before(date: &str, today: &str) -> bool {
-    let year: i64 = today.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
-    let year_ago = format!("{:04}{}", year - 1, today.get(4..).unwrap_or(""));
-    date < year_ago.as_str()
-}
-
 /// A template error as a diagnostic on the template's file.
 pub fn template_error(name: &str, err: &tera::Error) -> Diagnostic {
     use std::error::Error as _;
@@ -614,4 +399,15 @@ pub fn template_error(name: &str, err: &tera::Error) -> Diagnostic {
         source = s.source();
     }
     Diagnostic::error("template", format!("templates/{name}"), message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries() {
+        assert_eq!(summary_of("One. Two.", 50), "One.");
+        assert_eq!(summary_of("a b c d e f", 5), "a b c…");
+    }
 }

@@ -80,13 +80,8 @@ pub struct Theme {
 impl Theme {
     pub fn load(root: &Path, theme: &str, url_prefix: &str) -> Result<Theme, Vec<Diagnostic>> {
         let theme_dir = root.join("themes").join(theme);
-        if theme != "default" && !theme_dir.is_dir() {
-            return Err(vec![Diagnostic::error(
-                "config",
-                "site.toml",
-                format!("theme `{theme}` not found: there is no folder themes/{theme}/"),
-            )
-            .help("use theme = \"default\", or add the theme's folder")]);
+        if let Some(missing) = crate::config::missing_theme(root, theme, 1) {
+            return Err(vec![missing]);
         }
         let mut diags = Vec::new();
 

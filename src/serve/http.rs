@@ -4,16 +4,22 @@
 //! Files come only from the in-memory build (`SiteFiles`), never from the disk, so no
 //! URL can reach a file outside the site; URLs with `.`/`..` segments, encoded
 //! slashes or backslashes, NUL or invalid UTF-8 are refused before any lookup.
+//!
+//! Every request first passes `guard`: a `Host` that is not this server's own address
+//! gets 400 (so that a page whose DNS name is rebound to 127.0.0.1 cannot read the
+//! drafts), and a method other than GET and HEAD gets 405.
 
 use super::session::{Bytes, SiteFiles};
-use crate::assets::percent_decode_bytes;
+use crate::url::percent_decode_bytes;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::sync::{Arc, RwLock};
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
@@ -32,6 +38,8 @@ pub struct AppState {
     pub events: broadcast::Sender<String>,
     /// The message a page gets when it connects: the current errors, or "ok".
     pub status: RwLock<String>,
+    /// The `Host` headers this server answers.
+    pub hosts: HostCheck,
 }
 
 pub fn router(state: Arc<AppState>) -> Router {
@@ -39,7 +47,92 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(LIVE_SCRIPT, get(live_script))
         .route(EVENTS, get(events))
         .fallback(site_file)
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
+}
+
+/// Which `Host` a request may name, for the address the server listens on:
+/// `localhost` always; an IP address when it is that address, or any loopback address
+/// when it is a loopback one, or any address at all when it listens on every interface
+/// (`--bind 0.0.0.0` or `::`). The port is not compared, so that a forwarded port
+/// (`ssh -L`, a container's port mapping) still works: a DNS rebinding attack needs a
+/// name of its own, and every name but `localhost` is refused.
+#[derive(Debug, Clone, Copy)]
+pub struct HostCheck {
+    bound: IpAddr,
+}
+
+impl HostCheck {
+    pub fn new(bound: IpAddr) -> Self {
+        HostCheck { bound }
+    }
+
+    pub fn allows(&self, host: &str) -> bool {
+        let Some(name) = host_name(host) else {
+            return false;
+        };
+        if name.eq_ignore_ascii_case("localhost") {
+            return true;
+        }
+        let Ok(ip) = name.parse::<IpAddr>() else {
+            return false;
+        };
+        self.bound.is_unspecified()
+            || ip == self.bound
+            || (self.bound.is_loopback() && ip.is_loopback())
+    }
+}
+
+/// The name in a `Host` value (`name`, `name:port`, `[v6]` or `[v6]:port`), without
+/// brackets; None when it is malformed.
+fn host_name(host: &str) -> Option<&str> {
+    let valid_port =
+        |p: &str| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit());
+    if let Some(rest) = host.strip_prefix('[') {
+        let (name, after) = rest.split_once(']')?;
+        return match after.strip_prefix(':') {
+            Some(port) if valid_port(port) => Some(name),
+            None if after.is_empty() => Some(name),
+            _ => None,
+        };
+    }
+    let name = match host.split_once(':') {
+        Some((name, port)) if valid_port(port) => name,
+        Some(_) => return None,
+        None => host,
+    };
+    (!name.is_empty()).then_some(name)
+}
+
+/// Refuses requests for another host (400) and methods other than GET and HEAD (405)
+/// before any handler sees them.
+async fn guard(State(app): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let header_host = req.headers().get(header::HOST).map(|h| h.to_str().ok());
+    // A request line in absolute form (`GET http://host/ …`) names its host there too.
+    let uri_host = req.uri().authority().map(|a| a.as_str());
+    let named = [header_host, uri_host.map(Some)];
+    let hosts: Vec<Option<&str>> = named.into_iter().flatten().collect();
+    let allowed = !hosts.is_empty() && hosts.iter().all(|h| h.is_some_and(|h| app.hosts.allows(h)));
+    if !allowed {
+        return (
+            StatusCode::BAD_REQUEST,
+            "guidepost serve answers only requests for its own address \
+             (localhost or the address it listens on)\n",
+        )
+            .into_response();
+    }
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        let mut response = (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only GET and HEAD are answered\n",
+        )
+            .into_response();
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    next.run(req).await
 }
 
 async fn live_script() -> Response {
@@ -84,7 +177,9 @@ async fn site_file(State(app): State<Arc<AppState>>, req: Request) -> Response {
                 .query()
                 .map(|q| format!("?{q}"))
                 .unwrap_or_default();
-            redirect(&format!("{path}/{query}"))
+            // The path as the request wrote it (already percent-encoded, and checked
+            // by `decode_path`), so that the Location of `/a%20b` is `/a%20b/`.
+            redirect(&format!("{}/{query}", req.uri().path()))
         }
         None => not_found(&app.files),
     }
@@ -198,6 +293,53 @@ mod tests {
         }
         // A `%` without two hex digits is taken as it is written.
         assert_eq!(decode_path("/%zz/%2").as_deref(), Some("/%zz/%2"));
+    }
+
+    #[test]
+    fn hosts_that_are_answered() {
+        let loopback = HostCheck::new("127.0.0.1".parse().unwrap());
+        for ok in [
+            "127.0.0.1:1111",
+            "127.0.0.1",
+            "localhost:1111",
+            "LOCALHOST",
+            "localhost:8080",
+            "[::1]:1111",
+            "[::1]",
+            "127.0.0.2:1111",
+        ] {
+            assert!(loopback.allows(ok), "{ok}");
+        }
+        for refused in [
+            "evil.example:1111",
+            "evil.example",
+            "127.0.0.1.nip.io:1111",
+            "localhost.evil.example",
+            "192.168.1.5:1111",
+            "",
+            ":1111",
+            "localhost:",
+            "localhost:abc",
+            "localhost:1111:1",
+            "[::1",
+            "[::1]x",
+            "::1",
+        ] {
+            assert!(!loopback.allows(refused), "{refused}");
+        }
+        let lan = HostCheck::new("192.168.1.5".parse().unwrap());
+        assert!(lan.allows("192.168.1.5:1111") && lan.allows("localhost:1111"));
+        assert!(!lan.allows("127.0.0.1:1111") && !lan.allows("box.local:1111"));
+        let any = HostCheck::new("0.0.0.0".parse().unwrap());
+        for ok in [
+            "192.168.1.5:1111",
+            "10.0.0.1",
+            "[fe80::1]:1111",
+            "localhost",
+        ] {
+            assert!(any.allows(ok), "{ok}");
+        }
+        assert!(!any.allows("box.local:1111"));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! `guidepost serve`: the site built into memory, served over HTTP with live reload,
 //! rebuilt on every save (SPEC §6).
 //!
-//! Three parts: `session` (the in-memory site and its rebuilds), `watch` (file events
-//! and what each change means), `http` (the server and the live-reload events). This
+//! Three parts: `session` (serving what `pipeline::LiveSite` rebuilds), `watch` (file
+//! events), `http` (the server and the live-reload events). This
 //! module wires them: the HTTP server runs on a tokio runtime in its own thread, and
 //! the calling thread waits for file events and rebuilds.
 
@@ -10,8 +10,8 @@ pub mod http;
 pub mod session;
 pub mod watch;
 
-use crate::app::Status;
-use crate::diag::{self, Diagnostic, Severity};
+use crate::diag::{Printer, Severity};
+use crate::pipeline::{BuildOptions, Change};
 use http::AppState;
 use serde::Serialize;
 use session::{Outcome, Report, Session};
@@ -28,56 +28,69 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     pub port: u16,
     pub open: bool,
+    /// Poll for changes instead of native file events (GUIDEPOST_POLL).
+    pub poll: bool,
+    /// The build's date, when it has one (see `BuildOptions::today`).
+    pub today: Option<String>,
 }
 
-pub fn run(opts: ServeOptions) -> Status {
-    let root = match opts.root.canonicalize() {
-        Ok(r) => r,
-        Err(e) => {
-            eprint!(
-                "{}",
-                diag::to_human(&Diagnostic::error(
-                    "config",
-                    &opts.root,
-                    format!("cannot open the site folder: {e}")
-                ))
-            );
-            return Status::Usage;
+/// Why `serve` could not start or stopped.
+#[derive(Debug)]
+pub struct ServeError {
+    pub message: String,
+    /// A problem with the command or its environment (a taken port, a missing
+    /// folder), rather than with serving.
+    pub usage: bool,
+}
+
+impl ServeError {
+    fn usage(message: impl Into<String>) -> Self {
+        ServeError {
+            message: message.into(),
+            usage: true,
         }
-    };
+    }
+}
+
+/// Serves the site until the process is stopped; diagnostics of rebuilds go to
+/// `printer`.
+pub fn run(opts: ServeOptions, printer: &Printer) -> Result<(), ServeError> {
+    let root = opts.root.canonicalize().map_err(|e| {
+        ServeError::usage(format!(
+            "cannot open the site folder {}: {e}",
+            opts.root.display()
+        ))
+    })?;
     // Bind before the first build, so that a taken port is reported at once.
-    let listener = match bind(opts.bind, opts.port) {
-        Ok(l) => l,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return Status::Usage;
-        }
-    };
+    let listener = bind(opts.bind, opts.port).map_err(ServeError::usage)?;
     let address = listener
         .local_addr()
         .unwrap_or(SocketAddr::new(opts.bind, opts.port));
     eprintln!("Building {} …", root.display());
-    let (mut session, report) = Session::start(root.clone());
-    print_report(&report, true);
+    let build = BuildOptions {
+        root: root.clone(),
+        include_drafts: true,
+        live_reload: true,
+        today: opts.today.clone(),
+    };
+    let (mut session, report) = Session::start(build);
+    print_report(&report, true, printer);
 
     let (events, _) = broadcast::channel(64);
     let app = Arc::new(AppState {
         files: session.files(),
         events: events.clone(),
         status: RwLock::new(status_message(&report)),
+        hosts: http::HostCheck::new(address.ip()),
     });
-    if let Err(e) = start_http(listener, app.clone()) {
-        eprintln!("error: cannot start the HTTP server: {e}");
-        return Status::Usage;
-    }
+    start_http(listener, app.clone())
+        .map_err(|e| ServeError::usage(format!("cannot start the HTTP server: {e}")))?;
     let url = format!("http://{address}{}", session.files().prefix());
-    let mut watcher = match watch::Watcher::start(&root, session.config()) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: cannot watch {}: {e}", root.display());
-            return Status::ContentErrors;
-        }
-    };
+    let mut watcher =
+        watch::Watcher::start(&root, session.config(), opts.poll).map_err(|e| ServeError {
+            message: format!("cannot watch {}: {e}", root.display()),
+            usage: false,
+        })?;
     println!(
         "Serving at {url} (drafts included; {}). Press Ctrl+C to stop.",
         if watcher.polling {
@@ -99,27 +112,26 @@ pub fn run(opts: ServeOptions) -> Status {
         let Some(report) = session.apply_paths(&paths) else {
             continue;
         };
-        after_rebuild(&app, &mut session, &report);
+        after_rebuild(&app, &mut session, &report, printer);
         match watcher.watch_new_dirs(session.config()) {
             // A folder that appeared (templates/, say) may have had files saved into
             // it before it was watched: rebuild once more to take them in.
             Ok(added) if !added.is_empty() => {
-                let changes: Vec<watch::Change> =
-                    added.into_iter().map(watch::Change::Other).collect();
+                let changes: Vec<Change> = added.into_iter().map(Change::Content).collect();
                 let report = session.apply(&changes);
-                after_rebuild(&app, &mut session, &report);
+                after_rebuild(&app, &mut session, &report, printer);
             }
             Ok(_) => {}
             Err(e) => eprintln!("warning: cannot watch {e}"),
         }
     }
-    Status::Ok
+    Ok(())
 }
 
 /// Tells the browsers and the terminal, then does what the rebuild left for later.
-fn after_rebuild(app: &AppState, session: &mut Session, report: &Report) {
+fn after_rebuild(app: &AppState, session: &mut Session, report: &Report, printer: &Printer) {
     announce(app, report);
-    print_report(report, false);
+    print_report(report, false, printer);
     for v in &report.search_pending {
         session.finish_search(*v);
     }
@@ -218,7 +230,7 @@ fn announce(app: &AppState, report: &Report) {
 }
 
 /// The one terminal line of a rebuild; the diagnostics after it when it failed.
-fn print_report(report: &Report, first: bool) {
+fn print_report(report: &Report, first: bool, printer: &Printer) {
     let ms = report.elapsed.as_secs_f64() * 1000.0;
     let took = if ms < 1000.0 {
         format!("{ms:.0} ms")
@@ -237,6 +249,9 @@ fn print_report(report: &Report, first: bool) {
     };
     if first && !matches!(report.outcome, Outcome::Failed { .. }) {
         eprintln!("Built {} in {took}{warned}", report.rebuilt);
+        // The warnings once, at start (a folder symlink that is not watched, say);
+        // after a save only their number.
+        printer.print(&report.diagnostics);
         return;
     }
     let head = if first {
@@ -269,9 +284,7 @@ fn print_report(report: &Report, first: bool) {
     };
     eprintln!("{line}");
     if let Outcome::Failed { errors } = &report.outcome {
-        for d in errors {
-            eprint!("{}", diag::to_human(d));
-        }
+        printer.print(errors);
     }
 }
 

@@ -5,12 +5,9 @@
 //! No HTTP and no watcher here, so that tests can drive a session with changes of
 //! their choosing and compare what it serves with a full build.
 
-use super::watch::{classify, Change};
-use crate::build::incremental::{self, rebuild_page};
-use crate::build::{self, BuildCache, BuildOptions, SiteState};
 use crate::config::Config;
-use crate::diag::{Diagnostic, Severity};
-use crate::output::MemorySink;
+use crate::diag::Diagnostic;
+use crate::pipeline::{classify, BuildOptions, Change, LiveSite, Rebuilt};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -77,16 +74,6 @@ impl SiteFiles {
     }
 }
 
-/// A whole-site build before it is served.
-struct WholeSite {
-    /// What was rebuilt, for the terminal line.
-    rebuilt: String,
-    sink: MemorySink,
-    diagnostics: Vec<Diagnostic>,
-    /// Stylesheet name → URL before the build, for stylesheet swaps.
-    old_css: BTreeMap<String, String>,
-}
-
 /// What the browser should do after a rebuild.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -110,8 +97,8 @@ pub enum Outcome {
 pub struct Report {
     /// What changed, in a few words (`content/a.md`, `3 files`).
     pub changed: String,
-    /// What was rebuilt (`2 pages`, `the site (123 pages)`).
-    pub rebuilt: String,
+    /// What was rebuilt.
+    pub rebuilt: Rebuilt,
     pub elapsed: Duration,
     pub outcome: Outcome,
     /// Every diagnostic of the site as it now stands.
@@ -122,14 +109,8 @@ pub struct Report {
 }
 
 pub struct Session {
-    opts: BuildOptions,
-    config: Option<Config>,
-    cache: BuildCache,
-    state: Option<SiteState>,
+    site: LiveSite,
     files: Arc<SiteFiles>,
-    /// Whether `files` is the output of the current sources (false after a failed build
-    /// until a good one: then only a full build can catch up).
-    served_is_current: bool,
     /// Counts stylesheet swaps, for the query that makes a browser fetch one again.
     css_generation: u64,
 }
@@ -137,18 +118,10 @@ pub struct Session {
 impl Session {
     /// Builds the site at `root` (canonical) into memory. The first build may fail;
     /// the session then serves nothing but the error overlay until a good save.
-    pub fn start(root: PathBuf) -> (Session, Report) {
+    pub fn start(opts: BuildOptions) -> (Session, Report) {
         let mut session = Session {
-            opts: BuildOptions {
-                root,
-                include_drafts: true,
-                live_reload: true,
-            },
-            config: None,
-            cache: BuildCache::default(),
-            state: None,
+            site: LiveSite::new(opts),
             files: Arc::new(SiteFiles::default()),
-            served_is_current: false,
             css_generation: 0,
         };
         let report = session.apply(&[Change::Config]);
@@ -160,201 +133,104 @@ impl Session {
     }
 
     pub fn root(&self) -> &Path {
-        &self.opts.root
+        self.site.root()
     }
 
     pub fn config(&self) -> Option<&Config> {
-        self.config.as_ref()
+        self.site.config()
     }
 
     /// Rebuilds after the files at `paths` (absolute, or relative to the root) changed.
     pub fn apply_paths(&mut self, paths: &[PathBuf]) -> Option<Report> {
         let changes: Vec<Change> = paths
             .iter()
-            .filter_map(|p| classify(&self.opts.root, self.config.as_ref(), p))
+            .filter_map(|p| classify(self.site.root(), self.site.config(), p))
             .collect();
         (!changes.is_empty()).then(|| self.apply(&changes))
     }
 
+    /// Rebuilds what `changes` affect and serves the result when it has no errors.
     pub fn apply(&mut self, changes: &[Change]) -> Report {
         let started = Instant::now();
-        let changed = describe(changes);
-        let config_changed = self.config.is_none() || changes.contains(&Change::Config);
-        if config_changed {
-            match load_config(&self.opts.root) {
-                Ok(config) => {
-                    // Renderings depend on site.toml (variants, prefix): start afresh.
-                    self.cache = BuildCache::default();
-                    self.config = Some(config);
-                }
-                Err(errors) => {
-                    self.config = None;
-                    self.served_is_current = false;
-                    return report(&changed, "nothing", started, failed(errors.clone()), errors);
-                }
-            }
-        }
-        if !config_changed && self.served_is_current {
-            if let Some(report) = self.try_page_rebuilds(changes, &changed, started) {
-                return report;
-            }
-            if changes.iter().all(is_theme_change) {
-                return self.whole_site(changes, changed, started, true);
-            }
-        }
-        self.whole_site(changes, changed, started, false)
-    }
-
-    /// Rebuilds page by page when every change is a markdown body edit.
-    fn try_page_rebuilds(
-        &mut self,
-        changes: &[Change],
-        changed: &str,
-        started: Instant,
-    ) -> Option<Report> {
-        let files: Vec<&Path> = changes
-            .iter()
-            .map(|c| match c {
-                Change::Markdown(p) => Some(p.as_path()),
-                _ => None,
-            })
-            .collect::<Option<_>>()?;
-        let state = self.state.as_mut()?;
-        let sink = MemorySink::default();
-        let mut pages = Vec::new();
-        let mut versions = Vec::new();
-        let mut screenshots_changed = false;
-        for file in files {
-            // On None the state may hold some of the new sources: the full build
-            // that follows reads them all again anyway.
-            let rebuilt = rebuild_page(state, &self.opts, &self.cache, file, &sink)?;
-            pages.extend(rebuilt.pages);
-            versions.push(rebuilt.version);
-            screenshots_changed |= rebuilt.screenshots_changed;
-        }
-        let diagnostics = state.diagnostics();
-        let errors = errors_of(&diagnostics);
-        if !errors.is_empty() {
-            self.served_is_current = false;
-            return Some(report(
-                changed,
-                "nothing",
-                started,
-                failed(errors),
-                diagnostics,
-            ));
-        }
-        let screenshots = screenshots_changed.then(|| incremental::screenshots(state));
-        let new = sink.into_files();
-        let urls = self.changed_pages(&new, false);
-        self.files.write(new);
-        if let Some(screenshots) = screenshots {
-            self.sync_screenshots(&screenshots);
-        }
-        versions.sort_unstable();
-        versions.dedup();
-        let rebuilt = format!(
-            "{} page{}",
-            pages.len(),
-            if pages.len() == 1 { "" } else { "s" }
-        );
-        let outcome = if urls.is_empty() {
-            Outcome::Unchanged
+        let was_current = self.site.is_current();
+        let old_css = self.css_urls();
+        let rebuild = self.site.rebuild(changes);
+        let errors = rebuild.errors();
+        let outcome = if !errors.is_empty() || rebuild.rebuilt == Rebuilt::Nothing {
+            failed(errors)
+        } else if let Rebuilt::Pages(_) = rebuild.rebuilt {
+            self.serve_pages(rebuild.files, rebuild.screenshots)
         } else {
-            Outcome::Reload { pages: urls }
+            let css_only = changes.iter().all(|c| matches!(c, Change::Stylesheet(_)));
+            self.serve_site(
+                rebuild.files,
+                changes,
+                (css_only && was_current).then_some(old_css),
+            )
         };
-        let mut report = report(changed, &rebuilt, started, outcome, diagnostics);
-        report.search_pending = versions;
-        Some(report)
+        let search_pending = match outcome {
+            Outcome::Failed { .. } => Vec::new(),
+            _ => rebuild.search_pending,
+        };
+        Report {
+            changed: describe(changes),
+            rebuilt: rebuild.rebuilt,
+            elapsed: started.elapsed(),
+            outcome,
+            diagnostics: rebuild.diagnostics,
+            search_pending,
+        }
     }
 
     /// Rebuilds the search index of version `v` after a page rebuild, once the
     /// browsers have been told to reload.
     pub fn finish_search(&mut self, v: usize) {
-        let Some(state) = &mut self.state else { return };
-        let sink = MemorySink::default();
-        incremental::write_version_search(state, v, &sink, &self.cache);
-        let dir = format!("{}search/", state.versions[v].version.spec.url_prefix);
-        self.files.replace_where(
-            |path| path.starts_with(&dir) && path.ends_with(".json"),
-            sink.into_files(),
-        );
-    }
-
-    /// A whole-site build (or, after a template or theme change, the pages rendered
-    /// again from memory), served when it has no errors.
-    fn whole_site(
-        &mut self,
-        changes: &[Change],
-        changed: String,
-        started: Instant,
-        theme_only: bool,
-    ) -> Report {
-        let old_css = self.css_urls();
-        let sink = MemorySink::default();
-        let (rebuilt, diagnostics) = match (&mut self.state, &self.config) {
-            (Some(state), _) if theme_only => {
-                let (summary, diagnostics) = build::rerender(state, &self.opts, &sink, &self.cache);
-                (format!("the pages ({})", summary.pages), diagnostics)
-            }
-            (_, Some(config)) => {
-                let (summary, diagnostics, state) =
-                    build::build_site(config, &self.opts, &sink, &self.cache);
-                if let Some(state) = &state {
-                    self.cache.forget_unused_search(state);
-                }
-                self.state = state;
-                (format!("the site ({} pages)", summary.pages), diagnostics)
-            }
-            (_, None) => {
-                return report(&changed, "nothing", started, Outcome::Unchanged, Vec::new())
-            }
-        };
-        let built = WholeSite {
-            rebuilt,
-            sink,
-            diagnostics,
-            old_css,
-        };
-        self.serve_build(changes, &changed, started, built)
-    }
-
-    /// Serves the output of a whole-site build when it has no errors, and says what
-    /// the browsers should do.
-    fn serve_build(
-        &mut self,
-        changes: &[Change],
-        changed: &str,
-        started: Instant,
-        built: WholeSite,
-    ) -> Report {
-        let WholeSite {
-            rebuilt,
-            sink,
-            diagnostics,
-            old_css,
-        } = built;
-        let rebuilt = rebuilt.as_str();
-        let errors = errors_of(&diagnostics);
-        if !errors.is_empty() {
-            self.served_is_current = false;
-            return report(changed, rebuilt, started, failed(errors), diagnostics);
+        if let Some((dir, files)) = self.site.finish_search(v) {
+            self.files.replace_where(
+                |path| path.starts_with(&dir) && path.ends_with(".json"),
+                files,
+            );
         }
-        let new = sink.into_files();
+    }
+
+    /// Serves the pages of a page rebuild (and the screenshots the site shows now,
+    /// when they changed).
+    fn serve_pages(
+        &mut self,
+        new: BTreeMap<String, Vec<u8>>,
+        screenshots: Option<Vec<(String, PathBuf)>>,
+    ) -> Outcome {
+        let urls = self.changed_pages(&new, false);
+        self.files.write(new);
+        if let Some(screenshots) = screenshots {
+            self.sync_screenshots(&screenshots);
+        }
+        if urls.is_empty() {
+            Outcome::Unchanged
+        } else {
+            Outcome::Reload { pages: urls }
+        }
+    }
+
+    /// Serves a whole-site build and says what the browsers should do; `old_css`
+    /// (stylesheet name → URL before the build) when only stylesheets changed.
+    fn serve_site(
+        &mut self,
+        new: BTreeMap<String, Vec<u8>>,
+        changes: &[Change],
+        old_css: Option<BTreeMap<String, String>>,
+    ) -> Outcome {
         let urls = self.changed_pages(&new, true);
-        let was_current = self.served_is_current;
         let prefix = self
-            .config
-            .as_ref()
+            .site
+            .config()
             .map(Config::url_prefix)
             .unwrap_or_default();
         self.files.replace_all(
             new.into_iter().map(|(k, v)| (k, Bytes::from(v))).collect(),
             prefix,
         );
-        self.served_is_current = true;
-        let css_only = changes.iter().all(|c| matches!(c, Change::Stylesheet(_)));
-        let outcome = if css_only && was_current {
+        if let Some(old_css) = old_css {
             let new_css = self.css_urls();
             let mut swaps: Vec<(String, String)> = old_css
                 .into_iter()
@@ -373,10 +249,8 @@ impl Session {
             Outcome::Unchanged
         } else {
             Outcome::Reload { pages: urls }
-        };
-        report(changed, rebuilt, started, outcome, diagnostics)
+        }
     }
-
     /// Swaps for changed stylesheets of `static/` that are copied under their own name
     /// (not theme files, which get a new hashed name): the same URL with a new query,
     /// so that the browser fetches it again.
@@ -405,8 +279,8 @@ impl Session {
 
     /// Stylesheet name → URL in the current theme.
     fn css_urls(&self) -> BTreeMap<String, String> {
-        self.state
-            .as_ref()
+        self.site
+            .state()
             .map(|s| {
                 s.theme
                     .asset_urls
@@ -464,62 +338,15 @@ impl Session {
     }
 }
 
-fn report(
-    changed: &str,
-    rebuilt: &str,
-    started: Instant,
-    outcome: Outcome,
-    diagnostics: Vec<Diagnostic>,
-) -> Report {
-    Report {
-        changed: changed.to_string(),
-        rebuilt: rebuilt.to_string(),
-        elapsed: started.elapsed(),
-        outcome,
-        diagnostics,
-        search_pending: Vec::new(),
-    }
-}
-
-fn load_config(root: &Path) -> Result<Config, Vec<Diagnostic>> {
-    let config = Config::load(root)?;
-    let problems = build::check_config_against_disk(root, &config);
-    if problems.is_empty() {
-        Ok(config)
-    } else {
-        Err(problems)
-    }
-}
-
-fn errors_of(diags: &[Diagnostic]) -> Vec<Diagnostic> {
-    diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .cloned()
-        .collect()
-}
-
 fn failed(errors: Vec<Diagnostic>) -> Outcome {
     Outcome::Failed { errors }
 }
 
-/// `a/b/index.html` → `/prefix/a/b/`; `404.html` → `/prefix/404.html`.
+/// `a/b/index.html` → `/prefix/a/b/`; `404.html` → `/prefix/404.html`; percent-encoded
+/// as the pages' links are, so that the browser's `location.pathname` matches.
 fn page_url(prefix: &str, path: &str) -> String {
-    match path.strip_suffix("index.html") {
-        Some(dir) => format!("{prefix}{dir}"),
-        None => format!("{prefix}{path}"),
-    }
-}
-
-/// Whether a change only touches what the theme is made of (templates, theme files,
-/// stylesheets), so the pages can be rendered again without reading any source.
-/// Other files of `static/` may be screenshots (`/…` paths): those need a full build.
-fn is_theme_change(change: &Change) -> bool {
-    match change {
-        Change::Stylesheet(_) => true,
-        Change::Other(p) => p.starts_with("templates") || p.starts_with("themes"),
-        Change::Config | Change::Markdown(_) => false,
-    }
+    let path = path.strip_suffix("index.html").unwrap_or(path);
+    format!("{prefix}{}", crate::url::encode_path(path))
 }
 
 /// A few words for the terminal: the one file, or how many.

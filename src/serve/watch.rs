@@ -1,13 +1,10 @@
 //! Watching the site's inputs: notify with its debouncer (native events, or polling
-//! where they do not work), and what kind of change each path is.
+//! where they do not work). What each changed path means is `pipeline::change`'s call.
 
 use crate::config::Config;
-use crate::source::is_ignored_name;
 use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{
-    new_debouncer, new_debouncer_opt, DebounceEventResult, Debouncer, NoCache, RecommendedCache,
-};
-use std::path::{Component, Path, PathBuf};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, NoCache};
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
@@ -16,31 +13,6 @@ use std::time::Duration;
 const DEBOUNCE: Duration = Duration::from_millis(20);
 /// How often polling looks at the files, where native events are not available.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
-
-/// One changed input, by what a rebuild has to do about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
-    /// site.toml.
-    Config,
-    /// A markdown file in a version's folder (path relative to the site root).
-    Markdown(PathBuf),
-    /// A stylesheet of `static/` or of a theme.
-    Stylesheet(PathBuf),
-    /// Anything else the build reads: templates, other static files, screenshots,
-    /// folders appearing or going.
-    Other(PathBuf),
-}
-
-impl std::fmt::Display for Change {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Change::Config => f.write_str(crate::config::CONFIG_FILE),
-            Change::Markdown(p) | Change::Stylesheet(p) | Change::Other(p) => {
-                write!(f, "{}", p.display())
-            }
-        }
-    }
-}
 
 /// The folders below the site root that hold inputs (besides site.toml).
 fn input_dirs(config: Option<&Config>) -> Vec<PathBuf> {
@@ -58,53 +30,12 @@ fn input_dirs(config: Option<&Config>) -> Vec<PathBuf> {
     dirs
 }
 
-/// What a change at `path` (absolute, or relative to `root`) is; None when the build
-/// does not read it (editors' temporary files, the output folder, anything else).
-pub fn classify(root: &Path, config: Option<&Config>, path: &Path) -> Option<Change> {
-    let rel = if path.is_absolute() {
-        path.strip_prefix(root).ok()?
-    } else {
-        path
-    };
-    let names: Vec<String> = rel
-        .components()
-        .map(|c| match c {
-            Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect::<Option<_>>()?;
-    if names.is_empty() || names.iter().any(|n| is_ignored_name(n)) {
-        return None;
-    }
-    if rel == Path::new(crate::config::CONFIG_FILE) {
-        return Some(Change::Config);
-    }
-    let is_css = rel.extension().is_some_and(|e| e == "css");
-    let in_static = names[0] == "static"
-        || (names[0] == "themes" && names.get(2).is_some_and(|n| n == "static"));
-    if in_static && is_css {
-        return Some(Change::Stylesheet(rel.to_path_buf()));
-    }
-    if names[0] == "static" || names[0] == "templates" || names[0] == "themes" {
-        return Some(Change::Other(rel.to_path_buf()));
-    }
-    let version_dirs: Vec<PathBuf> = match config {
-        Some(c) => c.version_specs().into_iter().map(|v| v.dir).collect(),
-        None => vec![PathBuf::from("content"), PathBuf::from("versions")],
-    };
-    if !version_dirs.iter().any(|d| rel.starts_with(d)) {
-        return None;
-    }
-    if config.is_some() && rel.extension().is_some_and(|e| e == "md") {
-        Some(Change::Markdown(rel.to_path_buf()))
-    } else {
-        Some(Change::Other(rel.to_path_buf()))
-    }
-}
-
-/// A debouncer of either kind of watcher.
+/// A debouncer of either kind of watcher. Neither has a file id cache: guidepost only
+/// needs the changed paths, and the debouncer's own cache (used on macOS and Windows)
+/// walks the watched folders following symlinks, which a link to `/` turns into a walk
+/// of the whole disk.
 enum AnyDebouncer {
-    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Native(Debouncer<RecommendedWatcher, NoCache>),
     Polling(Debouncer<PollWatcher, NoCache>),
 }
 
@@ -130,9 +61,8 @@ pub struct Watcher {
 impl Watcher {
     /// Watches `root` itself (for site.toml and folders that appear later) and each
     /// input folder. Native events where they work, else polling.
-    pub fn start(root: &Path, config: Option<&Config>) -> Result<Watcher, String> {
-        let force_polling = std::env::var_os("GUIDEPOST_POLL").is_some_and(|v| v != "0");
-        if !force_polling {
+    pub fn start(root: &Path, config: Option<&Config>, poll: bool) -> Result<Watcher, String> {
+        if !poll {
             match Self::with(root, config, false) {
                 Ok(w) => return Ok(w),
                 Err(e) => eprintln!("native file events are not available ({e}); polling instead"),
@@ -144,6 +74,9 @@ impl Watcher {
     fn with(root: &Path, config: Option<&Config>, polling: bool) -> Result<Watcher, String> {
         let (tx, events) = std::sync::mpsc::channel();
         let tick = Some(DEBOUNCE / 4);
+        // Folder symlinks are not followed, as the build does not follow them: a link
+        // that leads out of the site (say to `/`) is neither walked nor watched.
+        let notify_config = notify::Config::default().with_follow_symlinks(false);
         let debouncer = if polling {
             AnyDebouncer::Polling(
                 new_debouncer_opt(
@@ -151,12 +84,15 @@ impl Watcher {
                     tick,
                     tx,
                     NoCache,
-                    notify::Config::default().with_poll_interval(POLL_INTERVAL),
+                    notify_config.with_poll_interval(POLL_INTERVAL),
                 )
                 .map_err(|e| e.to_string())?,
             )
         } else {
-            AnyDebouncer::Native(new_debouncer(DEBOUNCE, tick, tx).map_err(|e| e.to_string())?)
+            AnyDebouncer::Native(
+                new_debouncer_opt(DEBOUNCE, tick, tx, NoCache, notify_config)
+                    .map_err(|e| e.to_string())?,
+            )
         };
         let mut watcher = Watcher {
             debouncer,
@@ -209,46 +145,4 @@ pub fn changed_paths(result: DebounceEventResult) -> Vec<PathBuf> {
     paths.sort();
     paths.dedup();
     paths
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn classifies_changes() {
-        let root = Path::new("/site");
-        let c = |p: &str| classify(root, None, Path::new(p));
-        assert_eq!(c("/site/site.toml"), Some(Change::Config));
-        assert_eq!(
-            c("/site/static/style.css"),
-            Some(Change::Stylesheet("static/style.css".into()))
-        );
-        assert_eq!(
-            c("themes/t/static/a.css"),
-            Some(Change::Stylesheet("themes/t/static/a.css".into()))
-        );
-        assert_eq!(
-            c("templates/base.html"),
-            Some(Change::Other("templates/base.html".into()))
-        );
-        // Without a config every content change is a full rebuild.
-        assert_eq!(
-            c("content/a.md"),
-            Some(Change::Other("content/a.md".into()))
-        );
-        for ignored in [
-            "content/.a.md.swp",
-            "content/a.md~",
-            "content/#a.md#",
-            "content/4913",
-            "content/x.tmp",
-            "content/a.md___jb_tmp___",
-            "public/index.html",
-            "/elsewhere/a.md",
-            "README.md",
-        ] {
-            assert_eq!(c(ignored), None, "{ignored}");
-        }
-    }
 }

@@ -4,6 +4,7 @@
 pub mod frontmatter;
 
 use crate::diag::Diagnostic;
+pub use crate::paths::{is_ignored_name, rel_to, slash_path};
 use frontmatter::FrontMatter;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -43,20 +44,6 @@ pub struct SourceTree {
     pub section_dirs: Vec<String>,
 }
 
-/// Files that editors leave beside the real ones while saving.
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        // vim's test that the folder is writable; JetBrains' safe-write files.
-        || name == "4913"
-        || name.ends_with("___jb_tmp___")
-        || name.ends_with("___jb_old___")
-}
-
 /// Reads the version folder `dir` (relative to `root`).
 pub fn read_tree(
     root: &Path,
@@ -93,10 +80,32 @@ pub fn read_tree(
         if bundle_dirs.iter().any(|b| path.starts_with(b) && path != b) {
             continue; // files inside a guide folder belong to that guide
         }
+        // Folder symlinks are never followed (walkdir's default), here as in `serve`'s
+        // watcher; a link to a file is read like a file (`read_file` checks where it leads).
+        if entry.path_is_symlink() && path.is_dir() {
+            diags.extend(folder_symlink_warning(root, path));
+            continue;
+        }
+        let mut add_markdown = |file: PathBuf, kind: SourceKind| {
+            let rel = file.strip_prefix(&base).unwrap_or(&file);
+            match unservable_name(rel) {
+                Some(why) => diags.push(
+                    Diagnostic::warning(
+                        "unservable-name",
+                        rel_to(root, &file),
+                        format!(
+                            "this file is not published: its path {why}, which no URL can carry"
+                        ),
+                    )
+                    .help("rename the file (or its folder)"),
+                ),
+                None => md_files.push((file, kind)),
+            }
+        };
         if entry.file_type().is_dir() {
             if path.join("index.md").is_file() && entry.depth() > 0 {
                 bundle_dirs.push(path.to_path_buf());
-                md_files.push((path.join("index.md"), SourceKind::Guide));
+                add_markdown(path.join("index.md"), SourceKind::Guide);
             } else {
                 section_dirs.push(slash_path(
                     path.strip_prefix(&base).unwrap_or(Path::new("")),
@@ -112,7 +121,7 @@ pub fn read_tree(
         } else {
             SourceKind::Guide
         };
-        md_files.push((path.to_path_buf(), kind));
+        add_markdown(path.to_path_buf(), kind);
     }
 
     // A folder is a section only if markdown lives in it or below it (not a folder
@@ -157,6 +166,82 @@ pub fn read_tree(
     )
 }
 
+/// Why a path below a version folder cannot be part of a URL, if it cannot: a name
+/// that is not UTF-8, or that holds a control character (a line break, a tab) or a
+/// backslash (which `serve` refuses in URLs, and Windows takes for a separator).
+fn unservable_name(rel: &Path) -> Option<String> {
+    let Some(text) = rel.to_str() else {
+        return Some("is not valid UTF-8".into());
+    };
+    let bad = text.chars().find(|c| c.is_control() || *c == '\\')?;
+    Some(match bad {
+        '\n' | '\r' => "holds a line break".into(),
+        '\\' => "holds a backslash".into(),
+        c => format!("holds the control character U+{:04X}", c as u32),
+    })
+}
+
+/// The warning for a symlink to a folder, which is not followed: one that leads out of
+/// the site always gets one (so that nobody wonders why its files are missing); one
+/// inside the site only when markdown lies below its target, which is then not
+/// published from here.
+fn folder_symlink_warning(root: &Path, link: &Path) -> Option<Diagnostic> {
+    let site_path = rel_to(root, link);
+    let target = link.canonicalize().ok()?;
+    if !target.starts_with(root) {
+        return Some(
+            Diagnostic::warning(
+                "symlink-outside",
+                site_path,
+                format!(
+                    "this folder symlink leads out of the site (to {}): it is neither read nor watched",
+                    target.display()
+                ),
+            )
+            .help("move or copy the folder into the site"),
+        );
+    }
+    let holds_markdown = WalkDir::new(&target)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
+        .filter_map(Result::ok)
+        .any(|e| e.path().extension().is_some_and(|x| x == "md"));
+    let shown = match rel_to(root, &target) {
+        t if t.as_os_str().is_empty() => "the site folder".to_string(),
+        t => format!("{}/", t.display()),
+    };
+    holds_markdown.then(|| {
+        Diagnostic::warning(
+            "symlink-folder",
+            site_path,
+            format!(
+                "folder symlinks are not followed: the markdown below {shown} is not published from here"
+            ),
+        )
+        .help("move the folder here, or use `::: include` for text that several guides share")
+    })
+}
+
+/// A warning when `path` is a symlink that leads out of the site folder `root`
+/// (canonical): such a file is not published.
+fn outside_symlink_warning(root: &Path, path: &Path, site_path: &Path) -> Option<Diagnostic> {
+    if !std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return None;
+    }
+    let target = path.canonicalize().ok()?;
+    (!target.starts_with(root)).then(|| {
+        Diagnostic::warning(
+            "symlink-outside",
+            site_path,
+            format!(
+                "this markdown file is a symlink to {}, outside the site folder: it is not published",
+                target.display()
+            ),
+        )
+        .help("copy the file into the site")
+    })
+}
+
 /// Parsed front matter by the hash of its text and first line, so that a file that
 /// several versions share is parsed once.
 pub type FrontMatterCache = crate::memo::Shared<(Option<FrontMatter>, Vec<Diagnostic>)>;
@@ -198,6 +283,9 @@ pub fn read_file(
     fronts: &FrontMatterCache,
 ) -> (Option<SourceFile>, Vec<Diagnostic>) {
     let site_path = rel_to(root, path);
+    if let Some(d) = outside_symlink_warning(root, path, &site_path) {
+        return (None, vec![d]);
+    }
     let mut diags = Vec::new();
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
@@ -257,17 +345,4 @@ pub fn read_file(
         site_path,
     };
     (Some(file), diags)
-}
-
-/// `path` relative to `root` when it is inside it, for messages.
-pub fn rel_to(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
-}
-
-/// A relative path with `/` separators, whatever the platform.
-pub fn slash_path(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }

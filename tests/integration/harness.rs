@@ -376,16 +376,21 @@ impl HttpResponse {
 /// A GET of `path` exactly as written (no normalisation of `..` or escapes, which
 /// HTTP client libraries would do), over HTTP/1.1 with `Connection: close`.
 pub fn http_get(addr: &str, path: &str) -> HttpResponse {
+    http_request(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+/// Sends `request` (a whole HTTP/1.1 request head, as written) and reads the response
+/// until the server closes the connection.
+pub fn http_request(addr: &str, request: &str) -> HttpResponse {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(std::time::Duration::from_secs(10)))
         .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
     let split = raw
@@ -445,6 +450,16 @@ pub struct ServeProcess {
 
 impl ServeProcess {
     pub fn start(root: &Path, env: &[(&str, &str)]) -> ServeProcess {
+        Self::start_within(root, env, std::time::Duration::from_secs(120))
+    }
+
+    /// Starts `serve` and waits at most `limit` for it to say where it serves; kills it
+    /// and fails the test when it does not.
+    pub fn start_within(
+        root: &Path,
+        env: &[(&str, &str)],
+        limit: std::time::Duration,
+    ) -> ServeProcess {
         use std::io::{BufRead, BufReader};
         use std::process::Stdio;
         let mut child = Command::new(env!("CARGO_BIN_EXE_guidepost"))
@@ -465,9 +480,24 @@ impl ServeProcess {
                 s.push('\n');
             }
         });
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        out.read_line(&mut line).unwrap();
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut out = BufReader::new(out);
+            let mut line = String::new();
+            let _ = out.read_line(&mut line);
+            let _ = tx.send(line);
+            // Keep reading, so that the server never blocks on a full pipe.
+            let _ = std::io::copy(&mut out, &mut std::io::sink());
+        });
+        let Ok(line) = rx.recv_timeout(limit) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "serve did not start within {limit:?}: {}",
+                stderr.lock().unwrap()
+            );
+        };
         let addr = line
             .split("http://")
             .nth(1)

@@ -5,6 +5,7 @@ mod caveats;
 mod core;
 mod corpus;
 mod harness;
+mod safety;
 mod screenshots;
 mod search;
 mod serve;

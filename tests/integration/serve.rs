@@ -3,8 +3,8 @@
 //! binary on a free port.
 
 use crate::harness::{http_get, ServeProcess, SiteTest};
-use guidepost::build::{build_site, BuildCache, BuildOptions};
 use guidepost::output::MemorySink;
+use guidepost::pipeline::{build_site, BuildCache, BuildOptions, Rebuilt};
 use guidepost::serve::session::{Outcome, Report, Session};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,11 +13,7 @@ use std::time::{Duration, Instant};
 /// What a full `serve` build of the site at `root` gives, from scratch.
 fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let config = guidepost::config::Config::load(root).unwrap();
-    let opts = BuildOptions {
-        root: root.to_path_buf(),
-        include_drafts: true,
-        live_reload: true,
-    };
+    let opts = BuildOptions::for_serve(root.to_path_buf());
     let sink = MemorySink::default();
     let (_, diags, _) = build_site(&config, &opts, &sink, &BuildCache::default());
     assert!(
@@ -55,14 +51,14 @@ fn assert_same_as_full_build(session: &Session, step: &str) {
 }
 
 fn is_page_rebuild(report: &Report) -> bool {
-    report.rebuilt.ends_with("pages") && !report.rebuilt.starts_with("the site")
+    matches!(report.rebuilt, Rebuilt::Pages(_))
 }
 
 #[test]
 fn incremental_rebuilds_give_exactly_a_full_build() {
     let site = SiteTest::from_sample_site();
     let root = site.root().canonicalize().unwrap();
-    let (mut session, first) = Session::start(root.clone());
+    let (mut session, first) = Session::start(BuildOptions::for_serve(root.clone()));
     assert!(matches!(first.outcome, Outcome::Reload { .. }), "{first:?}");
     assert_same_as_full_build(&session, "the first build");
 
@@ -120,7 +116,7 @@ fn incremental_rebuilds_give_exactly_a_full_build() {
         ),
     );
     let r = apply(&mut session, &[guide]);
-    assert!(r.rebuilt.starts_with("the site"), "{r:?}");
+    assert!(matches!(r.rebuilt, Rebuilt::Site { .. }), "{r:?}");
     assert_same_as_full_build(&session, "a title edit");
 
     // 5. A rename and 6. a delete.
@@ -180,7 +176,7 @@ fn incremental_rebuilds_give_exactly_a_full_build() {
     );
     let r = apply(&mut session, &["templates/404.html"]);
     assert!(
-        r.rebuilt.starts_with("the pages"),
+        matches!(r.rebuilt, Rebuilt::Theme { .. }),
         "no source read again: {r:?}"
     );
     assert_same_as_full_build(&session, "a template");
@@ -217,14 +213,14 @@ fn a_first_caveat_and_a_config_error_are_handled() {
         ("content/b.md", "---\ntitle: B\n---\nText.\n"),
     ]);
     let root = site.root().canonicalize().unwrap();
-    let (mut session, _) = Session::start(root);
+    let (mut session, _) = Session::start(BuildOptions::for_serve(root));
     // The site's first caveat links the caveats page from every page: a full build.
     site.write(
         "content/a.md",
         "---\ntitle: A\n---\n## One\n\n::: caveat warning from=\"a reader\"\nMind this.\n:::\n",
     );
     let r = apply(&mut session, &["content/a.md"]);
-    assert!(r.rebuilt.starts_with("the site"), "{r:?}");
+    assert!(matches!(r.rebuilt, Rebuilt::Site { .. }), "{r:?}");
     assert_same_as_full_build(&session, "the first caveat");
 
     // A config error is reported, never fatal; the last good build stays.
@@ -258,7 +254,7 @@ fn anchor_checks_follow_a_page_rebuild() {
         ("content/b.md", "---\ntitle: B\n---\n## The step\n\nText.\n"),
     ]);
     let root = site.root().canonicalize().unwrap();
-    let (mut session, first) = Session::start(root);
+    let (mut session, first) = Session::start(BuildOptions::for_serve(root));
     assert!(first.diagnostics.is_empty(), "{:?}", first.diagnostics);
     site.write(
         "content/b.md",
@@ -284,7 +280,7 @@ fn anchor_checks_follow_a_page_rebuild() {
 fn editor_temporary_files_and_other_folders_are_ignored() {
     let site = SiteTest::from_files(&[("content/a.md", "---\ntitle: A\n---\nText.\n")]);
     let root = site.root().canonicalize().unwrap();
-    let (mut session, _) = Session::start(root.clone());
+    let (mut session, _) = Session::start(BuildOptions::for_serve(root.clone()));
     for path in [
         "content/.a.md.swp",
         "content/a.md~",
@@ -485,7 +481,7 @@ fn drafts_are_served() {
             "---\ntitle: Work in progress\ndraft: true\n---\nText.\n",
         ),
     ]);
-    let (session, _) = Session::start(site.root().canonicalize().unwrap());
+    let (session, _) = Session::start(BuildOptions::for_serve(site.root().canonicalize().unwrap()));
     assert!(session.files().get("wip/index.html").is_some());
     // …while `build` leaves them out.
     site.build(&[]).ok();
@@ -583,7 +579,8 @@ fn a_plain_static_stylesheet_is_swapped_by_query() {
         ("content/a.md", "---\ntitle: A\n---\nText.\n"),
         ("static/custom.css", "body { color: red; }\n"),
     ]);
-    let (mut session, _) = Session::start(site.root().canonicalize().unwrap());
+    let (mut session, _) =
+        Session::start(BuildOptions::for_serve(site.root().canonicalize().unwrap()));
     site.write("static/custom.css", "body { color: blue; }\n");
     let r = apply(&mut session, &["static/custom.css"]);
     assert_eq!(

@@ -261,12 +261,11 @@ fn version_cut_on_an_unversioned_site_declares_the_current_version() {
 #[test]
 fn a_failed_cut_leaves_nothing_behind() {
     let site = SiteTest::from_fixture("versions/basic");
-    // A dangling link in content/ makes the copy fail part-way, even for root.
-    std::os::unix::fs::symlink(
-        "/nonexistent/guidepost-test",
-        site.root().join("content/guides/zz-dangling.md"),
-    )
-    .unwrap();
+    // A path that fits in content/ but is too long under versions/ makes the copy fail
+    // part-way, even for root.
+    let root = site.root().canonicalize().unwrap();
+    let deep = crate::safety::deep_path(&root.join("content/zz"), 4080);
+    site.write(&format!("content/zz/{deep}.md"), "---\ntitle: Deep\n---\n");
     let toml_before = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
     let run = site.run(&["version", "cut", "v9"]);
     run.expect_status(2);
@@ -287,8 +286,8 @@ fn a_failed_cut_leaves_nothing_behind() {
 /// file is rendered again only where something it depends on differs.
 #[test]
 fn identical_files_of_two_versions_are_rendered_once() {
-    use guidepost::build::{build_site, BuildCache, BuildOptions};
     use guidepost::output::MemorySink;
+    use guidepost::pipeline::{build_site, BuildCache, BuildOptions};
     let site = SiteTest::from_files(&[
         (
             "site.toml",

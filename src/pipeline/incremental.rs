@@ -9,16 +9,16 @@
 //! full build, which is what `rebuild_page` answers with `None`. A test compares the
 //! result of a series of saves with a full build.
 
-use super::{
-    anchor_diagnostics_of, render_env, render_source, screenshot_copies, write_caveats_page,
-    write_page, write_search_index, BuildOptions, SiteState,
+use super::checks::anchor_diagnostics_of;
+use super::read::MarkdownJob;
+use super::write::{
+    screenshot_copies, section_template, write_caveats_page, write_search_index, Out,
 };
+use super::{BuildCache, BuildOptions, SiteState};
 use crate::diag::Diagnostics;
 use crate::output::Sink;
 use crate::source;
 use std::path::{Path, PathBuf};
-
-use super::BuildCache;
 
 /// What a one-page rebuild wrote.
 #[derive(Debug, Default)]
@@ -54,22 +54,10 @@ pub fn rebuild_page(
     let new = new.filter(|n| n.front_hash == old.front_hash)?;
     let had_caveats = has_caveats(state, v);
 
-    let variants = state.config.variant_labels();
-    let dirs: Vec<PathBuf> = state
-        .versions
-        .iter()
-        .map(|x| x.version.spec.dir.clone())
-        .collect();
+    let job = MarkdownJob::new(&state.config, &state.assets, cache);
     let vs = &state.versions[v];
-    let env = render_env(
-        &state.config,
-        &vs.version,
-        &vs.local_targets,
-        &state.assets,
-        &variants,
-        &dirs,
-    );
-    let (page, page_diags) = render_source(&env, &cache.markdown, &variants, &new);
+    let env = job.env(&vs.version, &vs.local_targets);
+    let (page, page_diags) = job.render_source(&env, &new);
     let screenshots_changed = !page.image_urls().eq(vs.pages[s].image_urls());
     let vs = &mut state.versions[v];
     vs.version.sources[s] = new;
@@ -87,28 +75,26 @@ pub fn rebuild_page(
     }
 
     let diags = Diagnostics::new();
-    let site = state.site_ctx(opts.live_reload);
+    let out = Out {
+        sink,
+        diags: &diags,
+    };
+    let shared = state.site_render(opts.live_reload);
     let vs = &state.versions[v];
     let bodies = vs.bodies();
-    let renderer = state.renderer(&site, v, &bodies);
+    let renderer = state.renderer(&shared, v, &bodies);
     let mut pages = Vec::new();
     let version = &vs.version;
     if let Some(g) = version.guides.iter().position(|g| g.source == s) {
         let path = format!("{}index.html", version.guides[g].path);
-        write_page(sink, &diags, &path, "guide.html", renderer.guide(g));
+        out.page(&path, "guide.html", renderer.guide(g));
         pages.push(path);
     } else if let Some(sec) = version.sections.iter().position(|x| x.source == Some(s)) {
         let path = format!("{}index.html", version.sections[sec].path);
-        let template = if sec == 0 {
-            "home.html"
-        } else {
-            "section.html"
-        };
-        write_page(sink, &diags, &path, template, renderer.section(sec));
+        out.page(&path, section_template(sec), renderer.section(sec));
         pages.push(path);
     }
-    write_caveats_page(&renderer, sink, &diags);
-    pages.push(format!("{}caveats/index.html", version.spec.url_prefix));
+    pages.push(write_caveats_page(&renderer, out));
     // A template that failed here failed in the full build too; let that one report it.
     if diags.has_errors() {
         return None;
@@ -141,17 +127,15 @@ fn has_caveats(state: &SiteState, v: usize) -> bool {
         .any(|p| !p.body.caveats.is_empty())
 }
 
-/// Writes the search index of version `v` into `sink` (see `build::write_search_index`).
+/// Writes the search index of version `v` into `sink` (see `write::write_search_index`).
 pub fn write_version_search(state: &mut SiteState, v: usize, sink: &dyn Sink, cache: &BuildCache) {
     let vs = &state.versions[v];
-    let key = write_search_index(
-        &cache.search,
-        &state.config,
-        &vs.version,
-        &vs.bodies(),
+    let diags = Diagnostics::new();
+    let out = Out {
         sink,
-        &Diagnostics::new(),
-    );
+        diags: &diags,
+    };
+    let key = write_search_index(&cache.search, &state.config, &vs.version, &vs.bodies(), out);
     if let Some(k) = state.search_keys.get_mut(v) {
         *k = key;
     }

@@ -1,8 +1,11 @@
 //! Screenshots: where a reference points, how big the picture is, and the one
 //! content-hashed copy of each distinct file that the output gets.
 
+use crate::paths::normalize;
+use crate::url::percent_decode;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -35,7 +38,7 @@ impl std::fmt::Display for ImageError {
 }
 
 /// The screenshots of one build, shared by every page rendered in parallel.
-pub struct Assets {
+pub struct Screenshots {
     root: PathBuf,
     url_prefix: String,
     by_path: Mutex<HashMap<PathBuf, Result<Arc<ImageInfo>, ImageError>>>,
@@ -49,10 +52,10 @@ pub struct Assets {
     load_nanos: AtomicU64,
 }
 
-impl Assets {
+impl Screenshots {
     /// `root` must be canonical; `url_prefix` is the site's path prefix (`/docs/`).
     pub fn new(root: PathBuf, url_prefix: &str) -> Self {
-        Assets {
+        Screenshots {
             root,
             url_prefix: url_prefix.to_string(),
             by_path: Mutex::new(HashMap::new()),
@@ -101,19 +104,29 @@ impl Assets {
         if !real.starts_with(&self.root) {
             return Err(ImageError::OutsideSite(src.into()));
         }
-        let bytes = std::fs::read(&real)
-            .map_err(|e| ImageError::Unreadable(format!("cannot read screenshot `{src}`: {e}")))?;
+        // Screenshots can be large: the size comes from the file system, the
+        // dimensions from the header, and the hash from a streamed read, so memory
+        // stays small whatever the file holds.
+        let unreadable = |e: std::io::Error| {
+            ImageError::Unreadable(format!("cannot read screenshot `{src}`: {e}"))
+        };
+        let bytes = std::fs::metadata(&real).map_err(unreadable)?.len();
         let ext = real
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let (width, height) = dimensions(&bytes, &ext).ok_or_else(|| {
-            ImageError::Unreadable(format!(
-                "screenshot `{src}` is not a readable png, jpg, gif, webp or svg image"
-            ))
+        let (width, height) = file_dimensions(&real, &ext).ok_or_else(|| {
+            ImageError::Unreadable(if ext == "svg" {
+                format!(
+                    "screenshot `{src}` has no `<svg>` tag with a width and height or a viewBox in its first {} KB",
+                    SVG_HEAD_BYTES / 1024
+                )
+            } else {
+                format!("screenshot `{src}` is not a readable png, jpg, gif, webp or svg image")
+            })
         })?;
-        let hash = blake3::hash(&bytes).to_hex();
+        let hash = hash_file(&real).map_err(unreadable)?.to_hex();
         let out_path = format!("assets/img/{}.{ext}", &hash[..16]);
         let url = format!("{}{out_path}", self.url_prefix);
         self.copies
@@ -125,7 +138,7 @@ impl Assets {
             url,
             width,
             height,
-            bytes: bytes.len() as u64,
+            bytes,
         })
     }
 
@@ -174,20 +187,42 @@ impl Assets {
     }
 }
 
-/// Width and height from the file's header (svg: its width/height or viewBox).
-pub fn dimensions(bytes: &[u8], ext: &str) -> Option<(u32, u32)> {
+/// How much of an svg file is read to find its `<svg …>` tag: the XML declaration,
+/// comments and a doctype come before it, never megabytes of them.
+const SVG_HEAD_BYTES: u64 = 256 * 1024;
+
+/// Width and height from the file's header (svg: its width/height or viewBox), reading
+/// only the start of the file.
+pub fn file_dimensions(path: &Path, ext: &str) -> Option<(u32, u32)> {
     if ext == "svg" {
-        return svg_dimensions(std::str::from_utf8(bytes).ok()?);
+        let mut head = Vec::new();
+        std::fs::File::open(path)
+            .ok()?
+            .take(SVG_HEAD_BYTES)
+            .read_to_end(&mut head)
+            .ok()?;
+        // The limit may cut a character in two: keep the valid part.
+        let text = match std::str::from_utf8(&head) {
+            Ok(t) => t,
+            Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).ok()?,
+        };
+        return svg_dimensions(text);
     }
     if !matches!(ext, "png" | "jpg" | "jpeg" | "gif" | "webp") {
         return None;
     }
-    let size = imagesize::blob_size(bytes).ok()?;
+    let size = imagesize::size(path).ok()?;
     let (w, h) = (
         u32::try_from(size.width).ok()?,
         u32::try_from(size.height).ok()?,
     );
     (w > 0 && h > 0).then_some((w, h))
+}
+
+/// The BLAKE3 hash of a file, read in small pieces.
+fn hash_file(path: &Path) -> std::io::Result<blake3::Hash> {
+    let file = std::fs::File::open(path)?;
+    Ok(blake3::Hasher::new().update_reader(file)?.finalize())
 }
 
 fn svg_dimensions(text: &str) -> Option<(u32, u32)> {
@@ -222,52 +257,6 @@ fn svg_dimensions(text: &str) -> Option<(u32, u32)> {
     }
 }
 
-/// Resolves `.` and `..` without touching the disk; None if it climbs above the root.
-pub fn normalize(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    Some(out)
-}
-
-/// Decodes `%20` and friends in a link destination.
-pub fn percent_decode(s: &str) -> String {
-    String::from_utf8_lossy(&percent_decode_bytes(s)).into_owned()
-}
-
-/// The bytes of `s` with `%XX` escapes decoded; a `%` not followed by two hex digits
-/// stays as it is.
-pub fn percent_decode_bytes(s: &str) -> Vec<u8> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(hi * 16 + lo);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    out
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,20 +276,5 @@ mod tests {
             Some((10, 20))
         );
         assert_eq!(svg_dimensions("<svg>"), None);
-    }
-
-    #[test]
-    fn normalize_refuses_climbing_out() {
-        assert_eq!(
-            normalize(Path::new("/a/b/../c")),
-            Some(PathBuf::from("/a/c"))
-        );
-        assert_eq!(normalize(Path::new("a/../..")), None);
-    }
-
-    #[test]
-    fn decodes_percent() {
-        assert_eq!(percent_decode("a%20b%2e%2E"), "a b..");
-        assert_eq!(percent_decode("100%"), "100%");
     }
 }

@@ -2,8 +2,13 @@
 //! version's folder is copied to `versions/ID/` (through a temporary folder, so a failed
 //! copy leaves nothing), then site.toml is edited as a document, keeping its comments
 //! and order, and replaced in one rename.
+//!
+//! Symlinks are not copied as links: a link to a file inside the site is copied as
+//! that file (the frozen version must not change when the current one does); a link to
+//! a file outside the site, and any link to a folder (the build follows none), is left
+//! out with a warning, so that no file from elsewhere on the machine is copied in.
 
-use crate::config::{is_valid_id, Config, CONFIG_FILE};
+use crate::config::{is_valid_id, unusable_version_id, Config, CONFIG_FILE};
 use crate::diag::Diagnostic;
 use std::path::{Path, PathBuf};
 use toml_edit::{value, ArrayOfTables, DocumentMut, Item, Table};
@@ -13,10 +18,16 @@ pub struct Cut {
     pub id: String,
     pub folder: PathBuf,
     pub added_current: bool,
+    /// Symlinks that were not copied, as warnings.
+    pub skipped: Vec<Diagnostic>,
 }
 
 pub fn cut(root: &Path, id: &str, label: Option<&str>) -> Result<Cut, Diagnostic> {
     let refuse = |m: String| Diagnostic::error("version-cut", CONFIG_FILE, m);
+    let root = root
+        .canonicalize()
+        .map_err(|e| refuse(format!("cannot open the site folder: {e}")))?;
+    let root = root.as_path();
     let config = Config::load(root).map_err(|ds| {
         ds.into_iter()
             .next()
@@ -26,6 +37,13 @@ pub fn cut(root: &Path, id: &str, label: Option<&str>) -> Result<Cut, Diagnostic
         return Err(refuse(format!("`{id}` is not a valid version id"))
             .help("use lowercase letters, digits, `-`, `_` and `.`, such as 2013 or v2"));
     }
+    if let Some(why) = unusable_version_id(id) {
+        return Err(refuse(format!("`{id}` cannot be a version id: {why}"))
+            .help("pick another id, such as 2013 or v2"));
+    }
+    // Leftovers of a cut that was killed (its process is gone).
+    crate::tempdirs::remove_stale(&root.join("versions"), None);
+    crate::tempdirs::remove_stale(root, Some(CONFIG_FILE));
     let specs = config.version_specs();
     let current = specs
         .iter()
@@ -56,7 +74,7 @@ pub fn cut(root: &Path, id: &str, label: Option<&str>) -> Result<Cut, Diagnostic
         .map_err(|e| refuse(format!("cannot edit site.toml: {e}")))?;
     add_versions(&mut doc, id, label.unwrap_or(id), unversioned);
 
-    copy_folder(&source, &target).map_err(|e| {
+    let skipped = copy_folder(root, &source, &target).map_err(|e| {
         refuse(format!(
             "cannot copy {} to versions/{id}/: {e}",
             source.display()
@@ -70,6 +88,7 @@ pub fn cut(root: &Path, id: &str, label: Option<&str>) -> Result<Cut, Diagnostic
         id: id.to_string(),
         folder: target,
         added_current: unversioned,
+        skipped,
     })
 }
 
@@ -94,15 +113,13 @@ fn add_versions(doc: &mut DocumentMut, id: &str, label: &str, unversioned: bool)
     }
 }
 
-/// Copies `from` into a temporary folder beside `to`, then renames it to `to`.
-fn copy_folder(from: &Path, to: &Path) -> std::io::Result<()> {
+/// Copies `from` into a temporary folder beside `to`, then renames it to `to`; returns
+/// a warning for each symlink it left out (see the module's comment).
+fn copy_folder(root: &Path, from: &Path, to: &Path) -> std::io::Result<Vec<Diagnostic>> {
     let parent = to.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
-    let name = to
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let staging = parent.join(format!(".{name}.guidepost-tmp-{}", std::process::id()));
+    let staging = crate::tempdirs::temp_path(to);
+    let mut skipped = Vec::new();
     let result = (|| {
         for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
             let entry = entry.map_err(std::io::Error::other)?;
@@ -114,6 +131,12 @@ fn copy_folder(from: &Path, to: &Path) -> std::io::Result<()> {
                 continue;
             }
             let dest = staging.join(rel);
+            if entry.path_is_symlink() {
+                if let Some(warning) = symlink_left_out(root, entry.path()) {
+                    skipped.push(warning);
+                    continue;
+                }
+            }
             if entry.file_type().is_dir() {
                 std::fs::create_dir_all(&dest)?;
             } else {
@@ -125,12 +148,42 @@ fn copy_folder(from: &Path, to: &Path) -> std::io::Result<()> {
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
-    result
+    result.map(|()| skipped)
+}
+
+/// The warning for a symlink that a cut does not copy, or None for a link to a file
+/// inside the site (`root`, canonical), which is copied as that file.
+fn symlink_left_out(root: &Path, link: &Path) -> Option<Diagnostic> {
+    let site_path = crate::source::rel_to(root, link);
+    let warning =
+        |code: &'static str, message: String| Some(Diagnostic::warning(code, &site_path, message));
+    let Ok(target) = link.canonicalize() else {
+        return warning(
+            "symlink-broken",
+            "this symlink leads nowhere: it is not copied into the new version".into(),
+        );
+    };
+    if !target.starts_with(root) {
+        return warning(
+            "symlink-outside",
+            format!(
+                "this symlink leads out of the site (to {}): it is not copied into the new version",
+                target.display()
+            ),
+        );
+    }
+    if target.is_dir() {
+        return warning(
+            "symlink-folder",
+            "folder symlinks are not followed by the build: this one is not copied into the new version".into(),
+        );
+    }
+    None
 }
 
 /// Writes `text` beside `path` and renames it over `path`.
 fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!("toml.guidepost-tmp-{}", std::process::id()));
+    let tmp = crate::tempdirs::temp_path(path);
     std::fs::write(&tmp, text)?;
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);

@@ -1,0 +1,313 @@
+//! pulldown-cmark events of one markdown run, rewritten: heading ids, callouts,
+//! highlighted code, tables in a scrolling wrapper, screenshots and page links.
+
+use super::autolink::autolink;
+use super::links::{page_link_start, LinkDest};
+use super::{highlight, Heading, PageState};
+use crate::diag::Diagnostic;
+use crate::html::escape;
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
+use std::ops::Range;
+
+/// Events with their byte ranges in the markdown run.
+pub(super) type Events<'e> = [(Event<'e>, Range<usize>)];
+
+/// Maps a byte offset of the run to its (line, column) in the file.
+pub(super) type Locate<'l> = &'l dyn Fn(usize) -> (usize, usize);
+
+/// Collects the rewritten events of one markdown run.
+#[derive(Default)]
+pub(super) struct Rewriter<'e> {
+    pub events: Vec<Event<'e>>,
+    /// Closing tags for the headings and callouts opened as raw HTML.
+    closers: Vec<String>,
+    /// (id, text) of the heading being written.
+    open_headings: Vec<(String, String)>,
+    link_depth: usize,
+    /// In a paragraph that holds a screenshot: its `<p>` is opened lazily around the
+    /// text runs and closed before each figure (a `<figure>` cannot sit in a `<p>`).
+    split_paragraph: bool,
+    paragraph_open: bool,
+}
+
+impl<'e> Rewriter<'e> {
+    fn html(&mut self, html: String) {
+        self.events.push(Event::Html(CowStr::from(html)));
+    }
+
+    fn close(&mut self) {
+        if let Some(c) = self.closers.pop() {
+            self.html(c);
+        }
+    }
+
+    /// An inline event: inside a split paragraph it reopens the `<p>` first.
+    fn inline(&mut self, e: Event<'e>) {
+        if self.split_paragraph && !self.paragraph_open {
+            self.html("<p>".into());
+            self.paragraph_open = true;
+        }
+        self.events.push(e);
+    }
+
+    fn close_open_paragraph(&mut self) {
+        if self.paragraph_open {
+            self.html("</p>\n".into());
+            self.paragraph_open = false;
+        }
+    }
+}
+
+impl PageState<'_> {
+    /// Handles the event at `i`, pushing the rewritten events; returns the next index.
+    pub(super) fn rewrite_event<'e>(
+        &mut self,
+        events: &Events<'e>,
+        i: usize,
+        locate: Locate,
+        rw: &mut Rewriter<'e>,
+    ) -> usize {
+        let (event, range) = &events[i];
+        if rw.open_headings.is_empty() {
+            self.capture_text(event);
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let at = locate(range.start);
+                self.open_heading(events, i, *level, id.as_deref(), at, rw);
+            }
+            Event::End(TagEnd::Heading(_)) => self.close_heading(rw),
+            Event::Start(Tag::BlockQuote(Some(kind))) => open_callout(*kind, rw),
+            Event::End(TagEnd::BlockQuote(Some(_))) => rw.close(),
+            Event::Start(Tag::CodeBlock(kind)) => return self.code_block(events, i, kind, rw),
+            Event::Start(Tag::Table(_)) => {
+                rw.html("<div class=\"table-wrap\">".into());
+                rw.events.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                rw.events.push(event.clone());
+                rw.html("</div>\n".into());
+            }
+            Event::TaskListMarker(done) => task_marker(*done, rw),
+            Event::Start(Tag::Paragraph) => open_paragraph(events, i, rw),
+            Event::End(TagEnd::Paragraph) if rw.split_paragraph => {
+                rw.split_paragraph = false;
+                rw.close_open_paragraph();
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let end = find_end(events, i);
+                let alt = plain_text(&events[i + 1..end]);
+                rw.close_open_paragraph();
+                let (l, c) = locate(range.start);
+                let figure = self.figure(dest_url, title, &alt, l, c);
+                rw.html(figure);
+                return end + 1;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let (l, c) = locate(range.start);
+                match self.resolve_link(dest_url, l, c) {
+                    LinkDest::Page(local) => {
+                        rw.inline(Event::InlineHtml(page_link_start(&local, title).into()))
+                    }
+                    LinkDest::AsWritten(dest) => rw.inline(Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: dest.into(),
+                        title: title.clone(),
+                        id: id.clone(),
+                    })),
+                }
+                rw.link_depth += 1;
+            }
+            Event::End(TagEnd::Link) => {
+                rw.link_depth = rw.link_depth.saturating_sub(1);
+                rw.inline(event.clone());
+            }
+            Event::Text(t) if rw.link_depth == 0 => text(t, event, rw),
+            Event::Html(h) | Event::InlineHtml(h) if self.escape_raw_html => {
+                rw.inline(Event::Text(h.clone()));
+            }
+            Event::SoftBreak | Event::HardBreak if rw.split_paragraph && !rw.paragraph_open => {}
+            _ => rw.inline(event.clone()),
+        }
+        i + 1
+    }
+
+    /// `<hN id>`: the written `{#id}` (a warning when the page has it already), else
+    /// a slug of the text, unique on the page.
+    fn open_heading(
+        &mut self,
+        events: &Events,
+        i: usize,
+        level: HeadingLevel,
+        custom_id: Option<&str>,
+        at: (usize, usize),
+        rw: &mut Rewriter,
+    ) {
+        let end = find_end(events, i);
+        let text = plain_text(&events[i + 1..end]);
+        let id = match custom_id {
+            Some(custom) => {
+                if !self.slugger.reserve(custom) {
+                    self.out.diags.push(
+                        Diagnostic::warning(
+                            "duplicate-id",
+                            self.page.site_path,
+                            format!("the heading id `{custom}` is used twice on this page"),
+                        )
+                        .at(at.0, at.1),
+                    );
+                }
+                custom.to_string()
+            }
+            None => self.slugger.unique(&text),
+        };
+        let level = level as u8;
+        rw.html(format!("<h{level} id=\"{}\">", escape(&id)));
+        rw.open_headings.push((id.clone(), text.clone()));
+        if !self.in_caveat {
+            self.current_heading = Some((id.clone(), text.clone()));
+            self.start_passage();
+        }
+        self.out.headings.push(Heading {
+            level,
+            id,
+            text,
+            variants: self.variant_scope.clone(),
+        });
+        rw.closers.push(format!("</h{level}>\n"));
+    }
+
+    /// Closes a heading; the front matter caveats whose `step` names it follow it.
+    fn close_heading(&mut self, rw: &mut Rewriter) {
+        rw.close();
+        if let Some((id, text)) = rw.open_headings.pop() {
+            let caveats = self.caveats_after_heading(&id, &text);
+            if !caveats.is_empty() {
+                rw.html(caveats);
+            }
+        }
+    }
+
+    /// A fenced or indented code block, highlighted; returns the index after it.
+    fn code_block(
+        &mut self,
+        events: &Events,
+        i: usize,
+        kind: &CodeBlockKind,
+        rw: &mut Rewriter,
+    ) -> usize {
+        let end = find_end(events, i);
+        let code: String = events[i + 1..end]
+            .iter()
+            .filter_map(|(e, _)| match e {
+                Event::Text(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let lang = match kind {
+            CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or(""),
+            CodeBlockKind::Indented => "",
+        };
+        let lang_attr = if lang.is_empty() {
+            String::new()
+        } else {
+            format!(" data-lang=\"{}\"", escape(lang))
+        };
+        // tabindex: a code block that scrolls sideways (on a phone, say) must be
+        // reachable by keyboard to be scrolled (axe: scrollable-region-focusable).
+        rw.html(format!(
+            "<pre class=\"code\" tabindex=\"0\"{lang_attr}><code>{}</code></pre>\n",
+            highlight::highlight(&code, lang, self.env.highlights)
+        ));
+        self.push_passage_text(&code);
+        end + 1
+    }
+}
+
+/// A GitHub alert (`> [!NOTE]`) as a callout.
+fn open_callout(kind: BlockQuoteKind, rw: &mut Rewriter) {
+    let (kind, label) = callout_kind(kind);
+    rw.html(format!(
+        "<aside class=\"callout\" role=\"note\" data-kind=\"{kind}\"><p class=\"callout-title\">{label}</p>\n"
+    ));
+    rw.closers.push("</aside>\n".into());
+}
+
+fn task_marker(done: bool, rw: &mut Rewriter) {
+    let checked = if done { " checked" } else { "" };
+    let label = if done { "done" } else { "not done" };
+    rw.html(format!(
+        "<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> "
+    ));
+}
+
+/// A paragraph with a screenshot is split around its figures (see `Rewriter`).
+fn open_paragraph<'e>(events: &Events<'e>, i: usize, rw: &mut Rewriter<'e>) {
+    let end = find_end(events, i);
+    let has_image = events[i + 1..end]
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Start(Tag::Image { .. })));
+    if has_image {
+        rw.split_paragraph = true;
+    } else {
+        rw.events.push(events[i].0.clone());
+    }
+}
+
+/// Text outside links: bare URLs become links; blank text between figures is dropped.
+fn text<'e>(t: &CowStr<'e>, event: &Event<'e>, rw: &mut Rewriter<'e>) {
+    if rw.split_paragraph && !rw.paragraph_open && t.trim().is_empty() {
+        return;
+    }
+    match autolink(t) {
+        Some(html) => rw.inline(Event::InlineHtml(html.into())),
+        None => rw.inline(event.clone()),
+    }
+}
+
+/// Index of the event that ends the element started at `start`.
+fn find_end(events: &Events, start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, (e, _)) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len().saturating_sub(1)
+}
+
+/// The text of a run of events (a heading's, an image's alt text).
+fn plain_text(events: &Events) -> String {
+    events
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            Event::SoftBreak | Event::HardBreak => Some(" "),
+            _ => None,
+        })
+        .collect()
+}
+
+fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}

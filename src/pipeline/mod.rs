@@ -1,0 +1,229 @@
+//! A build is a function from the site's files to output files plus diagnostics:
+//! read each version, render its markdown in parallel, check links across pages,
+//! render every page with the theme, and hand all files to an output `Sink`.
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::markdown::highlight::HighlightCache;
+use crate::model::{Version, VersionIndex};
+use crate::output::Sink;
+use crate::render::Theme;
+use crate::screenshots::Screenshots;
+use crate::source;
+use rayon::prelude::*;
+use read::{read_version, MarkdownJob};
+use std::path::PathBuf;
+use timings::Timings;
+use write::{write_site, Out};
+
+pub mod cache;
+pub mod change;
+mod checks;
+pub mod incremental;
+pub mod live;
+mod read;
+mod state;
+mod timings;
+mod write;
+
+pub use cache::{CachedPage, MarkdownCache, Shared};
+pub use change::{classify, Change};
+pub use live::{LiveSite, Rebuild, Rebuilt};
+pub use state::{SiteState, VersionState};
+pub use write::WRITE_ERROR;
+
+/// Search index files by the fingerprint of what they index.
+pub type SearchCache = Shared<Vec<(String, String)>>;
+
+/// How to build: what the command line and the environment said.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Canonical path of the folder holding site.toml.
+    pub root: PathBuf,
+    /// Build drafts too (serve).
+    pub include_drafts: bool,
+    /// Add the live-reload script to pages (serve only).
+    pub live_reload: bool,
+    /// The build's date (`YYYY-MM-DD`), when it has one: from `SOURCE_DATE_EPOCH`, so
+    /// that built pages do not change from one day to the next.
+    pub today: Option<String>,
+}
+
+impl BuildOptions {
+    /// What `serve` builds with: drafts included, pages with the live-reload script.
+    pub fn for_serve(root: PathBuf) -> BuildOptions {
+        BuildOptions {
+            root,
+            include_drafts: true,
+            live_reload: true,
+            today: None,
+        }
+    }
+}
+
+/// What a build made, for the summary line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildSummary {
+    pub pages: usize,
+    pub versions: usize,
+    pub screenshots: usize,
+    /// How long each phase took, and what the caches saved (for GUIDEPOST_TIMINGS).
+    pub timings: Vec<String>,
+}
+
+/// Builds the whole site into `sink`. Never stops at the first problem: every
+/// diagnostic of the build is returned.
+pub fn build(
+    config: &Config,
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+) -> (BuildSummary, Vec<Diagnostic>) {
+    let (summary, diags, _) = build_site(config, opts, sink, &BuildCache::default());
+    (summary, diags)
+}
+
+/// What builds can reuse from earlier ones (`serve` keeps one between rebuilds; a
+/// single build uses one to share work between versions).
+#[derive(Default)]
+pub struct BuildCache {
+    pub markdown: MarkdownCache,
+    /// Front matter by the hash of its text.
+    pub fronts: source::FrontMatterCache,
+    /// Search index files by the fingerprint of what they index.
+    pub search: SearchCache,
+    /// Highlighted code blocks by syntax and code.
+    pub highlights: HighlightCache,
+}
+
+impl BuildCache {
+    /// Drops search indexes that no version of `state` uses any more.
+    pub fn forget_unused_search(&self, state: &SiteState) {
+        self.search.retain(|key| state.search_keys.contains(key));
+    }
+}
+
+/// Builds the whole site into `sink`, reusing and filling `cache`, and returns what a
+/// rebuild needs (`incremental`) unless the theme could not be loaded.
+pub fn build_site(
+    config: &Config,
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+    cache: &BuildCache,
+) -> (BuildSummary, Vec<Diagnostic>, Option<SiteState>) {
+    let read_diags = Diagnostics::new();
+    let write_diags = Diagnostics::new();
+    let out = Out {
+        sink,
+        diags: &write_diags,
+    };
+    let (summary, state) = build_into(config, opts, cache, &read_diags, out);
+    match state {
+        Some(mut state) => {
+            state.read_diags = read_diags.into_sorted();
+            state.write_diags = write_diags.into_sorted();
+            (summary, state.diagnostics(), Some(state))
+        }
+        None => {
+            read_diags.extend(write_diags.into_sorted());
+            (summary, read_diags.into_sorted(), None)
+        }
+    }
+}
+
+fn build_into(
+    config: &Config,
+    opts: &BuildOptions,
+    cache: &BuildCache,
+    read_diags: &Diagnostics,
+    out: Out,
+) -> (BuildSummary, Option<SiteState>) {
+    let timings = Timings::start();
+    let root = &opts.root;
+    let prefix = config.url_prefix();
+    let theme = match Theme::load(root, &config.theme, &prefix) {
+        Ok(t) => {
+            out.diags.extend(t.warnings.iter().cloned());
+            t
+        }
+        Err(ds) => {
+            out.diags.extend(ds);
+            return (BuildSummary::default(), None);
+        }
+    };
+    let assets = Screenshots::new(root.clone(), &prefix);
+    // Versions are independent until they link to each other: each is read and its
+    // markdown rendered in parallel with the others (rayon nests with the per-page
+    // work), through the cache, so a file that two versions share is rendered once.
+    let versions: Vec<Version> = config
+        .version_specs()
+        .into_par_iter()
+        .map(|spec| read_version(root, spec, opts.include_drafts, &cache.fronts, read_diags))
+        .collect();
+    timings.lap("read sources");
+    // The switcher of each page needs every version's paths, known once all are read.
+    let indexes: Vec<VersionIndex> = versions.iter().map(VersionIndex::of).collect();
+    let job = MarkdownJob::new(config, &assets, cache);
+    let versions: Vec<VersionState> = versions
+        .into_par_iter()
+        .map(|version| job.render_version(version))
+        .collect();
+    timings.lap("render markdown");
+    let (hits, misses) = cache.markdown.stats();
+    timings.note(format!(
+        "markdown cache: {hits} renderings reused, {misses} made"
+    ));
+    let mut state = SiteState {
+        config: config.clone(),
+        theme,
+        assets,
+        prefix,
+        base_url: config.base_url(),
+        today: opts.today.clone(),
+        versions,
+        indexes,
+        search_keys: Vec::new(),
+        read_diags: Vec::new(), // both set by build_site once every stage has reported
+        write_diags: Vec::new(),
+    };
+    let (mut summary, keys) = write_site(&state, opts.live_reload, &cache.search, out, &timings);
+    state.search_keys = keys;
+    let (loads, seconds) = state.assets.load_stats();
+    timings.note(format!(
+        "screenshots: {loads} files read, measured and hashed in {seconds:.3} s of CPU (all threads), {} distinct copies",
+        summary.screenshots
+    ));
+    summary.timings = timings.into_lines();
+    (summary, Some(state))
+}
+
+/// Renders and writes the whole site again from `state` after a template, theme or
+/// `static/` change: the theme is loaded again, nothing is read or parsed again.
+pub fn rerender(
+    state: &mut SiteState,
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+    cache: &BuildCache,
+) -> (BuildSummary, Vec<Diagnostic>) {
+    let diags = Diagnostics::new();
+    match Theme::load(&opts.root, &state.config.theme, &state.prefix) {
+        Ok(theme) => {
+            diags.extend(theme.warnings.iter().cloned());
+            state.theme = theme;
+        }
+        Err(ds) => {
+            state.write_diags = ds;
+            return (BuildSummary::default(), state.diagnostics());
+        }
+    }
+    state.today = opts.today.clone();
+    let timings = Timings::start();
+    let out = Out {
+        sink,
+        diags: &diags,
+    };
+    let (mut summary, keys) = write_site(state, opts.live_reload, &cache.search, out, &timings);
+    summary.timings = timings.into_lines();
+    state.search_keys = keys;
+    state.write_diags = diags.into_sorted();
+    (summary, state.diagnostics())
+}

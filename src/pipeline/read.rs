@@ -1,0 +1,145 @@
+//! Reading a version's sources and rendering their markdown, in parallel and through
+//! the cache.
+
+use super::cache::CachedPage;
+use super::checks::{anchor_diagnostics, guide_variant_diagnostics};
+use super::state::VersionState;
+use super::BuildCache;
+use crate::config::{Config, VersionSpec};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::markdown::{PageInput, RenderEnv};
+use crate::model::Version;
+use crate::screenshots::Screenshots;
+use crate::source;
+use crate::url::encode_path;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Reads the version folder of `spec` into the model of the version.
+pub(super) fn read_version(
+    root: &Path,
+    spec: VersionSpec,
+    include_drafts: bool,
+    fronts: &source::FrontMatterCache,
+    diags: &Diagnostics,
+) -> Version {
+    let (tree, ds) = source::read_tree(root, &spec.dir, include_drafts, fronts);
+    diags.extend(ds);
+    let mut model_diags = Vec::new();
+    let version = Version::build(spec, tree, &mut model_diags);
+    diags.extend(model_diags);
+    version
+}
+
+/// What rendering the markdown of any version of a site needs.
+pub(super) struct MarkdownJob<'a> {
+    pub config: &'a Config,
+    pub assets: &'a Screenshots,
+    /// Every version's folder, relative to the site root.
+    pub version_dirs: Vec<PathBuf>,
+    pub cache: &'a BuildCache,
+    /// The site's console variants: (id, label).
+    pub variants: Vec<(String, String)>,
+}
+
+impl<'a> MarkdownJob<'a> {
+    pub(super) fn new(config: &'a Config, assets: &'a Screenshots, cache: &'a BuildCache) -> Self {
+        MarkdownJob {
+            config,
+            assets,
+            version_dirs: config.version_specs().into_iter().map(|v| v.dir).collect(),
+            cache,
+            variants: config.variant_labels(),
+        }
+    }
+
+    /// Markdown of every page of a version, in parallel and through the cache; then
+    /// the `#anchor` checks, which need the headings of every page.
+    pub(super) fn render_version(&self, version: Version) -> VersionState {
+        let local_targets = local_targets(&version);
+        let env = self.env(&version, &local_targets);
+        let (pages, page_diags): (Vec<_>, Vec<_>) = version
+            .sources
+            .par_iter()
+            .map(|src| self.render_source(&env, src))
+            .unzip();
+        let by_rel_path = version
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.rel_path.clone(), i))
+            .collect();
+        let mut state = VersionState {
+            version,
+            local_targets,
+            pages,
+            page_diags,
+            anchor_diags: Vec::new(),
+            by_rel_path,
+        };
+        state.anchor_diags = anchor_diagnostics(&state);
+        state
+    }
+
+    /// What every page of `version` shares while rendering.
+    pub(super) fn env<'v>(
+        &'v self,
+        version: &'v Version,
+        local_targets: &'v HashMap<String, String>,
+    ) -> RenderEnv<'v> {
+        RenderEnv {
+            targets: local_targets,
+            assets: self.assets,
+            highlights: &self.cache.highlights,
+            version_dir: &version.spec.dir,
+            max_screenshot_kb: self.config.build.max_screenshot_kb,
+            variants: &self.variants,
+            other_version_dirs: self
+                .version_dirs
+                .iter()
+                .filter(|d| **d != version.spec.dir)
+                .map(PathBuf::as_path)
+                .collect(),
+        }
+    }
+
+    /// One source's rendering (cached or new) and its diagnostics.
+    pub(super) fn render_source(
+        &self,
+        env: &RenderEnv,
+        src: &source::SourceFile,
+    ) -> (Arc<CachedPage>, Vec<Diagnostic>) {
+        let page = self.cache.markdown.render(
+            env,
+            &PageInput {
+                rel_path: &src.rel_path,
+                site_path: &src.site_path,
+                body: &src.body,
+                body_line: src.body_line,
+                variants: src.front.variants.as_deref(),
+                caveats: Some(&src.front.caveats),
+                caveat_lines: &src.front.caveat_lines,
+            },
+            &src.hash,
+        );
+        let mut diags = page.diags_for(&src.site_path);
+        diags.extend(guide_variant_diagnostics(&self.variants, src));
+        (page, diags)
+    }
+}
+
+/// Version-relative `.md` path → the page's path within the version (`a/b/`),
+/// percent-encoded, as links in the markdown write it.
+fn local_targets(version: &Version) -> HashMap<String, String> {
+    let vprefix = version.spec.url_prefix.as_str();
+    version
+        .targets
+        .iter()
+        .map(|(k, v)| {
+            let local = v.strip_prefix(vprefix).unwrap_or(v);
+            (k.clone(), encode_path(local).into_owned())
+        })
+        .collect()
+}

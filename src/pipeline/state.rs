@@ -1,0 +1,116 @@
+//! What a build made that later stages and rebuilds use: the site's state after a
+//! build, one `VersionState` per version.
+
+use super::cache::CachedPage;
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::{PageBody, Version, VersionIndex};
+use crate::render::{Renderer, SiteCtx, SiteRender, Theme, VariantCtx};
+use crate::screenshots::Screenshots;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What one build made that a rebuild after a save can reuse.
+pub struct SiteState {
+    pub config: Config,
+    pub theme: Theme,
+    pub assets: Screenshots,
+    pub prefix: String,
+    pub base_url: String,
+    /// The build's date (`YYYY-MM-DD`) when it has one (`BuildOptions::today`).
+    pub today: Option<String>,
+    pub versions: Vec<VersionState>,
+    pub indexes: Vec<VersionIndex>,
+    /// The search index fingerprint of each version (`BuildCache::search`).
+    pub search_keys: Vec<blake3::Hash>,
+    /// Diagnostics of reading the sources and the configuration against them.
+    pub read_diags: Vec<Diagnostic>,
+    /// Diagnostics of the theme, the templates and writing the output.
+    /// (Markdown and anchor diagnostics are kept per version.)
+    pub write_diags: Vec<Diagnostic>,
+}
+
+/// One version as built: its sources and the rendering of each.
+pub struct VersionState {
+    pub version: Version,
+    /// Version-relative `.md` path → path within the version, for `RenderEnv`.
+    pub local_targets: HashMap<String, String>,
+    /// The rendering of each source, by index.
+    pub pages: Vec<Arc<CachedPage>>,
+    /// The markdown diagnostics of each source, by index.
+    pub page_diags: Vec<Vec<Diagnostic>>,
+    /// The missing-anchor warnings of each source's links, by index.
+    pub anchor_diags: Vec<Vec<Diagnostic>>,
+    /// Version-relative `.md` path → source index.
+    pub by_rel_path: HashMap<String, usize>,
+}
+
+impl VersionState {
+    pub fn bodies(&self) -> Vec<Arc<PageBody>> {
+        self.pages.iter().map(|p| p.body.clone()).collect()
+    }
+}
+
+impl SiteState {
+    /// Every diagnostic of the site as it now stands, sorted.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let all = Diagnostics::new();
+        all.extend(self.read_diags.iter().cloned());
+        all.extend(self.write_diags.iter().cloned());
+        for v in &self.versions {
+            all.extend(v.page_diags.iter().flatten().cloned());
+            all.extend(v.anchor_diags.iter().flatten().cloned());
+        }
+        all.into_sorted()
+    }
+
+    /// What the renderers of every version share.
+    pub fn site_render(&self, live_reload: bool) -> SiteRender<'_> {
+        SiteRender {
+            tera: &self.theme.tera,
+            site: self.site_ctx(live_reload),
+            config: &self.config,
+            versions: &self.indexes,
+            today: self.today.as_deref(),
+        }
+    }
+
+    /// What every template sees as `site`.
+    fn site_ctx(&self, live_reload: bool) -> SiteCtx<'_> {
+        SiteCtx {
+            title: &self.config.title,
+            language: &self.config.language,
+            prefix: &self.prefix,
+            base_url: &self.base_url,
+            assets: &self.theme.asset_urls,
+            live_reload,
+            variants: self
+                .config
+                .variants
+                .iter()
+                .map(|v| VariantCtx {
+                    id: v.id.get_ref(),
+                    label: &v.label,
+                    default: v.default,
+                })
+                .collect(),
+            default_variant: self
+                .config
+                .variants
+                .iter()
+                .find(|v| v.default)
+                .or(self.config.variants.first())
+                .map(|v| v.id.get_ref().as_str()),
+        }
+    }
+
+    /// The renderer of version `v`'s pages, with `bodies` = its `bodies()`.
+    pub(super) fn renderer<'a>(
+        &'a self,
+        shared: &'a SiteRender<'a>,
+        v: usize,
+        bodies: &'a [Arc<PageBody>],
+    ) -> Renderer<'a> {
+        Renderer::new(shared, &self.versions[v].version, bodies)
+    }
+}
