@@ -3,7 +3,7 @@
 //! `cfg(no_node)` without node) and these tests are ignored, which cargo's summary
 //! shows; under CI=true it does not, and a missing browser fails them.
 
-use crate::harness::{serve_dir, SiteTest};
+use crate::harness::{generate_corpus, serve_dir, SiteTest};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -277,7 +277,7 @@ fn first_query_downloads_at_most_150_kb_on_a_generated_corpus() {
     require_browser("first_query_downloads_at_most_150_kb_on_a_generated_corpus");
     let work = tempfile::tempdir().unwrap();
     let corpus = work.path().join("corpus");
-    crate::corpus::generate_corpus(2000, 1, "guidepost", &corpus);
+    generate_corpus(2000, 1, "guidepost", &corpus);
     let out = work.path().join("public");
     let status = Command::new(env!("CARGO_BIN_EXE_guidepost"))
         .args(["build", "--base-url", "http://127.0.0.1/", "--root"])

@@ -2,25 +2,10 @@
 //! bytes for a seed, another site for another seed, a guidepost layout that builds
 //! without a diagnostic, and a Hugo layout whose links and images all resolve.
 
-use crate::harness::{Page, Run};
+use crate::harness::{generate_corpus, text_of, Page, Run};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// Writes a corpus with `guidepost-bench corpus` into `out`.
-pub fn generate_corpus(guides: usize, seed: u64, layout: &str, out: &Path) {
-    let output = Command::new(env!("CARGO_BIN_EXE_guidepost-bench"))
-        .args(["corpus", "--guides", &guides.to_string()])
-        .args(["--seed", &seed.to_string(), "--layout", layout, "--out"])
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
 
 /// Every file below `root`: relative path → bytes.
 fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -117,9 +102,7 @@ fn the_generated_site_builds_strictly_without_diagnostics() {
         let headings = page.select(".content h2").len() + page.select(".content h3").len();
         // Prerequisites and next steps, and 3 to 8 headings of its own.
         assert!((5..=10).contains(&headings), "{headings} headings");
-        let words = crate::harness::text_of(page.one(".content"))
-            .split_whitespace()
-            .count();
+        let words = text_of(page.one(".content")).split_whitespace().count();
         assert!((500..=2200).contains(&words), "{words} words");
     }
 }
