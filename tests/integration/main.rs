@@ -6,6 +6,7 @@ mod core;
 mod corpus;
 mod harness;
 mod safety;
+mod sample_site;
 mod screenshots;
 mod search;
 mod serve;
