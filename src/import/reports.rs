@@ -542,7 +542,7 @@ mod tests {
         assert_eq!((r.step.as_deref(), r.text.as_str()), (Some("x"), "Broken."));
 
         let (_, line, column) = parse_reports("[\n  {\"text\": \"a\",}\n]").unwrap_err();
-        assert_eq!((line, column), (2, 18));
+        assert_eq!((line, column), (2, 16));
         assert!(parse_reports(r#"[{"txt": "a"}]"#).is_err());
     }
 
