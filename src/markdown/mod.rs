@@ -64,6 +64,9 @@ pub struct RenderEnv<'a> {
     pub variants: &'a [(String, String)],
     /// The folders of the site's other versions (relative to the site root).
     pub other_version_dirs: Vec<&'a Path>,
+    /// Show `status: candidate` caveats (serve), marked as candidates; a build leaves
+    /// them out of the page.
+    pub show_candidates: bool,
 }
 
 /// One page to render.
@@ -147,6 +150,8 @@ pub struct RenderedMarkdown {
     pub anchor_checks: Vec<AnchorCheck>,
     pub diags: Vec<Diagnostic>,
     pub deps: Vec<RenderDep>,
+    /// Candidate caveats left out of the page (`RenderEnv::show_candidates` unset).
+    pub hidden_candidates: usize,
 }
 
 pub fn options() -> Options {
@@ -297,6 +302,7 @@ mod tests {
             max_screenshot_kb: 500,
             variants: &[],
             other_version_dirs: Vec::new(),
+            show_candidates: false,
         };
         let site_path = Path::new(dir).join("a.md");
         render_page(

@@ -102,6 +102,7 @@ impl MarkdownCache {
                 title_id: r.title_id,
                 caveats: r.caveats,
                 passages: r.passages,
+                hidden_candidates: r.hidden_candidates,
             }),
             anchor_checks: r.anchor_checks,
             diags: r.diags,

@@ -43,16 +43,24 @@ pub(super) struct MarkdownJob<'a> {
     pub cache: &'a BuildCache,
     /// The site's console variants: (id, label).
     pub variants: Vec<(String, String)>,
+    /// Show candidate caveats (`BuildOptions::show_candidates`).
+    pub show_candidates: bool,
 }
 
 impl<'a> MarkdownJob<'a> {
-    pub(super) fn new(config: &'a Config, assets: &'a Screenshots, cache: &'a BuildCache) -> Self {
+    pub(super) fn new(
+        config: &'a Config,
+        assets: &'a Screenshots,
+        cache: &'a BuildCache,
+        show_candidates: bool,
+    ) -> Self {
         MarkdownJob {
             config,
             assets,
             version_dirs: config.version_specs().into_iter().map(|v| v.dir).collect(),
             cache,
             variants: config.variant_labels(),
+            show_candidates,
         }
     }
 
@@ -140,6 +148,7 @@ impl<'a> MarkdownJob<'a> {
                 .filter(|d| **d != version.spec.dir)
                 .map(PathBuf::as_path)
                 .collect(),
+            show_candidates: self.show_candidates,
         }
     }
 

@@ -128,6 +128,12 @@ pub(super) fn write_site(
             .iter()
             .map(|vs| vs.version.unpublished.drafts.len())
             .sum(),
+        candidates: state
+            .versions
+            .iter()
+            .flat_map(|v| v.pages.iter())
+            .map(|p| p.body.hidden_candidates)
+            .sum(),
         timings: Vec::new(),
     };
     (summary, written.into_iter().map(|(_, k)| k).collect())

@@ -2,20 +2,18 @@
 //! file by file), template contexts as borrowed views, one function per page kind.
 
 mod context;
-mod dates;
 mod nav;
 pub mod theme;
 
 pub use context::{SiteCtx, VariantCtx};
-pub use dates::date_from_epoch;
 pub use theme::Theme;
 
 use crate::config::Config;
+use crate::dates::is_over_a_year_before;
 use crate::diag::Diagnostic;
 use crate::model::{PageBody, Version, VersionIndex};
 use crate::url::encode_path;
 use context::*;
-use dates::is_over_a_year_before;
 use nav::{depends_on_guide, nav_for, NavItem};
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -387,9 +385,10 @@ impl<'a> Renderer<'a> {
 }
 
 /// The contents list of a page with `headings`: each `##` with the `###` headings
-/// that follow it nested under it. A `###` goes under the `##` before it only when
-/// both are shown to the same readers (the same variant block, or none for the
-/// `##`); else, like a `###` before any `##`, it is an entry of its own.
+/// that follow it nested under it. A `###` goes under the entry just before it when
+/// that is a `##` shown to the same readers (the same variant block, or none for the
+/// `##`); else, like a `###` before any `##`, it is an entry of its own, so that the
+/// entries keep the page's order.
 fn toc(headings: &[crate::markdown::Heading]) -> Vec<TocEntry<'_>> {
     let mut entries: Vec<TocEntry> = Vec::new();
     for h in headings.iter().filter(|h| (2..=3).contains(&h.level)) {
@@ -466,6 +465,8 @@ mod tests {
             heading(2, "b", Some("sb")),
             heading(3, "b1", Some("ent")),
             heading(3, "b2", Some("sb")),
+            heading(2, "c", Some("sb")),
+            heading(3, "c1", Some("sb")),
         ];
         let toc = toc(&headings);
         let shape: Vec<(&str, Vec<&str>)> = toc
@@ -477,8 +478,11 @@ mod tests {
             vec![
                 ("orphan", vec![]),
                 ("a", vec!["a1", "a2"]),
-                ("b", vec!["b2"]),
+                ("b", vec![]),
                 ("b1", vec![]),
+                // Entries keep the page's order: after `b1`, `b2` has no `##` above it.
+                ("b2", vec![]),
+                ("c", vec!["c1"]),
             ]
         );
         assert_eq!(toc[1].children[1].variants.as_deref(), Some("sb"));

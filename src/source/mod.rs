@@ -2,6 +2,7 @@
 //! place in the tree, its front matter and its body. No markdown is parsed here, but
 //! for the body's first block: an H1 there is the page's heading (`title`).
 
+pub mod edit;
 pub mod frontmatter;
 pub mod layout;
 pub mod title;
