@@ -107,7 +107,7 @@ fn entry(version: &str, src: &SourceFile, url: String, c: &Caveat, today: &str) 
     };
     CaveatEntry {
         version: version.to_string(),
-        guide: src.front.title.clone().unwrap_or_default(),
+        guide: src.title.clone().unwrap_or_default(),
         url,
         file: crate::paths::slash_path(&src.site_path),
         line: c.line,
