@@ -4,7 +4,7 @@
 //! through `caveat_html` and are returned with the page, for its "Known caveats"
 //! summary, the site's caveats page and search.
 
-use super::directives::Directive;
+use super::directives::{Directive, Doc};
 use super::PageState;
 use crate::diag::Diagnostic;
 use crate::html::escape;
@@ -265,7 +265,7 @@ impl PageState<'_> {
         let outer = std::mem::take(&mut self.out.html);
         self.untrusted = true;
         self.in_caveat = true;
-        self.render_markdown(&spec.text, pending.line);
+        self.render_markdown(&spec.text, pending.line, 0);
         self.in_caveat = false;
         self.untrusted = false;
         let html = std::mem::replace(&mut self.out.html, outer);
@@ -305,7 +305,7 @@ impl PageState<'_> {
     }
 
     /// `::: caveat [SEVERITY] [from="…"]` with its markdown body, where it is written.
-    pub(super) fn render_inline_caveat(&mut self, d: &Directive) {
+    pub(super) fn render_inline_caveat(&mut self, d: &Directive, doc: &Doc) {
         let (severity, from) = match parse_caveat_args(&d.args) {
             Ok(parsed) => parsed,
             Err(message) => {
@@ -331,7 +331,7 @@ impl PageState<'_> {
         // The body is rendered on its own, then wrapped.
         let outer = std::mem::take(&mut self.out.html);
         let was_in_caveat = std::mem::replace(&mut self.in_caveat, true);
-        self.render_blocks(&d.body);
+        self.render_blocks(&d.body, doc);
         self.in_caveat = was_in_caveat;
         let html = std::mem::replace(&mut self.out.html, outer);
         if html.trim().is_empty() {

@@ -8,23 +8,29 @@
 mod autolink;
 pub mod caveats;
 pub mod directives;
+mod foreign;
 pub mod highlight;
 mod images;
 mod links;
 mod passages;
+mod raw_html;
 mod rewrite;
+pub mod site_paths;
 pub mod slug;
+mod steps;
+pub mod suggest;
 pub mod untrusted;
 mod variants;
 
 pub use links::{link_crosses_versions, page_dir, resolve_relative};
 
 pub use caveats::Caveat;
+pub use site_paths::SitePaths;
 pub use untrusted::safe_url;
 
 use crate::diag::{Diagnostic, LineIndex};
 use crate::screenshots::{ImageError, Screenshots};
-use directives::Block;
+use directives::{Block, Doc};
 use pulldown_cmark::{Event, Options, Parser};
 use rewrite::Rewriter;
 use slug::Slugger;
@@ -64,6 +70,8 @@ pub struct RenderEnv<'a> {
     pub variants: &'a [(String, String)],
     /// The folders of the site's other versions (relative to the site root).
     pub other_version_dirs: Vec<&'a Path>,
+    /// What root-relative links may lead to: every page, alias and file of the site.
+    pub site: &'a SitePaths,
 }
 
 /// One page to render.
@@ -99,6 +107,21 @@ pub struct AnchorCheck {
     pub column: usize,
 }
 
+/// A step (SPEC §3): an item of an ordered list that is not nested in another list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// Its id on the page (`step-2`, `choose-subscription-step-2`).
+    pub id: String,
+    /// The number the reader sees (the list's start number counted on).
+    pub number: u64,
+    /// The heading it sits under: (id, text); None before the first heading.
+    pub heading: Option<(String, String)>,
+    /// The variants of the block it sits in; None outside variant blocks.
+    pub variants: Option<Vec<String>>,
+    /// Its text, plain, without the text of images.
+    pub text: String,
+}
+
 /// A searchable piece of a page: the text under one heading (split where variant
 /// panels start and end), or one caveat.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -128,12 +151,31 @@ pub enum RenderDep {
         src: String,
         result: Result<std::sync::Arc<crate::screenshots::ImageInfo>, ImageError>,
     },
+    /// A linked local file (not markdown) as written and what it resolved to.
+    File {
+        src: String,
+        result: Result<std::sync::Arc<crate::screenshots::FileInfo>, ImageError>,
+    },
+    /// A root-relative link's path and whether the site has something there.
+    SitePath { path: String, found: bool },
+    /// A reference that did not resolve (relative to `base`, a folder below the site
+    /// root) and the "did you mean" it got.
+    Suggestion {
+        base: std::path::PathBuf,
+        written: String,
+        found: Option<suggest::Suggestion>,
+    },
 }
 
 #[derive(Debug, Default)]
 pub struct RenderedMarkdown {
     pub html: String,
     pub headings: Vec<Heading>,
+    /// Every step of the page, in page order.
+    pub steps: Vec<Step>,
+    /// Every id of the page that links may name besides the headings' ids: steps,
+    /// caveats, and `id`/`name` attributes written in raw HTML.
+    pub anchors: Vec<String>,
     /// Every caveat of the page, in page order.
     pub caveats: Vec<Caveat>,
     /// The page's text cut into passages for search, in page order.
@@ -168,13 +210,13 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
     state.out.passages.push(Passage::default());
     state.take_front_matter_caveats();
     state.out.html = state.caveats_for_top();
-    let blocks = directives::parse(
+    let doc = directives::parse(
         page.body,
         page.body_line,
         page.site_path,
         &mut state.out.diags,
     );
-    state.render_blocks(&blocks);
+    state.render_blocks(&doc.blocks, &doc);
     let unplaced = state.unplaced_caveats();
     state.out.html.push_str(&unplaced);
     state.out.passages.retain(|p| !p.text.trim().is_empty());
@@ -205,13 +247,20 @@ struct PageState<'a> {
 }
 
 impl PageState<'_> {
-    fn render_blocks(&mut self, blocks: &[Block]) {
+    /// Renders `blocks`, whose ranges index `doc.text`.
+    fn render_blocks(&mut self, blocks: &[Block], doc: &Doc) {
         let mut i = 0;
         while i < blocks.len() {
             match &blocks[i] {
                 Block::Markdown { range, line } => {
-                    let text = &self.page.body[range.clone()];
-                    self.render_markdown(text, *line);
+                    let text = &doc.text[range.clone()];
+                    self.render_markdown(text, *line, doc.indent);
+                }
+                Block::Foreign(block) => self.render_foreign(block),
+                Block::Directive(d) if d.callout.is_some() => {
+                    if let Some(callout) = &d.callout {
+                        self.render_callout(callout, |s| s.render_blocks(&d.body, doc));
+                    }
                 }
                 Block::Directive(d) if d.name == "variant" => {
                     // Variant blocks with nothing but blank lines between them form a group.
@@ -219,11 +268,11 @@ impl PageState<'_> {
                         .iter()
                         .take_while(|b| matches!(b, Block::Directive(d) if d.name == "variant"))
                         .count();
-                    self.render_variant_group(&blocks[i..i + run]);
+                    self.render_variant_group(&blocks[i..i + run], doc);
                     i += run;
                     continue;
                 }
-                Block::Directive(d) if d.name == "caveat" => self.render_inline_caveat(d),
+                Block::Directive(d) if d.name == "caveat" => self.render_inline_caveat(d, doc),
                 Block::Directive(d) => {
                     self.out.diags.push(
                         Diagnostic::error(
@@ -234,15 +283,16 @@ impl PageState<'_> {
                         .at(d.line, d.column)
                         .help("the directives are `::: variant ID…` and `::: caveat`; check the spelling"),
                     );
-                    self.render_blocks(&d.body);
+                    self.render_blocks(&d.body, doc);
                 }
             }
             i += 1;
         }
     }
 
-    /// Renders one run of markdown that starts at file line `first_line`.
-    fn render_markdown(&mut self, text: &str, first_line: usize) {
+    /// Renders one run of markdown that starts at file line `first_line`; its columns
+    /// lack `indent` columns of the file's (the body of an MkDocs admonition).
+    fn render_markdown(&mut self, text: &str, first_line: usize, indent: usize) {
         // CommonMark replaces U+0000 for safety; pulldown-cmark leaves it in text, and
         // here it would be taken for the link marker (VERSION_BASE).
         let text: std::borrow::Cow<str> = if text.contains(VERSION_BASE) {
@@ -257,9 +307,9 @@ impl PageState<'_> {
             .collect();
         let locate = |offset: usize| {
             let (l, c) = lines.locate(offset);
-            (first_line + l - 1, c)
+            (first_line + l - 1, c + indent)
         };
-        let mut rewriter = Rewriter::default();
+        let mut rewriter = Rewriter::new(&events);
         let mut i = 0;
         while i < events.len() {
             i = self.rewrite_event(&events, i, &locate, &mut rewriter);
@@ -285,6 +335,7 @@ mod tests {
             max_screenshot_kb: 500,
             variants: &[],
             other_version_dirs: Vec::new(),
+            site: &SitePaths::default(),
         };
         let site_path = Path::new(dir).join("a.md");
         render_page(

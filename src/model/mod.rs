@@ -54,6 +54,10 @@ pub struct PageBody {
     /// With links to other pages relative to the version (`markdown::VERSION_BASE`).
     pub html: String,
     pub headings: Vec<Heading>,
+    /// The steps of the page (SPEC §3), in page order.
+    pub steps: Vec<crate::markdown::Step>,
+    /// Ids of the page that links may name besides the headings' (`RenderedMarkdown`).
+    pub anchors: Vec<String>,
     pub caveats: Vec<crate::markdown::Caveat>,
     pub passages: Vec<crate::markdown::Passage>,
 }
