@@ -171,9 +171,13 @@ impl Parser<'_> {
                 }
             }
             if !code_line && spaces > 3 {
-                if let Some(what) = nested_mkdocs(rest) {
-                    self.diags.push(foreign::nested_warning(
-                        self.file, &what, "MkDocs syntax: write a callout `> [!NOTE]`, or `::: variant ID` blocks for tabs", line_no, column,
+                if let Some(a) = foreign::mkdocs_admonition(rest) {
+                    self.diags.push(foreign::admonition_warning(
+                        self.file, &a, true, line_no, column,
+                    ));
+                } else if let Some(label) = foreign::mkdocs_tab(rest) {
+                    self.diags.push(foreign::tabs_warning(
+                        self.file, &label, true, line_no, column,
                     ));
                 }
             }
@@ -199,12 +203,8 @@ impl Parser<'_> {
                             Vec::new(),
                         ));
                     } else {
-                        self.diags.push(foreign::nested_warning(
-                            self.file,
-                            &format!(":::{name}"),
-                            &format!("Docusaurus syntax: write `> [!{}]`", callout.kind.alert()),
-                            line_no,
-                            column,
+                        self.diags.push(foreign::nested_docusaurus_warning(
+                            self.file, &name, &callout, line_no, column,
                         ));
                         nested_foreign += 1;
                         out.push_str(eol);
@@ -354,8 +354,9 @@ impl Parser<'_> {
         let body_indent = spaces + 4;
         let rest = rest_of(i)?;
         if let Some(a) = foreign::mkdocs_admonition(rest) {
-            self.diags
-                .push(foreign::admonition_warning(self.file, &a, line_no, column));
+            self.diags.push(foreign::admonition_warning(
+                self.file, &a, false, line_no, column,
+            ));
             let end = indented_end(lines, i + 1, body_indent);
             let doc = self.body_doc(lines, i + 1..end, first_line, body_indent, indent);
             let body = ForeignBody::Callout {
@@ -372,8 +373,9 @@ impl Parser<'_> {
             ));
         }
         let label = foreign::mkdocs_tab(rest)?;
-        self.diags
-            .push(foreign::tabs_warning(self.file, &label, line_no, column));
+        self.diags.push(foreign::tabs_warning(
+            self.file, &label, false, line_no, column,
+        ));
         let mut tabs = Vec::new();
         let mut at = i;
         let mut label = Some(label);
@@ -505,14 +507,6 @@ fn indented_end(lines: &[(usize, &str)], from: usize, min: usize) -> usize {
         end = k + 1;
     }
     end
-}
-
-/// `!!! note` or `=== "Tab"` indented too deep to be a block (inside a list item).
-fn nested_mkdocs(rest: &str) -> Option<String> {
-    if let Some(a) = foreign::mkdocs_admonition(rest) {
-        return Some(format!("{} {}", a.marker, a.kind));
-    }
-    foreign::mkdocs_tab(rest).map(|l| format!("=== \"{l}\""))
 }
 
 /// A line of three or more colons and nothing else.

@@ -484,10 +484,17 @@ fn hugo_shortcode(line: &str, at: usize, open: &str) -> Option<Found> {
     })
 }
 
-/// The warning for an MkDocs admonition opener.
+/// What an MkDocs construct indented too deep to be read as a block (inside a list
+/// item) gets as help instead.
+const NESTED_HELP: &str =
+    "indented this deep (inside a list item) it is not read as a block: it is shown as written";
+
+/// The warning for an MkDocs admonition opener (`nested`: indented too deep to be
+/// read as a block).
 pub fn admonition_warning(
     file: &Path,
     a: &MkdocsAdmonition,
+    nested: bool,
     line: usize,
     column: usize,
 ) -> Diagnostic {
@@ -507,17 +514,31 @@ pub fn admonition_warning(
         ),
     )
     .at(line, column)
-    .help("guidepost shows it as a callout with its indented text; a GitHub alert is `> [!NOTE]` on a line, then the text on lines starting with `> `")
+    .help(if nested {
+        NESTED_HELP
+    } else {
+        "guidepost shows it as a callout with its indented text; a GitHub alert is `> [!NOTE]` on a line, then the text on lines starting with `> `"
+    })
 }
 
-pub fn tabs_warning(file: &Path, label: &str, line: usize, column: usize) -> Diagnostic {
+pub fn tabs_warning(
+    file: &Path,
+    label: &str,
+    nested: bool,
+    line: usize,
+    column: usize,
+) -> Diagnostic {
     Diagnostic::warning(
         CODE,
         file,
         format!("`=== \"{label}\"` is MkDocs content-tab syntax: write `::: variant ID` blocks when the tabs are admin consoles"),
     )
     .at(line, column)
-    .help("otherwise write each tab as a heading; guidepost shows each tab's content under its label")
+    .help(if nested {
+        NESTED_HELP
+    } else {
+        "otherwise write each tab as a heading; guidepost shows each tab's content under its label"
+    })
 }
 
 pub fn docusaurus_warning(
@@ -539,20 +560,21 @@ pub fn docusaurus_warning(
     .help("guidepost shows it as a callout, up to its closing `:::`")
 }
 
-pub fn nested_warning(
+/// The warning for a Docusaurus admonition indented too deep to be read as a block.
+pub fn nested_docusaurus_warning(
     file: &Path,
-    what: &str,
-    alert: &str,
+    name: &str,
+    c: &Callout,
     line: usize,
     column: usize,
 ) -> Diagnostic {
     Diagnostic::warning(
         CODE,
         file,
-        format!("`{what}` is {alert}"),
+        format!("`:::{name}` is Docusaurus syntax: write `> [!{}]`", c.kind.alert()),
     )
     .at(line, column)
-    .help("indented this deep it is not read as a block: its marker lines are left out of the page, its text is kept")
+    .help("indented this deep (inside a list item) it is not read as a block: its marker lines are left out of the page, its text is kept")
 }
 
 /// The warning of a construct found by `scan_line`.
