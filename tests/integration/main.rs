@@ -5,6 +5,8 @@ mod caveats;
 mod core;
 mod harness;
 mod hostile;
+mod inline_images;
+mod references;
 mod safety;
 mod screenshots;
 mod search;
