@@ -184,7 +184,9 @@ impl Parser<'_> {
             // Docusaurus admonitions: `:::tip` … `:::`.
             if !code_line {
                 if let Some((name, callout)) = foreign::docusaurus_admonition(rest) {
-                    if spaces <= 3 && levels <= MAX_DIRECTIVE_DEPTH && too_deep == 0 {
+                    // Written at the margin, as Docusaurus pages do at their top level; an
+                    // indented one sits in a list item, which a block would cut in two.
+                    if spaces == 0 && levels <= MAX_DIRECTIVE_DEPTH && too_deep == 0 {
                         self.diags.push(foreign::docusaurus_warning(
                             self.file, &name, &callout, line_no, column,
                         ));
@@ -223,7 +225,7 @@ impl Parser<'_> {
                     }
                     let closes_foreign =
                         matches!(stack.last(), Some((Some(d), _)) if d.callout.is_some());
-                    if closes_foreign && spaces <= 3 {
+                    if closes_foreign && spaces == 0 {
                         if let Some((_, blocks)) = stack.last_mut() {
                             push_run(blocks, &out, run_start..out_start, run_line);
                         }
@@ -447,8 +449,10 @@ impl Parser<'_> {
         let mut pos = 0;
         for f in &found {
             let column = indent + line[..f.at].chars().count() + 1;
-            self.diags
-                .push(foreign::found_warning(self.file, f, line_no, column));
+            if !f.silent {
+                self.diags
+                    .push(foreign::found_warning(self.file, f, line_no, column));
+            }
             if let Some(replacement) = &f.replacement {
                 out.push_str(&line[pos..f.at]);
                 out.push_str(replacement);

@@ -215,6 +215,8 @@ pub struct Found {
     pub len: usize,
     /// What replaces it in the page (None: it stays as written).
     pub replacement: Option<String>,
+    /// The end marker of a construct warned about at its start (`:::zone-end`).
+    pub silent: bool,
     pub message: String,
     pub help: String,
 }
@@ -262,6 +264,7 @@ fn docfx_line(rest: &str, at: usize) -> Option<Found> {
             at,
             len: whole.len(),
             replacement: Some(String::new()),
+            silent: name.ends_with("-end"),
             message: format!("`:::{name}` is DocFX syntax, which guidepost does not know"),
             help: help.into(),
         });
@@ -273,6 +276,7 @@ fn docfx_line(rest: &str, at: usize) -> Option<Found> {
             at,
             len,
             replacement: Some(String::new()),
+            silent: false,
             message: "`[!div …]` is DocFX syntax: write a plain link or paragraph".into(),
             help: "the marker is left out of the page; the quote's content is kept".into(),
         });
@@ -282,6 +286,7 @@ fn docfx_line(rest: &str, at: usize) -> Option<Found> {
             at,
             len: bracket_end(rest).unwrap_or(rest.trim_end().len()),
             replacement: None,
+            silent: false,
             message: "`[!VIDEO …]` is DocFX syntax: write a link to the video".into(),
             help: "for example `[Watch the video](https://…)`".into(),
         });
@@ -320,6 +325,7 @@ fn docfx_image(whole: &str, at: usize) -> Found {
         at,
         len: whole.len(),
         replacement,
+        silent: false,
         message:
             "`:::image` is DocFX syntax: write a markdown image `![alt text](media/image.png)`"
                 .into(),
@@ -373,6 +379,7 @@ fn docfx_tab_heading(rest: &str, at: usize) -> Option<Found> {
         at,
         len: rest.trim_end().len(),
         replacement: None,
+            silent: false,
         message: "`# [Label](#tab/…)` is DocFX tab syntax: write `::: variant ID` blocks when the tabs are admin consoles".into(),
         help: "otherwise write each tab as an ordinary heading".into(),
     })
@@ -407,6 +414,7 @@ fn inline_constructs(line: &str) -> Vec<Found> {
             at,
             len,
             replacement: Some(String::new()),
+            silent: false,
             message: "`[!INCLUDE …]` is DocFX syntax: write `::: include _file.md`".into(),
             help: "on a line of its own, naming a partial whose file name starts with `_`; the marker is left out of the page".into(),
         });
@@ -416,6 +424,7 @@ fn inline_constructs(line: &str) -> Vec<Found> {
             at,
             len: line.len() - at,
             replacement: None,
+            silent: false,
             message: "`--8<--` is MkDocs snippet syntax: write `::: include _file.md`".into(),
             help: "on a line of its own, naming a partial whose file name starts with `_`".into(),
         });
@@ -426,6 +435,7 @@ fn inline_constructs(line: &str) -> Vec<Found> {
                 at,
                 len: end + 2,
                 replacement: None,
+            silent: false,
                 message:
                     "`{!file!}` is markdown-include syntax (MkDocs): write `::: include _file.md`"
                         .into(),
@@ -479,6 +489,7 @@ fn hugo_shortcode(line: &str, at: usize, open: &str) -> Option<Found> {
         at,
         len,
         replacement: None,
+            silent: false,
         message: format!("`{open} {name} …` is a Hugo shortcode: write {equivalent}"),
         help: "guidepost shows the shortcode as text".into(),
     })

@@ -4,6 +4,7 @@ mod browser;
 mod caveats;
 mod core;
 mod harness;
+mod foreign_syntax;
 mod hostile;
 mod inline_images;
 mod references;
