@@ -435,7 +435,7 @@ fn inline_constructs(line: &str) -> Vec<Found> {
                 at,
                 len: end + 2,
                 replacement: None,
-            silent: false,
+                silent: false,
                 message:
                     "`{!file!}` is markdown-include syntax (MkDocs): write `::: include _file.md`"
                         .into(),
@@ -489,7 +489,7 @@ fn hugo_shortcode(line: &str, at: usize, open: &str) -> Option<Found> {
         at,
         len,
         replacement: None,
-            silent: false,
+        silent: false,
         message: format!("`{open} {name} …` is a Hugo shortcode: write {equivalent}"),
         help: "guidepost shows the shortcode as text".into(),
     })

@@ -379,4 +379,41 @@ mod tests {
             found: None
         }));
     }
+
+    #[test]
+    fn steps_are_recorded_with_their_heading_number_and_text() {
+        let r = render_in(
+            "content",
+            "3. First ![icon](x.png) **bold**\n   - nested\n\n## Do it {#do}\n\n1. One\n\n<a name=\"old\"></a><span id=\"s\">x</span>\n",
+        );
+        let steps: Vec<(&str, u64, Option<&str>, &str)> = r
+            .steps
+            .iter()
+            .map(|s| {
+                (
+                    s.id.as_str(),
+                    s.number,
+                    s.heading.as_ref().map(|h| h.0.as_str()),
+                    s.text.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            steps,
+            vec![
+                ("step-3", 3, None, "First bold nested"),
+                ("do-step-1", 1, Some("do"), "One")
+            ]
+        );
+        assert_eq!(r.anchors, vec!["step-3", "do-step-1", "old", "s"]);
+    }
+
+    #[test]
+    fn an_mkdocs_admonition_body_keeps_its_columns() {
+        let r = render_in("content", "!!! note\n    See [x](missing.md).\n");
+        let d: Vec<(&str, usize, usize)> =
+            r.diags.iter().map(|d| (d.code, d.line, d.column)).collect();
+        assert_eq!(d, vec![("foreign-syntax", 1, 1), ("broken-link", 2, 9)]);
+        assert!(r.html.contains("<aside class=\"callout\""), "{}", r.html);
+    }
 }

@@ -11,7 +11,13 @@ fn warnings(run: &Run, file: &str) -> Vec<(u64, u64, String)> {
     run.diags()
         .iter()
         .filter(|d| d.file == file)
-        .inspect(|d| assert_eq!((d.severity.as_str(), d.code.as_str()), ("warning", "foreign-syntax"), "{d:?}"))
+        .inspect(|d| {
+            assert_eq!(
+                (d.severity.as_str(), d.code.as_str()),
+                ("warning", "foreign-syntax"),
+                "{d:?}"
+            )
+        })
         .map(|d| {
             let what = d.message.split(" is ").next().unwrap_or("").to_string();
             (d.line, d.column, what)
@@ -53,8 +59,15 @@ fn mkdocs_admonitions_tabs_and_snippets() {
     let callouts = page.select("aside.callout");
     assert_eq!(callouts.len(), 2);
     assert_eq!(callouts[0].value().attr("data-kind"), Some("note"));
-    assert_eq!(page.texts("aside.callout > .callout-title"), vec!["Before you start", "Tip"]);
-    assert_eq!(page.texts("aside.callout[data-kind=note] > p:not(.callout-title)").len(), 2);
+    assert_eq!(
+        page.texts("aside.callout > .callout-title"),
+        vec!["Before you start", "Tip"]
+    );
+    assert_eq!(
+        page.texts("aside.callout[data-kind=note] > p:not(.callout-title)")
+            .len(),
+        2
+    );
     assert!(page.select("aside.callout pre").is_empty());
     // Each tab's content under its label; a code block in a tab stays one.
     assert_eq!(
@@ -108,7 +121,10 @@ fn docfx_images_includes_and_divs() {
             (22, 1, "`:::image`".into()),
         ]
     );
-    assert!(run.diag("[!INCLUDE").message.ends_with("write `::: include _file.md`"));
+    assert!(run
+        .diag("[!INCLUDE")
+        .message
+        .ends_with("write `::: include _file.md`"));
     let page = run.page("docfx-style/");
     // `:::image` shows the image it names: a screenshot, or an icon inline.
     assert_eq!(
@@ -123,7 +139,9 @@ fn docfx_images_includes_and_divs() {
         assert!(!html.contains(junk), "{junk} in the page");
     }
     assert_eq!(page.attr("blockquote a", "href"), "/hugo-style/");
-    assert!(page.texts("p").contains(&"A long description of the poster.".to_string()));
+    assert!(page
+        .texts("p")
+        .contains(&"A long description of the poster.".to_string()));
 }
 
 #[test]

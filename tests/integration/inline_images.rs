@@ -7,7 +7,9 @@ use crate::harness::{text_of, SiteTest};
 use scraper::ElementRef;
 
 fn parent(e: ElementRef) -> ElementRef {
-    e.parent().and_then(ElementRef::wrap).expect("a parent element")
+    e.parent()
+        .and_then(ElementRef::wrap)
+        .expect("a parent element")
 }
 
 #[test]
@@ -31,10 +33,14 @@ fn images_in_sentences_tables_headings_and_links_stay_inline() {
     assert_eq!(icon.value().attr("width"), Some("24"));
     assert_eq!(icon.value().attr("height"), Some("24"));
     let src = icon.value().attr("src").unwrap();
-    assert!(src.starts_with("/assets/img/") && src.ends_with(".png"), "{src}");
+    assert!(
+        src.starts_with("/assets/img/") && src.ends_with(".png"),
+        "{src}"
+    );
     assert!(run.exists(&src[1..]), "{src} is copied");
     assert!(
-        page.select("figure img[alt=\"The app launcher icon\"]").is_empty(),
+        page.select("figure img[alt=\"The app launcher icon\"]")
+            .is_empty(),
         "no figure, no lightbox"
     );
 
@@ -65,10 +71,16 @@ fn images_in_sentences_tables_headings_and_links_stay_inline() {
     // Alone on its line (also after a step's text, in a tight or a loose list item):
     // a screenshot, with a link to the full image.
     let figures: Vec<String> = page.attrs("figure > a > img", "alt");
-    assert_eq!(figures, vec!["The Sites page of the admin center", "The hub site"]);
+    assert_eq!(
+        figures,
+        vec!["The Sites page of the admin center", "The hub site"]
+    );
     let figure = parent(parent(page.one("figure > a > img[alt=\"The hub site\"]")));
     assert_eq!(
-        figure.select(&scraper::Selector::parse("figcaption").unwrap()).map(text_of).collect::<Vec<_>>(),
+        figure
+            .select(&scraper::Selector::parse("figcaption").unwrap())
+            .map(text_of)
+            .collect::<Vec<_>>(),
         vec!["The new hub"]
     );
 }
@@ -83,7 +95,13 @@ fn an_inline_image_that_does_not_resolve_is_an_error_and_shows_its_alt_text() {
     run.expect_status(1);
     let d = run.diag("media/gear.png");
     assert_eq!(
-        (d.severity.as_str(), d.code.as_str(), d.file.as_str(), d.line, d.column),
+        (
+            d.severity.as_str(),
+            d.code.as_str(),
+            d.file.as_str(),
+            d.line,
+            d.column
+        ),
         ("error", "image", "content/a.md", 5, 16)
     );
 }
@@ -115,5 +133,8 @@ fn remote_images_are_warnings_and_left_as_written() {
         page.attr("figure > a > img[alt=Shot]", "src"),
         "https://cdn.example.com/shot.png"
     );
-    assert_eq!(page.attr("img[alt=Raw]", "src"), "//cdn.example.com/raw.png");
+    assert_eq!(
+        page.attr("img[alt=Raw]", "src"),
+        "//cdn.example.com/raw.png"
+    );
 }

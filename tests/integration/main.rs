@@ -3,8 +3,8 @@
 mod browser;
 mod caveats;
 mod core;
-mod harness;
 mod foreign_syntax;
+mod harness;
 mod hostile;
 mod inline_images;
 mod references;
@@ -12,5 +12,6 @@ mod safety;
 mod screenshots;
 mod search;
 mod serve;
+mod steps;
 mod variants;
 mod versions;

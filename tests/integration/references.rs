@@ -51,10 +51,19 @@ fn references_in_raw_html_are_resolved_like_markdown_ones() {
     assert_eq!(links.len(), 2);
     let raw = links[0].clone();
     assert!(links.iter().all(|l| *l == raw));
-    assert!(raw.starts_with("/assets/files/") && raw.ends_with("/setup.ps1"), "{raw}");
-    assert_eq!(run.file(&raw[1..]), "Write-Output \"Set up the hub site\"\n");
+    assert!(
+        raw.starts_with("/assets/files/") && raw.ends_with("/setup.ps1"),
+        "{raw}"
+    );
+    assert_eq!(
+        run.file(&raw[1..]),
+        "Write-Output \"Set up the hub site\"\n"
+    );
     let other = run.page("associate-sites/");
-    assert_eq!(other.attrs("a[href$=\"setup.ps1\"]", "href"), vec![raw.clone()]);
+    assert_eq!(
+        other.attrs("a[href$=\"setup.ps1\"]", "href"),
+        vec![raw.clone()]
+    );
     let copies = walkdir::WalkDir::new(run.out_dir.join("assets/files"))
         .into_iter()
         .filter_map(Result::ok)
@@ -63,7 +72,11 @@ fn references_in_raw_html_are_resolved_like_markdown_ones() {
     assert_eq!(copies, 1, "copied once");
     // `<a href>` to a guide's `.md`: the guide's URL.
     assert_eq!(
-        other.attrs("a", "href").iter().filter(|h| *h == "/hub-sites/#BKMK_Table").count(),
+        other
+            .attrs("a", "href")
+            .iter()
+            .filter(|h| *h == "/hub-sites/#BKMK_Table")
+            .count(),
         2
     );
 }
@@ -89,7 +102,10 @@ fn local_files_media_and_folders_are_linked_and_checked() {
         .collect();
     assert_eq!(
         warnings,
-        vec![("broken-link".to_string(), 5, 41), ("broken-link".to_string(), 8, 10)]
+        vec![
+            ("broken-link".to_string(), 5, 41),
+            ("broken-link".to_string(), 8, 10)
+        ]
     );
     assert!(run.diag("files/none.pdf").message.contains("no such file"));
     assert!(run.diag("media/").message.contains("folder"));
@@ -100,7 +116,10 @@ fn local_files_media_and_folders_are_linked_and_checked() {
     assert_eq!(page.attr("a[href$=\"none.pdf\"]", "href"), "files/none.pdf");
     assert_eq!(page.attr(".content a[href=\"/other/\"]", "href"), "/other/");
     let video = page.attr("video", "src");
-    assert!(video.starts_with("/assets/files/") && video.ends_with("/clip.mp4"), "{video}");
+    assert!(
+        video.starts_with("/assets/files/") && video.ends_with("/clip.mp4"),
+        "{video}"
+    );
     assert!(run.exists(&video[1..]));
 }
 
@@ -149,14 +168,15 @@ fn references_that_do_not_resolve_say_what_was_probably_meant() {
     let run = site.build(&[]);
     let help = |needle: &str| run.diag(needle).help.unwrap_or_default();
     assert!(
-        help("media/hub.png").starts_with("did you mean `media/Hub.png`? (file names are case-sensitive"),
+        help("media/hub.png")
+            .starts_with("did you mean `media/Hub.png`? (file names are case-sensitive"),
         "{}",
         help("media/hub.png")
     );
-    assert!(help("media\\shot.png").starts_with("did you mean `media/shot.png`? (paths in markdown use `/`"));
-    assert!(help("internet-overview").starts_with(
-        "did you mean `intelligent-intranet-overview.md`? (it is the nearest name"
-    ));
+    assert!(help("media\\shot.png")
+        .starts_with("did you mean `media/shot.png`? (paths in markdown use `/`"));
+    assert!(help("internet-overview")
+        .starts_with("did you mean `intelligent-intranet-overview.md`? (it is the nearest name"));
     assert!(help("`notifications`").starts_with("did you mean `notifications.md`?"));
     assert!(help("Setup.PS1").starts_with("did you mean `files/setup.ps1`?"));
     let at: Vec<(u64, u64)> = run.diags().iter().map(|d| (d.line, d.column)).collect();
@@ -185,10 +205,8 @@ fn cached_renderings_see_files_and_names_that_appear() {
         (diags, sink.into_files())
     };
     let (first, _) = build();
-    let codes: Vec<(&str, Option<&str>)> = first
-        .iter()
-        .map(|d| (d.code, d.help.as_deref()))
-        .collect();
+    let codes: Vec<(&str, Option<&str>)> =
+        first.iter().map(|d| (d.code, d.help.as_deref())).collect();
     assert_eq!(codes.len(), 3, "{first:?}");
     assert!(codes[2].1.is_some_and(|h| !h.starts_with("did you mean")));
     site.write("content/files/setup.ps1", "x\n");
@@ -196,13 +214,18 @@ fn cached_renderings_see_files_and_names_that_appear() {
     site.write("content/help.md", "---\ntitle: Help\n---\n"); // a near name appears
     let (second, files) = build();
     assert!(
-        files.keys().any(|k| k.starts_with("assets/files/") && k.ends_with("/setup.ps1")),
+        files
+            .keys()
+            .any(|k| k.starts_with("assets/files/") && k.ends_with("/setup.ps1")),
         "the file is copied once it exists"
     );
-    let codes: Vec<(&str, Option<&str>)> = second
-        .iter()
-        .map(|d| (d.code, d.help.as_deref()))
-        .collect();
+    let codes: Vec<(&str, Option<&str>)> =
+        second.iter().map(|d| (d.code, d.help.as_deref())).collect();
     assert_eq!(codes.len(), 1, "{second:?}");
-    assert!(codes[0].1.is_some_and(|h| h.starts_with("did you mean `help.md`?")), "{second:?}");
+    assert!(
+        codes[0]
+            .1
+            .is_some_and(|h| h.starts_with("did you mean `help.md`?")),
+        "{second:?}"
+    );
 }
