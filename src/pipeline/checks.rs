@@ -72,7 +72,7 @@ pub(super) fn anchor_exists(state: &VersionState, check: &AnchorCheck) -> bool {
         || state.by_rel_path.get(&check.target).is_some_and(|&t| {
             let body = &state.pages[t].body;
             body.headings.iter().any(|h| h.id == check.anchor)
-                || body.anchors.iter().any(|a| *a == check.anchor)
+                || body.anchors.contains(&check.anchor)
         })
 }
 
