@@ -72,6 +72,9 @@ pub struct RenderEnv<'a> {
     pub other_version_dirs: Vec<&'a Path>,
     /// What root-relative links may lead to: every page, alias and file of the site.
     pub site: &'a SitePaths,
+    /// Show `status: candidate` caveats (serve), marked as candidates; a build leaves
+    /// them out of the page.
+    pub show_candidates: bool,
 }
 
 /// One page to render.
@@ -183,6 +186,8 @@ pub struct RenderedMarkdown {
     pub anchor_checks: Vec<AnchorCheck>,
     pub diags: Vec<Diagnostic>,
     pub deps: Vec<RenderDep>,
+    /// Candidate caveats left out of the page (`RenderEnv::show_candidates` unset).
+    pub hidden_candidates: usize,
 }
 
 pub fn options() -> Options {
@@ -336,6 +341,7 @@ mod tests {
             variants: &[],
             other_version_dirs: Vec::new(),
             site: &SitePaths::default(),
+            show_candidates: false,
         };
         let site_path = Path::new(dir).join("a.md");
         render_page(

@@ -56,10 +56,24 @@ pub struct PageBody {
     pub headings: Vec<Heading>,
     /// The steps of the page (SPEC §3), in page order.
     pub steps: Vec<crate::markdown::Step>,
-    /// Ids of the page that links may name besides the headings' (`RenderedMarkdown`).
-    pub anchors: Vec<String>,
+    /// Every other id a link may name: steps, caveats, raw HTML `id`s and `<a name>`s
+    /// (`RenderedMarkdown::anchors`).
+    pub ids: Vec<String>,
     pub caveats: Vec<crate::markdown::Caveat>,
     pub passages: Vec<crate::markdown::Passage>,
+    /// Candidate caveats that a build leaves out, for the summary line.
+    pub hidden_candidates: usize,
+}
+
+impl PageBody {
+    /// Every id a `#fragment` link to the page can name: headings, steps, caveats and
+    /// the ids written in raw HTML.
+    pub fn anchors(&self) -> impl Iterator<Item = &str> {
+        self.headings
+            .iter()
+            .map(|h| h.id.as_str())
+            .chain(self.ids.iter().map(String::as_str))
+    }
 }
 
 impl Version {
@@ -252,6 +266,21 @@ impl Version {
         }
         chain.reverse();
         chain
+    }
+
+    /// The URL path (below the site prefix) of the page made from source `s`: its
+    /// guide, or the section it is the index of.
+    pub fn page_path(&self, s: usize) -> Option<String> {
+        self.guides
+            .iter()
+            .find(|g| g.source == s)
+            .map(|g| g.path.clone())
+            .or_else(|| {
+                self.sections
+                    .iter()
+                    .find(|sec| sec.source == Some(s))
+                    .map(|sec| sec.path.clone())
+            })
     }
 
     pub fn guide_title(&self, g: usize) -> &str {

@@ -54,7 +54,13 @@ pub fn rebuild_page(
     let new = new.filter(|n| !n.rejected && n.front_hash == old.front_hash)?;
     let had_caveats = has_caveats(state, v);
 
-    let job = MarkdownJob::new(&state.config, &state.assets, cache, &state.site_paths);
+    let job = MarkdownJob::new(
+        &state.config,
+        &state.assets,
+        cache,
+        &state.site_paths,
+        opts.show_candidates,
+    );
     let vs = &state.versions[v];
     let env = job.env(&vs.version, &vs.local_targets);
     let (page, page_diags) = job.render_source(&env, &new);

@@ -44,6 +44,9 @@ pub struct BuildOptions {
     pub include_drafts: bool,
     /// Add the live-reload script to pages (serve only).
     pub live_reload: bool,
+    /// Show `status: candidate` caveats, marked as such (serve only); a build leaves
+    /// them out and counts them.
+    pub show_candidates: bool,
     /// The build's date (`YYYY-MM-DD`), when it has one: from `SOURCE_DATE_EPOCH`, so
     /// that built pages do not change from one day to the next.
     pub today: Option<String>,
@@ -56,6 +59,7 @@ impl BuildOptions {
             root,
             include_drafts: true,
             live_reload: true,
+            show_candidates: true,
             today: None,
         }
     }
@@ -67,6 +71,8 @@ pub struct BuildSummary {
     pub pages: usize,
     pub versions: usize,
     pub screenshots: usize,
+    /// Candidate caveats left out of the pages, waiting for review.
+    pub candidates: usize,
     /// How long each phase took, and what the caches saved (for GUIDEPOST_TIMINGS).
     pub timings: Vec<String>,
 }
@@ -164,7 +170,7 @@ fn build_into(
     let indexes: Vec<VersionIndex> = versions.iter().map(|(v, _)| VersionIndex::of(v)).collect();
     let models: Vec<&Version> = versions.iter().map(|(v, _)| v).collect();
     let site_paths = read::site_paths(&prefix, &models, &theme);
-    let job = MarkdownJob::new(config, &assets, cache, &site_paths);
+    let job = MarkdownJob::new(config, &assets, cache, &site_paths, opts.show_candidates);
     let versions: Vec<VersionState> = versions
         .into_par_iter()
         .map(|(version, rejected)| job.render_version(version, &rejected))

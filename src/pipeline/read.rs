@@ -45,6 +45,8 @@ pub(super) struct MarkdownJob<'a> {
     pub variants: Vec<(String, String)>,
     /// What root-relative links may lead to.
     pub site: &'a SitePaths,
+    /// Show candidate caveats (`BuildOptions::show_candidates`).
+    pub show_candidates: bool,
 }
 
 impl<'a> MarkdownJob<'a> {
@@ -53,6 +55,7 @@ impl<'a> MarkdownJob<'a> {
         assets: &'a Screenshots,
         cache: &'a BuildCache,
         site: &'a SitePaths,
+        show_candidates: bool,
     ) -> Self {
         MarkdownJob {
             config,
@@ -61,6 +64,7 @@ impl<'a> MarkdownJob<'a> {
             version_dirs: config.version_specs().into_iter().map(|v| v.dir).collect(),
             cache,
             variants: config.variant_labels(),
+            show_candidates,
         }
     }
 
@@ -150,6 +154,7 @@ impl<'a> MarkdownJob<'a> {
                 .map(PathBuf::as_path)
                 .collect(),
             site: self.site,
+            show_candidates: self.show_candidates,
         }
     }
 

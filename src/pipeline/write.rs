@@ -122,6 +122,12 @@ pub(super) fn write_site(
             .iter()
             .filter(|(path, _)| !path.starts_with(crate::screenshots::FILES_DIR))
             .count(),
+        candidates: state
+            .versions
+            .iter()
+            .flat_map(|v| v.pages.iter())
+            .map(|p| p.body.hidden_candidates)
+            .sum(),
         timings: Vec::new(),
     };
     (summary, written.into_iter().map(|(_, k)| k).collect())

@@ -55,7 +55,7 @@ const KNOWN_KEYS: &[&str] = &[
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a caveat: a map with `text:` and optionally `step:`, `severity:`, `variants:`, `verified:`, `source:`"
+    expecting = "a caveat: a map with `text:` and optionally `step:`, `severity:`, `variants:`, `verified:`, `status:`, `source:`"
 )]
 pub struct CaveatSpec {
     pub text: String,
@@ -67,6 +67,10 @@ pub struct CaveatSpec {
     pub variants: Option<Vec<String>>,
     #[serde(default)]
     pub verified: Option<String>,
+    /// `candidate` (nobody has reviewed it yet: shown by `serve` only) or `accepted`
+    /// (the default).
+    #[serde(default)]
+    pub status: Option<String>,
     #[serde(default)]
     pub source: Option<CaveatSource>,
 }

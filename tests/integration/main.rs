@@ -3,12 +3,15 @@
 mod browser;
 mod caveats;
 mod core;
+mod corpus;
 mod foreign_syntax;
 mod harness;
 mod hostile;
 mod inline_images;
 mod references;
+mod reports;
 mod safety;
+mod sample_site;
 mod screenshots;
 mod search;
 mod serve;
