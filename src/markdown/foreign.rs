@@ -252,7 +252,7 @@ fn docfx_line(rest: &str, at: usize) -> Option<Found> {
     if let Some(name) = docfx_marker(rest) {
         let whole = rest.trim_end();
         if name == "image" {
-            return Some(docfx_image(whole, at));
+            return Some(docfx_image(rest, at, true));
         }
         let base = name.strip_suffix("-end").unwrap_or(&name).to_string();
         let help = if matches!(base.as_str(), "zone" | "moniker") {
@@ -296,8 +296,16 @@ fn docfx_line(rest: &str, at: usize) -> Option<Found> {
 
 /// `:::image type="content" source="media/x.png" alt-text="…":::` → the markdown
 /// image it names (an icon: an inline `<img>`).
-fn docfx_image(whole: &str, at: usize) -> Found {
-    let attrs = attributes(whole.trim_start_matches(':').trim_end_matches(':'));
+/// `text` starts with the marker; `alone`: nothing but indentation before it, so an
+/// icon must not become a markdown image (which, alone on its line, is a screenshot).
+fn docfx_image(text: &str, at: usize, alone: bool) -> Found {
+    // The marker ends at the `:::` after its attributes (or with the line).
+    let body_end = text[3..].find(":::").map(|i| i + 3);
+    let whole = match body_end {
+        Some(end) => &text[..end + 3],
+        None => text.trim_end(),
+    };
+    let attrs = attributes(&whole[3..body_end.unwrap_or(whole.len())]);
     let get = |name: &str| {
         attrs
             .iter()
@@ -306,7 +314,7 @@ fn docfx_image(whole: &str, at: usize) -> Found {
     };
     let alt = get("alt-text").unwrap_or("");
     let replacement = get("source").map(|src| {
-        if get("type") == Some("icon") {
+        if get("type") == Some("icon") && alone {
             format!("<img src=\"{}\" alt=\"{}\">", escape(src), escape(alt))
         } else {
             format!(
@@ -407,6 +415,13 @@ fn bracket_end(s: &str) -> Option<usize> {
 /// shortcodes.
 fn inline_constructs(line: &str) -> Vec<Found> {
     let mut found = Vec::new();
+    // `:::image …:::` in a sentence (DocFX icons); one at the start of the line is
+    // `docfx_line`'s, and the same match there wins.
+    for (at, _) in line.match_indices(":::image ") {
+        if at > 0 {
+            found.push(docfx_image(&line[at..], at, false));
+        }
+    }
     let lower = line.to_ascii_lowercase();
     for (at, _) in lower.match_indices("[!include") {
         let len = bracket_end(&line[at..]).unwrap_or(line.len() - at);
@@ -702,6 +717,16 @@ mod tests {
             f[0].replacement.as_deref(),
             Some("<img src=\"media/i.svg\" alt=\"\">")
         );
+    }
+
+    #[test]
+    fn docfx_icons_in_sentences_become_inline_images() {
+        let line =
+            "Select :::image type=\"icon\" source=\"media/i.png\" border=\"false\"::: to open it.";
+        let f = scan_line(line);
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].at, f[0].len), (7, 59));
+        assert_eq!(f[0].replacement.as_deref(), Some("![](<media/i.png>)"));
     }
 
     #[test]

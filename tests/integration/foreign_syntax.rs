@@ -114,6 +114,8 @@ fn docfx_images_includes_and_divs() {
         vec![
             (5, 1, "`:::image`".into()),
             (9, 5, "`:::image`".into()),
+            // In a sentence: an inline image.
+            (11, 19, "`:::image`".into()),
             (13, 1, "`[!INCLUDE …]`".into()),
             (15, 3, "`[!div …]`".into()),
             (18, 1, "`:::zone`".into()),
@@ -133,6 +135,10 @@ fn docfx_images_includes_and_divs() {
     );
     let icon = page.attr("li#step-1 img[alt=Settings]", "src");
     assert!(icon.starts_with("/assets/img/"), "{icon}");
+    assert_eq!(
+        page.attr("li#step-2 img.inline-image[alt=\"Hub icon\"]", "src"),
+        icon
+    );
     // Markers that would show as junk are left out; what they held is kept.
     let html = page.html.html();
     for junk in ["[!INCLUDE", "[!div", ":::zone", ":::image"] {
