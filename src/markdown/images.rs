@@ -153,6 +153,7 @@ impl PageState<'_> {
     /// "did you mean …" for a local reference (image, file or `.md` link) that does
     /// not resolve, recorded as a dependency of the rendering.
     pub(super) fn did_you_mean(&mut self, written: &str) -> Option<String> {
+        self.suggestions_left = self.suggestions_left.checked_sub(1)?;
         let decoded = crate::url::percent_decode(written);
         let (base, rel) = super::suggest::base_for(&self.page_dir(), &decoded);
         let found = super::suggest::suggest(self.env.assets.root(), &base, &rel);

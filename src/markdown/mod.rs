@@ -190,6 +190,11 @@ pub struct RenderedMarkdown {
     pub hidden_candidates: usize,
 }
 
+/// A page gets at most this many "did you mean" searches (each may read a folder and
+/// compare names), so a page of thousands of broken references stays quick; the
+/// references after that get the plain help.
+const MAX_SUGGESTIONS: usize = 64;
+
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
@@ -211,6 +216,7 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         untrusted: false,
         current_heading: None,
         in_caveat: false,
+        suggestions_left: MAX_SUGGESTIONS,
     };
     state.out.passages.push(Passage::default());
     state.take_front_matter_caveats();
@@ -249,6 +255,8 @@ struct PageState<'a> {
     current_heading: Option<(String, String)>,
     /// Set while rendering a caveat, whose text becomes a passage of its own.
     in_caveat: bool,
+    /// "Did you mean" searches this page may still make (`MAX_SUGGESTIONS`).
+    suggestions_left: usize,
 }
 
 impl PageState<'_> {

@@ -41,7 +41,10 @@ impl Suggestion {
     }
 }
 
-/// Folders with more entries than this are not searched for a near name.
+/// Folders with more entries than this are not searched for a near name (a case-only
+/// twin is still found in folders up to `MAX_LISTING`).
+const MAX_NEAR_SEARCH: usize = 1_000;
+/// Folders with more entries than this are not listed at all.
 const MAX_LISTING: usize = 20_000;
 
 /// What `written` (a decoded, relative path, `/`- or `\`-separated) probably meant,
@@ -108,14 +111,23 @@ fn find_entry(dir: &Path, name: &str, last: bool) -> Option<(String, Option<Reas
         return Some((n.clone(), Some(Reason::Case)));
     }
     // The nearest name (folders only on the way), when it is clearly the one.
-    let limit = (name.chars().count() / 6).clamp(1, 3);
+    if entries.len() > MAX_NEAR_SEARCH {
+        return None;
+    }
+    let length = lower.chars().count();
+    let limit = (length / 6).clamp(1, 3);
     let mut best: Option<(usize, &str)> = None;
     let mut tie = false;
     for (n, is_dir) in &entries {
         if !last && !is_dir {
             continue;
         }
-        let d = strsim::damerau_levenshtein(&lower, &n.to_lowercase());
+        let candidate = n.to_lowercase();
+        // Names whose lengths differ by more than the limit are farther than it.
+        if candidate.chars().count().abs_diff(length) > limit {
+            continue;
+        }
+        let d = strsim::osa_distance(&lower, &candidate);
         if d > limit {
             continue;
         }
