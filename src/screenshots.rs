@@ -20,6 +20,20 @@ pub struct ImageInfo {
     pub bytes: u64,
 }
 
+/// Where linked files are copied in the output: `assets/files/<hash>/<name>`.
+pub const FILES_DIR: &str = "assets/files/";
+
+/// What a page needs to link a local file that is not markdown (a script, a PDF, a
+/// full-size image): the URL of its copy, `assets/files/<hash>/<its name>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileInfo {
+    /// URL of the copy, with the site prefix, percent-encoded.
+    pub url: String,
+    /// The copy's path in the output (not encoded).
+    pub path: String,
+    pub bytes: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImageError {
     NotFound(String),
@@ -42,6 +56,8 @@ pub struct Screenshots {
     root: PathBuf,
     url_prefix: String,
     by_path: Mutex<HashMap<PathBuf, Result<Arc<ImageInfo>, ImageError>>>,
+    /// Linked files by path, like `by_path`.
+    files_by_path: Mutex<HashMap<PathBuf, Result<Arc<FileInfo>, ImageError>>>,
     /// Folder → the same folder with symlinks resolved.
     real_dirs: Mutex<HashMap<PathBuf, PathBuf>>,
     /// Output path → source file, one entry per distinct content.
@@ -59,6 +75,7 @@ impl Screenshots {
             root,
             url_prefix: url_prefix.to_string(),
             by_path: Mutex::new(HashMap::new()),
+            files_by_path: Mutex::new(HashMap::new()),
             real_dirs: Mutex::new(HashMap::new()),
             copies: Mutex::new(BTreeMap::new()),
             loads: AtomicU64::new(0),
@@ -66,9 +83,14 @@ impl Screenshots {
         }
     }
 
-    /// Resolves `src` as written in a page: relative to `page_dir` (a folder below the
-    /// site root), or, when it starts with `/`, relative to `static/`.
-    pub fn image(&self, page_dir: &Path, src: &str) -> Result<Arc<ImageInfo>, ImageError> {
+    /// The site root (canonical).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where `src` as written in a page points: relative to `page_dir` (a folder below
+    /// the site root), or, when it starts with `/`, relative to `static/`.
+    fn lexical_path(&self, page_dir: &Path, src: &str) -> Result<PathBuf, ImageError> {
         let decoded = percent_decode(src);
         let joined = match decoded.strip_prefix('/') {
             Some(abs) => self.root.join("static").join(abs),
@@ -78,6 +100,70 @@ impl Screenshots {
         if !lexical.starts_with(&self.root) {
             return Err(ImageError::OutsideSite(src.into()));
         }
+        Ok(lexical)
+    }
+
+    /// A local file that a page links (SPEC §3.1), resolved like a screenshot and
+    /// copied once, keeping its name: `assets/files/<hash>/<name>`.
+    pub fn file(&self, page_dir: &Path, src: &str) -> Result<Arc<FileInfo>, ImageError> {
+        let lexical = self.lexical_path(page_dir, src)?;
+        let lock = || self.files_by_path.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hit) = lock().get(&lexical) {
+            return hit.clone();
+        }
+        let started = Instant::now();
+        let result = self.load_file(&lexical, src).map(Arc::new);
+        self.loads.fetch_add(1, Ordering::Relaxed);
+        self.load_nanos
+            .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        lock().insert(lexical, result.clone());
+        result
+    }
+
+    fn load_file(&self, path: &Path, src: &str) -> Result<FileInfo, ImageError> {
+        let real = self
+            .real_path(path)
+            .ok_or_else(|| ImageError::NotFound(src.into()))?;
+        if !real.starts_with(&self.root) {
+            return Err(ImageError::OutsideSite(src.into()));
+        }
+        let unreadable =
+            |e: std::io::Error| ImageError::Unreadable(format!("cannot read `{src}`: {e}"));
+        let meta = std::fs::metadata(&real).map_err(unreadable)?;
+        if meta.is_dir() {
+            return Err(ImageError::Unreadable(format!(
+                "`{src}` is a folder, not a file"
+            )));
+        }
+        // The name as the link wrote it (its case as on disk, since it was found).
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .filter(|n| !n.chars().any(|c| c.is_control() || c == '\\'))
+            .ok_or_else(|| {
+                ImageError::Unreadable(format!(
+                    "`{src}` cannot be published: its name holds a control character, a backslash or bytes that are not UTF-8"
+                ))
+            })?;
+        let hash = hash_file(&real).map_err(unreadable)?.to_hex();
+        let out_path = format!("{FILES_DIR}{}/{name}", &hash[..16]);
+        let url = format!("{}{}", self.url_prefix, crate::url::encode_path(&out_path));
+        self.copies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(out_path.clone())
+            .or_insert(real);
+        Ok(FileInfo {
+            url,
+            path: out_path,
+            bytes: meta.len(),
+        })
+    }
+
+    /// Resolves `src` as written in a page: relative to `page_dir` (a folder below the
+    /// site root), or, when it starts with `/`, relative to `static/`.
+    pub fn image(&self, page_dir: &Path, src: &str) -> Result<Arc<ImageInfo>, ImageError> {
+        let lexical = self.lexical_path(page_dir, src)?;
         if let Some(hit) = self.lock_cache().get(&lexical) {
             return hit.clone();
         }

@@ -4,7 +4,7 @@
 //! through `caveat_html` and are returned with the page, for its "Known caveats"
 //! summary, the site's caveats page and search.
 
-use super::directives::Directive;
+use super::directives::{Directive, Doc};
 use super::PageState;
 use crate::diag::Diagnostic;
 use crate::html::escape;
@@ -228,7 +228,9 @@ impl PageState<'_> {
         ok
     }
 
-    /// HTML of the front matter caveats that belong right after heading `id`.
+    /// HTML of the front matter caveats whose `step` names `id`: a heading's (they go
+    /// right after it) or a step's (they go at the end of its `<li>`); `text` is what
+    /// the caveats summary calls that place.
     pub(super) fn caveats_after_heading(&mut self, id: &str, text: &str) -> String {
         let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending)
             .into_iter()
@@ -252,32 +254,47 @@ impl PageState<'_> {
             .collect()
     }
 
-    /// Caveats whose `step` matched no heading: errors, rendered at the end anyway.
+    /// Caveats whose `step` matched no heading or step: errors, rendered at the end
+    /// anyway.
     pub(super) fn unplaced_caveats(&mut self) -> String {
         let pending = std::mem::take(&mut self.pending);
-        let headings: Vec<String> = self
+        let ids: Vec<String> = self
             .out
             .headings
             .iter()
             .map(|h| format!("`{}`", h.id))
             .collect();
+        let steps: Vec<String> = self
+            .out
+            .steps
+            .iter()
+            .map(|s| format!("`{}`", s.id))
+            .collect();
         pending
             .into_iter()
             .map(|p| {
                 let step = p.spec.step.clone().unwrap_or_default();
+                let mut help = Vec::new();
+                if !ids.is_empty() {
+                    help.push(format!("the page's heading ids are {}", ids.join(", ")));
+                }
+                if !steps.is_empty() {
+                    help.push(format!("its step ids are {}", steps.join(", ")));
+                }
+                let help = if help.is_empty() {
+                    "the page has no headings or steps; remove `step` to show the caveat at the top"
+                        .to_string()
+                } else {
+                    help.join("; ")
+                };
                 self.out.diags.push(
                     Diagnostic::error(
                         "caveat",
                         self.page.site_path,
-                        format!("caveat: step `{step}` names no heading of this page"),
+                        format!("caveat: step `{step}` names no heading or step of this page"),
                     )
                     .at(p.line, 1)
-                    .help(if headings.is_empty() {
-                        "the page has no headings; remove `step` to show the caveat at the top"
-                            .to_string()
-                    } else {
-                        format!("the page's heading ids are {}", headings.join(", "))
-                    }),
+                    .help(help),
                 );
                 if p.hidden {
                     String::new()
@@ -299,7 +316,7 @@ impl PageState<'_> {
         let outer = std::mem::take(&mut self.out.html);
         self.untrusted = true;
         self.in_caveat = true;
-        self.render_markdown(&spec.text, pending.line, None);
+        self.render_markdown(&spec.text, pending.line, 0, None);
         self.in_caveat = false;
         self.untrusted = false;
         let html = std::mem::replace(&mut self.out.html, outer);
@@ -337,12 +354,13 @@ impl PageState<'_> {
         };
         let out = self.caveat_html(&caveat);
         self.add_caveat_passage(&caveat);
+        self.out.anchors.push(caveat.id.clone());
         self.out.caveats.push(caveat);
         out
     }
 
     /// `::: caveat [SEVERITY] [from="…"]` with its markdown body, where it is written.
-    pub(super) fn render_inline_caveat(&mut self, d: &Directive) {
+    pub(super) fn render_inline_caveat(&mut self, d: &Directive, doc: &Doc) {
         let (severity, from) = match parse_caveat_args(&d.args) {
             Ok(parsed) => parsed,
             Err(message) => {
@@ -368,7 +386,7 @@ impl PageState<'_> {
         // The body is rendered on its own, then wrapped.
         let outer = std::mem::take(&mut self.out.html);
         let was_in_caveat = std::mem::replace(&mut self.in_caveat, true);
-        self.render_blocks(&d.body);
+        self.render_blocks(&d.body, doc);
         self.in_caveat = was_in_caveat;
         let html = std::mem::replace(&mut self.out.html, outer);
         if html.trim().is_empty() {
@@ -405,6 +423,7 @@ impl PageState<'_> {
         let out = self.caveat_html(&caveat);
         self.out.html.push_str(&out);
         self.add_caveat_passage(&caveat);
+        self.out.anchors.push(caveat.id.clone());
         self.out.caveats.push(caveat);
     }
 

@@ -1,17 +1,36 @@
 //! The directive pre-pass: finds `::: name args` … `:::` blocks outside code fences and
 //! cuts the body into a tree of markdown runs and directives, each with its line.
+//! Syntax of other tools is found here too (`foreign`): each construct gets its
+//! warning, and the text the markdown stage reads has it replaced by its guidepost
+//! equivalent where that is safe (so `Doc::text` is the body as rendered, with the
+//! same lines as the file).
 
+use super::foreign::{self, Callout};
 use crate::diag::Diagnostic;
+use std::ops::Range;
 use std::path::Path;
+
+/// A parsed body: the text the blocks' ranges index, and its blocks.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Doc {
+    /// The body with foreign markers replaced; same lines as the file.
+    pub text: String,
+    /// Columns to add to columns in `text` for the file: the indentation removed from
+    /// the body of an MkDocs admonition or tab.
+    pub indent: usize,
+    pub blocks: Vec<Block>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
-    /// A run of plain markdown: a byte range of the body and the line it starts on.
+    /// A run of plain markdown: a byte range of the doc's text and the line it starts on.
     Markdown {
-        range: std::ops::Range<usize>,
+        range: Range<usize>,
         line: usize,
     },
     Directive(Directive),
+    /// An MkDocs admonition or row of content tabs, with its own (dedented) text.
+    Foreign(ForeignBlock),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,12 +41,30 @@ pub struct Directive {
     pub line: usize,
     pub column: usize,
     pub body: Vec<Block>,
+    /// Set for a Docusaurus admonition (`:::tip` … `:::`), shown as a callout.
+    pub callout: Option<Callout>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignBlock {
+    pub line: usize,
+    pub column: usize,
+    pub body: ForeignBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForeignBody {
+    /// An MkDocs admonition: a callout with its indented text.
+    Callout { callout: Callout, doc: Doc },
+    /// MkDocs content tabs in a row: each label with its indented text.
+    Tabs(Vec<(String, Doc)>),
 }
 
 /// How deep `::: name` blocks may nest. Real pages nest two or three (a caveat inside a
 /// variant panel); the limit keeps the tree, its rendering and its dropping, which all
 /// recurse once per level, far from the end of a thread's stack. The markers of blocks
-/// beyond it stay in the page as text, with one error at the first of them.
+/// beyond it stay in the page as text, with one error at the first of them. MkDocs
+/// admonitions and tabs count as levels too.
 pub const MAX_DIRECTIVE_DEPTH: usize = 32;
 
 /// A fenced code block being skipped: its fence character and length.
@@ -36,126 +73,479 @@ struct Fence {
     len: usize,
 }
 
-/// `line` is 1-based and is the file line on which `body` starts.
-pub fn parse(
-    body: &str,
-    first_line: usize,
-    file: &Path,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<Block> {
-    // The stack holds the directives being filled; the bottom entry is the document.
-    let mut stack: Vec<(Option<Directive>, Vec<Block>)> = vec![(None, Vec::new())];
-    let mut run_start = 0;
-    let mut run_line = first_line;
-    let mut fence: Option<Fence> = None;
-    let mut offset = 0;
-    // Blocks opened beyond MAX_DIRECTIVE_DEPTH and not closed yet: their markers are text.
-    let mut too_deep = 0usize;
-
-    for (i, raw) in body.split_inclusive('\n').enumerate() {
-        let line_no = first_line + i;
-        let line = raw.trim_end_matches(['\n', '\r']);
-        let start = offset;
-        offset += raw.len();
-
-        if let Some(f) = &fence {
-            if closes_fence(line, f) {
-                fence = None;
-            }
-            continue;
-        }
-        if let Some(f) = opens_fence(line) {
-            fence = Some(f);
-            continue;
-        }
-        let Some((indent, rest)) = directive_marker(line) else {
-            continue;
-        };
-        let closes = rest.trim().is_empty();
-        if too_deep > 0 || (!closes && stack.len() > MAX_DIRECTIVE_DEPTH) {
-            if too_deep == 0 {
-                diags.push(
-                    Diagnostic::error(
-                        "directive",
-                        file,
-                        format!(
-                            "directives nest deeper than {MAX_DIRECTIVE_DEPTH} levels; this block and the ones inside it are left as text"
-                        ),
-                    )
-                    .at(line_no, indent + 1)
-                    .help("close the blocks around it first; blocks rarely need more than two or three levels"),
-                );
-            }
-            if closes {
-                too_deep -= 1;
-            } else {
-                too_deep += 1;
-            }
-            continue;
-        }
-        // The markdown run before this marker ends here.
-        let top = stack.last_mut().map(|(_, blocks)| blocks);
-        if let Some(blocks) = top {
-            push_run(blocks, body, run_start..start, run_line);
-        }
-        run_start = offset;
-        run_line = line_no + 1;
-
-        let rest = rest.trim();
-        if closes {
-            // A closing marker.
-            if stack.len() == 1 {
-                diags.push(
-                    Diagnostic::error("directive", file, "stray `:::` closes no directive")
-                        .at(line_no, indent + 1)
-                        .help("remove it, or open a block above with `::: name`"),
-                );
-                continue;
-            }
-            if let Some((Some(mut d), blocks)) = stack.pop() {
-                d.body = blocks;
-                if let Some((_, parent)) = stack.last_mut() {
-                    parent.push(Block::Directive(d));
-                }
-            }
-        } else {
-            let (name, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-            let directive = Directive {
-                name: name.to_string(),
-                args: args.trim().to_string(),
-                line: line_no,
-                column: indent + 1,
-                body: Vec::new(),
-            };
-            stack.push((Some(directive), Vec::new()));
-        }
+/// `first_line` is 1-based and is the file line on which `body` starts.
+pub fn parse(body: &str, first_line: usize, file: &Path, diags: &mut Vec<Diagnostic>) -> Doc {
+    Parser {
+        file,
+        diags,
+        depth: 0,
     }
-    if let Some((_, blocks)) = stack.last_mut() {
-        push_run(blocks, body, run_start..body.len(), run_line);
-    }
-    // Close whatever is still open, reporting each at its opening line.
-    while stack.len() > 1 {
-        if let Some((Some(mut d), blocks)) = stack.pop() {
-            diags.push(
-                Diagnostic::error(
-                    "directive",
-                    file,
-                    format!("the `::: {}` block is never closed", d.name),
-                )
-                .at(d.line, d.column)
-                .help("end the block with a line holding only `:::`"),
-            );
-            d.body = blocks;
-            if let Some((_, parent)) = stack.last_mut() {
-                parent.push(Block::Directive(d));
-            }
-        }
-    }
-    stack.pop().map(|(_, b)| b).unwrap_or_default()
+    .parse(body, first_line, 0)
 }
 
-fn push_run(blocks: &mut Vec<Block>, body: &str, range: std::ops::Range<usize>, line: usize) {
-    if !body[range.clone()].trim().is_empty() {
+struct Parser<'p> {
+    file: &'p Path,
+    diags: &'p mut Vec<Diagnostic>,
+    /// Levels of MkDocs blocks around the text being parsed.
+    depth: usize,
+}
+
+/// The lines of a text: (byte offset, line with its line ending).
+fn lines_of(text: &str) -> Vec<(usize, &str)> {
+    let mut offset = 0;
+    text.split_inclusive('\n')
+        .map(|raw| {
+            let start = offset;
+            offset += raw.len();
+            (start, raw)
+        })
+        .collect()
+}
+
+impl Parser<'_> {
+    fn parse(&mut self, body: &str, first_line: usize, indent: usize) -> Doc {
+        let lines = lines_of(body);
+        // Foreign constructs inside code spans and indented code are code, not syntax.
+        let code = if foreign::may_contain(body) {
+            code_ranges(body)
+        } else {
+            Vec::new()
+        };
+        let in_code = |offset: usize| {
+            let i = code.partition_point(|r| r.end <= offset);
+            code.get(i).is_some_and(|r| r.contains(&offset))
+        };
+        let mut out = String::with_capacity(body.len());
+        // The stack holds the directives being filled; the bottom entry is the document.
+        let mut stack: Vec<(Option<Directive>, Vec<Block>)> = vec![(None, Vec::new())];
+        let mut run_start = 0;
+        let mut run_line = first_line;
+        let mut fence: Option<Fence> = None;
+        // Blocks opened beyond MAX_DIRECTIVE_DEPTH and not closed yet: their markers are text.
+        let mut too_deep = 0usize;
+        // Docusaurus admonitions indented too deep to be blocks: their closers are dropped.
+        let mut nested_foreign = 0usize;
+        let mut i = 0;
+
+        while i < lines.len() {
+            let (start, raw) = lines[i];
+            let line_no = first_line + i;
+            let line = raw.trim_end_matches(['\n', '\r']);
+            let eol = &raw[line.len()..];
+            let out_start = out.len();
+            i += 1;
+
+            if let Some(f) = &fence {
+                if closes_fence(line, f) {
+                    fence = None;
+                }
+                out.push_str(raw);
+                continue;
+            }
+            if let Some(f) = opens_fence(line) {
+                fence = Some(f);
+                out.push_str(raw);
+                continue;
+            }
+            let spaces = line.len() - line.trim_start_matches(' ').len();
+            let rest = &line[spaces..];
+            let column = indent + spaces + 1;
+            let levels = self.depth + stack.len();
+            let code_line = in_code(start + spaces);
+
+            // MkDocs admonitions and tabs: their indented bodies are theirs.
+            if !code_line && spaces <= 3 && levels <= MAX_DIRECTIVE_DEPTH {
+                let opened = self.mkdocs_block(&lines, i - 1, first_line, indent, spaces);
+                if let Some((block, end)) = opened {
+                    if let Some((_, blocks)) = stack.last_mut() {
+                        push_run(blocks, &out, run_start..out_start, run_line);
+                        blocks.push(Block::Foreign(block));
+                    }
+                    for (_, raw) in &lines[i - 1..end] {
+                        out.push_str(raw);
+                    }
+                    i = end;
+                    run_start = out.len();
+                    run_line = first_line + end;
+                    continue;
+                }
+            }
+            if !code_line && spaces > 3 {
+                if let Some(a) = foreign::mkdocs_admonition(rest) {
+                    self.diags.push(foreign::admonition_warning(
+                        self.file, &a, true, line_no, column,
+                    ));
+                } else if let Some(label) = foreign::mkdocs_tab(rest) {
+                    self.diags.push(foreign::tabs_warning(
+                        self.file, &label, true, line_no, column,
+                    ));
+                }
+            }
+            // Docusaurus admonitions: `:::tip` … `:::`.
+            if !code_line {
+                if let Some((name, callout)) = foreign::docusaurus_admonition(rest) {
+                    // Written at the margin, as Docusaurus pages do at their top level; an
+                    // indented one sits in a list item, which a block would cut in two.
+                    if spaces == 0 && levels <= MAX_DIRECTIVE_DEPTH && too_deep == 0 {
+                        self.diags.push(foreign::docusaurus_warning(
+                            self.file, &name, &callout, line_no, column,
+                        ));
+                        if let Some((_, blocks)) = stack.last_mut() {
+                            push_run(blocks, &out, run_start..out_start, run_line);
+                        }
+                        stack.push((
+                            Some(Directive {
+                                name,
+                                args: String::new(),
+                                line: line_no,
+                                column,
+                                body: Vec::new(),
+                                callout: Some(callout),
+                            }),
+                            Vec::new(),
+                        ));
+                    } else {
+                        self.diags.push(foreign::nested_docusaurus_warning(
+                            self.file, &name, &callout, line_no, column,
+                        ));
+                        nested_foreign += 1;
+                        out.push_str(eol);
+                        continue;
+                    }
+                    out.push_str(raw);
+                    run_start = out.len();
+                    run_line = line_no + 1;
+                    continue;
+                }
+                if is_colon_line(line) {
+                    if nested_foreign > 0 {
+                        nested_foreign -= 1;
+                        out.push_str(eol);
+                        continue;
+                    }
+                    let closes_foreign =
+                        matches!(stack.last(), Some((Some(d), _)) if d.callout.is_some());
+                    if closes_foreign && spaces == 0 {
+                        if let Some((_, blocks)) = stack.last_mut() {
+                            push_run(blocks, &out, run_start..out_start, run_line);
+                        }
+                        close_top(&mut stack);
+                        out.push_str(raw);
+                        run_start = out.len();
+                        run_line = line_no + 1;
+                        continue;
+                    }
+                }
+            }
+            // Line constructs: warned about, and replaced where the page shows their
+            // equivalent instead.
+            let line = self.foreign_line(line, start, &in_code, line_no, indent);
+            let Some((marker_indent, marker)) = directive_marker(&line) else {
+                out.push_str(&line);
+                out.push_str(eol);
+                continue;
+            };
+            let closes = marker.trim().is_empty();
+            if too_deep > 0 || (!closes && levels > MAX_DIRECTIVE_DEPTH) {
+                if too_deep == 0 {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "directive",
+                            self.file,
+                            format!(
+                                "directives nest deeper than {MAX_DIRECTIVE_DEPTH} levels; this block and the ones inside it are left as text"
+                            ),
+                        )
+                        .at(line_no, indent + marker_indent + 1)
+                        .help("close the blocks around it first; blocks rarely need more than two or three levels"),
+                    );
+                }
+                if closes {
+                    too_deep -= 1;
+                } else {
+                    too_deep += 1;
+                }
+                out.push_str(&line);
+                out.push_str(eol);
+                continue;
+            }
+            // The markdown run before this marker ends here.
+            if let Some((_, blocks)) = stack.last_mut() {
+                push_run(blocks, &out, run_start..out_start, run_line);
+            }
+            let marker = marker.trim().to_string();
+            out.push_str(&line);
+            out.push_str(eol);
+            run_start = out.len();
+            run_line = line_no + 1;
+
+            if closes {
+                // A closing marker.
+                if stack.len() == 1 {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "directive",
+                            self.file,
+                            "stray `:::` closes no directive",
+                        )
+                        .at(line_no, indent + marker_indent + 1)
+                        .help("remove it, or open a block above with `::: name`"),
+                    );
+                    continue;
+                }
+                close_top(&mut stack);
+            } else {
+                let (name, args) = marker
+                    .split_once(char::is_whitespace)
+                    .unwrap_or((&marker, ""));
+                let directive = Directive {
+                    name: name.to_string(),
+                    args: args.trim().to_string(),
+                    line: line_no,
+                    column: indent + marker_indent + 1,
+                    body: Vec::new(),
+                    callout: None,
+                };
+                stack.push((Some(directive), Vec::new()));
+            }
+        }
+        if let Some((_, blocks)) = stack.last_mut() {
+            push_run(blocks, &out, run_start..out.len(), run_line);
+        }
+        // Close whatever is still open, reporting each directive at its opening line
+        // (a Docusaurus admonition has its warning already: it ends with its text).
+        while stack.len() > 1 {
+            if let Some((Some(d), _)) = stack.last() {
+                if d.callout.is_none() {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "directive",
+                            self.file,
+                            format!("the `::: {}` block is never closed", d.name),
+                        )
+                        .at(d.line, d.column)
+                        .help("end the block with a line holding only `:::`"),
+                    );
+                }
+            }
+            close_top(&mut stack);
+        }
+        Doc {
+            blocks: stack.pop().map(|(_, b)| b).unwrap_or_default(),
+            text: out,
+            indent,
+        }
+    }
+
+    /// An MkDocs admonition or a row of content tabs opening at line `i`: the block
+    /// and the index of the first line after it.
+    fn mkdocs_block(
+        &mut self,
+        lines: &[(usize, &str)],
+        i: usize,
+        first_line: usize,
+        indent: usize,
+        spaces: usize,
+    ) -> Option<(ForeignBlock, usize)> {
+        let rest_of = |k: usize| {
+            let line = lines[k].1.trim_end_matches(['\n', '\r']);
+            line.get(spaces..).filter(|_| indent_width(line) == spaces)
+        };
+        let line_no = first_line + i;
+        let column = indent + spaces + 1;
+        let body_indent = spaces + 4;
+        let rest = rest_of(i)?;
+        if let Some(a) = foreign::mkdocs_admonition(rest) {
+            self.diags.push(foreign::admonition_warning(
+                self.file, &a, false, line_no, column,
+            ));
+            let end = indented_end(lines, i + 1, body_indent);
+            let doc = self.body_doc(lines, i + 1..end, first_line, body_indent, indent);
+            let body = ForeignBody::Callout {
+                callout: a.callout,
+                doc,
+            };
+            return Some((
+                ForeignBlock {
+                    line: line_no,
+                    column,
+                    body,
+                },
+                end,
+            ));
+        }
+        let label = foreign::mkdocs_tab(rest)?;
+        self.diags.push(foreign::tabs_warning(
+            self.file, &label, false, line_no, column,
+        ));
+        let mut tabs = Vec::new();
+        let mut at = i;
+        let mut label = Some(label);
+        while let Some(l) = label.take() {
+            let end = indented_end(lines, at + 1, body_indent);
+            let doc = self.body_doc(lines, at + 1..end, first_line, body_indent, indent);
+            tabs.push((l, doc));
+            // The next tab of the row may follow after blank lines.
+            let next = (end..lines.len())
+                .find(|&k| !lines[k].1.trim().is_empty())
+                .unwrap_or(lines.len());
+            at = end;
+            if let Some(l) = (next < lines.len())
+                .then(|| rest_of(next))
+                .flatten()
+                .and_then(foreign::mkdocs_tab)
+            {
+                label = Some(l);
+                at = next;
+            }
+        }
+        Some((
+            ForeignBlock {
+                line: line_no,
+                column,
+                body: ForeignBody::Tabs(tabs),
+            },
+            at,
+        ))
+    }
+
+    /// The text of lines `range`, without their first `cols` columns of indentation,
+    /// parsed as a body of its own (`indent`: the columns this doc's text lacks).
+    fn body_doc(
+        &mut self,
+        lines: &[(usize, &str)],
+        range: Range<usize>,
+        first_line: usize,
+        cols: usize,
+        indent: usize,
+    ) -> Doc {
+        let text: String = lines[range.clone()]
+            .iter()
+            .map(|(_, raw)| dedent(raw, cols))
+            .collect();
+        self.depth += 1;
+        let doc = self.parse(&text, first_line + range.start, indent + cols);
+        self.depth -= 1;
+        doc
+    }
+
+    /// The line with its foreign constructs warned about and replaced.
+    fn foreign_line<'l>(
+        &mut self,
+        line: &'l str,
+        start: usize,
+        in_code: &dyn Fn(usize) -> bool,
+        line_no: usize,
+        indent: usize,
+    ) -> std::borrow::Cow<'l, str> {
+        let found: Vec<foreign::Found> = foreign::scan_line(line)
+            .into_iter()
+            .filter(|f| !in_code(start + f.at))
+            .collect();
+        if found.is_empty() {
+            return line.into();
+        }
+        let mut out = String::with_capacity(line.len());
+        let mut pos = 0;
+        for f in &found {
+            let column = indent + line[..f.at].chars().count() + 1;
+            if !f.silent {
+                self.diags
+                    .push(foreign::found_warning(self.file, f, line_no, column));
+            }
+            if let Some(replacement) = &f.replacement {
+                out.push_str(&line[pos..f.at]);
+                out.push_str(replacement);
+                pos = f.at + f.len;
+            }
+        }
+        out.push_str(&line[pos..]);
+        // A line that held only a marker is blank now, as a blank line.
+        if out.trim().is_empty() {
+            out.clear();
+        }
+        out.into()
+    }
+}
+
+/// The width of a line's indentation, a tab counting to the next multiple of 4.
+fn indent_width(line: &str) -> usize {
+    let mut width = 0;
+    for c in line.chars() {
+        match c {
+            ' ' => width += 1,
+            '\t' => width = (width / 4 + 1) * 4,
+            _ => break,
+        }
+    }
+    width
+}
+
+/// `raw` without its first `cols` columns of indentation.
+fn dedent(raw: &str, cols: usize) -> &str {
+    let mut width = 0;
+    for (i, c) in raw.char_indices() {
+        if width >= cols {
+            return &raw[i..];
+        }
+        match c {
+            ' ' => width += 1,
+            '\t' => width = (width / 4 + 1) * 4,
+            _ => return &raw[i..],
+        }
+    }
+    &raw[raw.len()..]
+}
+
+/// The end of an indented body starting at line `from`: the lines indented at least
+/// `min` columns, and blank lines between them (not after them).
+fn indented_end(lines: &[(usize, &str)], from: usize, min: usize) -> usize {
+    let mut end = from;
+    for (k, (_, raw)) in lines.iter().enumerate().skip(from) {
+        if raw.trim().is_empty() {
+            continue;
+        }
+        if indent_width(raw) < min {
+            break;
+        }
+        end = k + 1;
+    }
+    end
+}
+
+/// A line of three or more colons and nothing else.
+fn is_colon_line(line: &str) -> bool {
+    let t = line.trim();
+    t.len() >= 3 && t.chars().all(|c| c == ':')
+}
+
+/// Pops the innermost open directive into its parent.
+fn close_top(stack: &mut Vec<(Option<Directive>, Vec<Block>)>) {
+    if let Some((Some(mut d), blocks)) = stack.pop() {
+        d.body = blocks;
+        if let Some((_, parent)) = stack.last_mut() {
+            parent.push(Block::Directive(d));
+        }
+    }
+}
+
+/// Byte ranges of a text that markdown reads as code (code blocks and code spans),
+/// in order.
+fn code_ranges(text: &str) -> Vec<Range<usize>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut ranges: Vec<Range<usize>> = Parser::new_ext(text, super::options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => Some(range),
+            _ => None,
+        })
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    ranges
+}
+
+fn push_run(blocks: &mut Vec<Block>, text: &str, range: Range<usize>, line: usize) {
+    if !text[range.clone()].trim().is_empty() {
         blocks.push(Block::Markdown { range, line });
     }
 }
@@ -194,7 +584,7 @@ mod tests {
     fn run(body: &str) -> (Vec<Block>, Vec<Diagnostic>) {
         let mut d = Vec::new();
         let b = parse(body, 10, Path::new("a.md"), &mut d);
-        (b, d)
+        (b.blocks, d)
     }
 
     #[test]
@@ -243,7 +633,7 @@ mod tests {
                 .flat_map(|bs| bs.iter())
                 .filter_map(|b| match b {
                     Block::Directive(d) => Some(d.body.as_slice()),
-                    Block::Markdown { .. } => None,
+                    Block::Markdown { .. } | Block::Foreign(_) => None,
                 })
                 .collect();
         }

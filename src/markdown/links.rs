@@ -1,17 +1,24 @@
-//! Links in markdown: `.md` links become the target page's URL in the same version
-//! (written with `VERSION_BASE`), `#anchors` are checked once every page is known,
-//! and a broken link says whether it crosses into another version's folder.
+//! Links in markdown and raw HTML: `.md` links become the target page's URL in the
+//! same version (written with `VERSION_BASE`), `#anchors` are checked once every page
+//! is known, local files are copied and linked, root-relative links are checked
+//! against the site, and a broken link says what was probably meant, or whether it
+//! crosses into another version's folder.
 
 use super::{AnchorCheck, PageState, RenderDep, RenderEnv, VERSION_BASE};
 use crate::diag::Diagnostic;
 use crate::html::escape;
+use crate::screenshots::ImageError;
 use std::path::Path;
 
 impl PageState<'_> {
-    /// Rewrites a relative `.md` link to the target page's URL; reports missing pages.
+    /// Where a link of the page leads (SPEC §3.1): a relative `.md` link becomes the
+    /// target page's URL, a local file is copied and linked, a root-relative link is
+    /// checked against the site; whatever does not resolve is reported.
     pub(super) fn resolve_link(&mut self, dest: &str, line: usize, column: usize) -> LinkDest {
         let as_written = || LinkDest::AsWritten(dest.to_string());
-        if has_scheme(dest) || dest.starts_with("//") {
+        // Another host, `mailto:` and the like; a Hugo shortcode (`{{< ref … >}}`),
+        // which has its own warning.
+        if has_scheme(dest) || dest.starts_with("//") || dest.contains("{{") {
             return as_written();
         }
         let (path, fragment) = match dest.split_once('#') {
@@ -19,7 +26,8 @@ impl PageState<'_> {
             None => (dest, None),
         };
         if path.is_empty() {
-            if let Some(f) = fragment {
+            // DocFX tabs (`#tab/…`) are foreign syntax, warned about as such.
+            if let Some(f) = fragment.filter(|f| !f.starts_with("tab/")) {
                 self.out.anchor_checks.push(AnchorCheck {
                     target: self.page.rel_path.to_string(),
                     anchor: percent_decode_fragment(f),
@@ -29,10 +37,30 @@ impl PageState<'_> {
             }
             return as_written();
         }
-        let path = path.split('?').next().unwrap_or(path);
-        if !path.to_ascii_lowercase().ends_with(".md") {
+        let (path, query) = match path.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (path, None),
+        };
+        if path.to_ascii_lowercase().ends_with(".md") {
+            return self.resolve_page_link(dest, path, fragment, line, column);
+        }
+        if path.starts_with('/') {
+            self.check_site_path(dest, path, line, column);
             return as_written();
         }
+        self.resolve_local_link(dest, path, query, fragment, line, column)
+    }
+
+    /// A link to a `.md` file: the page's URL in this version, or a warning.
+    fn resolve_page_link(
+        &mut self,
+        dest: &str,
+        path: &str,
+        fragment: Option<&str>,
+        line: usize,
+        column: usize,
+    ) -> LinkDest {
+        let as_written = || LinkDest::AsWritten(dest.to_string());
         let target = resolve_relative(self.page.rel_path, &crate::url::percent_decode(path));
         let found = target.as_ref().and_then(|t| self.env.targets.get(t));
         if let Some(t) = &target {
@@ -68,6 +96,9 @@ impl PageState<'_> {
                 as_written()
             }
             _ => {
+                let help = self.did_you_mean(path).unwrap_or_else(|| {
+                    "the path is relative to this markdown file; check the file name".into()
+                });
                 self.out.diags.push(
                     Diagnostic::warning(
                         "broken-link",
@@ -75,11 +106,110 @@ impl PageState<'_> {
                         format!("link to `{dest}`, which is not a page of this version"),
                     )
                     .at(line, column)
-                    .help("the path is relative to this markdown file; check the file name"),
+                    .help(help),
                 );
                 as_written()
             }
         }
+    }
+
+    /// A root-relative link (`/licensing/partner-id/`): checked against the site's
+    /// pages, aliases and files, left as written.
+    fn check_site_path(&mut self, dest: &str, path: &str, line: usize, column: usize) {
+        let decoded = crate::url::percent_decode(path);
+        let found = self.env.site.contains(&decoded);
+        self.out.deps.push(RenderDep::SitePath {
+            path: decoded,
+            found,
+        });
+        if !found {
+            self.out.diags.push(
+                Diagnostic::warning(
+                    "broken-link",
+                    self.page.site_path,
+                    format!(
+                        "link to `{dest}`, which is no page or file of this site (its pages are below `{}`)",
+                        self.env.site.prefix()
+                    ),
+                )
+                .at(line, column)
+                .help("link the guide's `.md` file by its path relative to this file, and guidepost writes its URL; for another site, write its full https:// address"),
+            );
+        }
+    }
+
+    /// A relative link that is not markdown: a folder with a section or guide page
+    /// leads to that page; a file is copied into the output (`assets/files/<hash>/`)
+    /// and linked there; anything else is a warning.
+    fn resolve_local_link(
+        &mut self,
+        dest: &str,
+        path: &str,
+        query: Option<&str>,
+        fragment: Option<&str>,
+        line: usize,
+        column: usize,
+    ) -> LinkDest {
+        let decoded = crate::url::percent_decode(path);
+        if let Some(url) = self.folder_page(&decoded) {
+            return LinkDest::Page(with_suffix(url, query, fragment));
+        }
+        let page_dir = self.page_dir();
+        let result = self.env.assets.file(&page_dir, path);
+        self.out.deps.push(RenderDep::File {
+            src: path.to_string(),
+            result: result.clone(),
+        });
+        let (message, help) = match result {
+            Ok(file) => return LinkDest::File(with_suffix(file.url.clone(), query, fragment)),
+            Err(ImageError::NotFound(_)) => (
+                format!("link to `{dest}`: there is no such file"),
+                self.did_you_mean(path).unwrap_or_else(|| {
+                    "the path is relative to this markdown file; check the file name".into()
+                }),
+            ),
+            Err(ImageError::OutsideSite(_)) => (
+                format!("link to `{dest}` leads out of the site folder"),
+                "linked files must be inside the site folder, to be copied with it".into(),
+            ),
+            Err(ImageError::Unreadable(m)) => (
+                format!("link to `{dest}`: {m}"),
+                "link a file, or the `.md` file of a guide".into(),
+            ),
+        };
+        self.out.diags.push(
+            Diagnostic::warning("broken-link", self.page.site_path, message)
+                .at(line, column)
+                .help(help),
+        );
+        LinkDest::AsWritten(dest.to_string())
+    }
+
+    /// The page of a folder named by a relative link (`../licensing/`): its
+    /// `_index.md` or `index.md`, when it has one.
+    fn folder_page(&mut self, decoded: &str) -> Option<String> {
+        let last = decoded
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("");
+        if !decoded.ends_with('/') && last.contains('.') && last != ".." {
+            return None;
+        }
+        let folder = resolve_relative(self.page.rel_path, decoded)?;
+        ["_index.md", "index.md"].into_iter().find_map(|index| {
+            let target = if folder.is_empty() {
+                index.to_string()
+            } else {
+                format!("{folder}/{index}")
+            };
+            let found = self.env.targets.get(&target).cloned();
+            self.out.deps.push(RenderDep::Link {
+                target,
+                found: found.clone(),
+            });
+            found
+        })
     }
 
     /// The warning for a link or image in untrusted markdown whose URL is dropped.
@@ -116,8 +246,23 @@ impl PageState<'_> {
 pub(super) enum LinkDest {
     /// A page of the version: its path within the version, with any `#fragment`.
     Page(String),
+    /// A copied file: the URL of the copy, with any `?query` and `#fragment`.
+    File(String),
     /// Anything else, kept as written.
     AsWritten(String),
+}
+
+/// A URL with the query and fragment that the link had.
+fn with_suffix(mut url: String, query: Option<&str>, fragment: Option<&str>) -> String {
+    if let Some(q) = query {
+        url.push('?');
+        url.push_str(q);
+    }
+    if let Some(f) = fragment {
+        url.push('#');
+        url.push_str(f);
+    }
+    url
 }
 
 /// The opening tag of a link to a page of the version, written with the

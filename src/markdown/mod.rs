@@ -8,23 +8,29 @@
 mod autolink;
 pub mod caveats;
 pub mod directives;
+mod foreign;
 pub mod highlight;
 mod images;
 mod links;
 mod passages;
+mod raw_html;
 mod rewrite;
+pub mod site_paths;
 pub mod slug;
+mod steps;
+pub mod suggest;
 pub mod untrusted;
 mod variants;
 
 pub use links::{link_crosses_versions, page_dir, resolve_relative};
 
 pub use caveats::Caveat;
+pub use site_paths::SitePaths;
 pub use untrusted::safe_url;
 
 use crate::diag::{Diagnostic, LineIndex};
 use crate::screenshots::{ImageError, Screenshots};
-use directives::Block;
+use directives::{Block, Doc};
 use pulldown_cmark::{Event, Options, Parser};
 use rewrite::Rewriter;
 use slug::Slugger;
@@ -64,6 +70,8 @@ pub struct RenderEnv<'a> {
     pub variants: &'a [(String, String)],
     /// The folders of the site's other versions (relative to the site root).
     pub other_version_dirs: Vec<&'a Path>,
+    /// What root-relative links may lead to: every page, alias and file of the site.
+    pub site: &'a SitePaths,
     /// Show `status: candidate` caveats (serve), marked as candidates; a build leaves
     /// them out of the page.
     pub show_candidates: bool,
@@ -105,6 +113,21 @@ pub struct AnchorCheck {
     pub column: usize,
 }
 
+/// A step (SPEC §3): an item of an ordered list that is not nested in another list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// Its id on the page (`step-2`, `choose-subscription-step-2`).
+    pub id: String,
+    /// The number the reader sees (the list's start number counted on).
+    pub number: u64,
+    /// The heading it sits under: (id, text); None before the first heading.
+    pub heading: Option<(String, String)>,
+    /// The variants of the block it sits in; None outside variant blocks.
+    pub variants: Option<Vec<String>>,
+    /// Its text, plain, without the text of images.
+    pub text: String,
+}
+
 /// A searchable piece of a page: the text under one heading (split where variant
 /// panels start and end), or one caveat.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -134,6 +157,20 @@ pub enum RenderDep {
         src: String,
         result: Result<std::sync::Arc<crate::screenshots::ImageInfo>, ImageError>,
     },
+    /// A linked local file (not markdown) as written and what it resolved to.
+    File {
+        src: String,
+        result: Result<std::sync::Arc<crate::screenshots::FileInfo>, ImageError>,
+    },
+    /// A root-relative link's path and whether the site has something there.
+    SitePath { path: String, found: bool },
+    /// A reference that did not resolve (relative to `base`, a folder below the site
+    /// root) and the "did you mean" it got.
+    Suggestion {
+        base: std::path::PathBuf,
+        written: String,
+        found: Option<suggest::Suggestion>,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -143,6 +180,11 @@ pub struct RenderedMarkdown {
     pub headings: Vec<Heading>,
     /// The id of the leading H1, which the page template writes.
     pub title_id: Option<String>,
+    /// Every step of the page, in page order.
+    pub steps: Vec<Step>,
+    /// Every id of the page that links may name besides the headings' ids: steps,
+    /// caveats, and `id`/`name` attributes written in raw HTML.
+    pub anchors: Vec<String>,
     /// Every caveat of the page, in page order.
     pub caveats: Vec<Caveat>,
     /// The page's text cut into passages for search, in page order.
@@ -153,6 +195,11 @@ pub struct RenderedMarkdown {
     /// Candidate caveats left out of the page (`RenderEnv::show_candidates` unset).
     pub hidden_candidates: usize,
 }
+
+/// A page gets at most this many "did you mean" searches (each may read a folder and
+/// compare names), so a page of thousands of broken references stays quick; the
+/// references after that get the plain help.
+const MAX_SUGGESTIONS: usize = 64;
 
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -175,17 +222,18 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         untrusted: false,
         current_heading: None,
         in_caveat: false,
+        suggestions_left: MAX_SUGGESTIONS,
     };
     state.out.passages.push(Passage::default());
     state.take_front_matter_caveats();
     state.out.html = state.caveats_for_top();
-    let blocks = directives::parse(
+    let doc = directives::parse(
         page.body,
         page.body_line,
         page.site_path,
         &mut state.out.diags,
     );
-    state.render_blocks(&blocks);
+    state.render_blocks(&doc.blocks, &doc);
     let unplaced = state.unplaced_caveats();
     state.out.html.push_str(&unplaced);
     state.out.passages.retain(|p| !p.text.trim().is_empty());
@@ -213,20 +261,26 @@ struct PageState<'a> {
     current_heading: Option<(String, String)>,
     /// Set while rendering a caveat, whose text becomes a passage of its own.
     in_caveat: bool,
+    /// "Did you mean" searches this page may still make (`MAX_SUGGESTIONS`).
+    suggestions_left: usize,
 }
 
 impl PageState<'_> {
-    fn render_blocks(&mut self, blocks: &[Block]) {
+    /// Renders `blocks`, whose ranges index `doc.text`.
+    fn render_blocks(&mut self, blocks: &[Block], doc: &Doc) {
         let mut i = 0;
         while i < blocks.len() {
             match &blocks[i] {
                 Block::Markdown { range, line } => {
-                    let text = &self.page.body[range.clone()];
-                    let title_at = self
-                        .page
-                        .title_at
-                        .and_then(|at| at.checked_sub(range.start));
-                    self.render_markdown(text, *line, title_at);
+                    let text = &doc.text[range.clone()];
+                    let title_at = self.title_in(doc, range);
+                    self.render_markdown(text, *line, doc.indent, title_at);
+                }
+                Block::Foreign(block) => self.render_foreign(block),
+                Block::Directive(d) if d.callout.is_some() => {
+                    if let Some(callout) = &d.callout {
+                        self.render_callout(callout, |s| s.render_blocks(&d.body, doc));
+                    }
                 }
                 Block::Directive(d) if d.name == "variant" => {
                     // Variant blocks with nothing but blank lines between them form a group.
@@ -234,11 +288,11 @@ impl PageState<'_> {
                         .iter()
                         .take_while(|b| matches!(b, Block::Directive(d) if d.name == "variant"))
                         .count();
-                    self.render_variant_group(&blocks[i..i + run]);
+                    self.render_variant_group(&blocks[i..i + run], doc);
                     i += run;
                     continue;
                 }
-                Block::Directive(d) if d.name == "caveat" => self.render_inline_caveat(d),
+                Block::Directive(d) if d.name == "caveat" => self.render_inline_caveat(d, doc),
                 Block::Directive(d) => {
                     self.out.diags.push(
                         Diagnostic::error(
@@ -249,16 +303,32 @@ impl PageState<'_> {
                         .at(d.line, d.column)
                         .help("the directives are `::: variant ID…` and `::: caveat`; check the spelling"),
                     );
-                    self.render_blocks(&d.body);
+                    self.render_blocks(&d.body, doc);
                 }
             }
             i += 1;
         }
     }
 
-    /// Renders one run of markdown that starts at file line `first_line`; an H1 at
+    /// The page's leading H1 (`PageInput::title_at`) as an offset into the run
+    /// `range` of `doc`, when the run holds it and `doc` is the page's own text with
+    /// nothing before the H1 rewritten (offsets into the file hold there).
+    fn title_in(&self, doc: &Doc, range: &std::ops::Range<usize>) -> Option<usize> {
+        let at = self.page.title_at?;
+        let same_prefix = doc.text.get(..at) == self.page.body.get(..at);
+        (doc.indent == 0 && range.contains(&at) && same_prefix).then(|| at - range.start)
+    }
+
+    /// Renders one run of markdown that starts at file line `first_line`; its columns
+    /// lack `indent` columns of the file's (the body of an MkDocs admonition); an H1 at
     /// byte `title_at` of the run is the page's heading, left to the template.
-    fn render_markdown(&mut self, text: &str, first_line: usize, title_at: Option<usize>) {
+    fn render_markdown(
+        &mut self,
+        text: &str,
+        first_line: usize,
+        indent: usize,
+        title_at: Option<usize>,
+    ) {
         // CommonMark replaces U+0000 for safety; pulldown-cmark leaves it in text, and
         // here it would be taken for the link marker (VERSION_BASE).
         let text: std::borrow::Cow<str> = if text.contains(VERSION_BASE) {
@@ -273,10 +343,9 @@ impl PageState<'_> {
             .collect();
         let locate = |offset: usize| {
             let (l, c) = lines.locate(offset);
-            (first_line + l - 1, c)
+            (first_line + l - 1, c + indent)
         };
-        let mut rewriter = Rewriter::default();
-        rewriter.title_at = title_at;
+        let mut rewriter = Rewriter::new(&events, title_at);
         let mut i = 0;
         while i < events.len() {
             i = self.rewrite_event(&events, i, &locate, &mut rewriter);
@@ -302,6 +371,7 @@ mod tests {
             max_screenshot_kb: 500,
             variants: &[],
             other_version_dirs: Vec::new(),
+            site: &SitePaths::default(),
             show_candidates: false,
         };
         let site_path = Path::new(dir).join("a.md");
@@ -346,5 +416,42 @@ mod tests {
             target: "c.md".into(),
             found: None
         }));
+    }
+
+    #[test]
+    fn steps_are_recorded_with_their_heading_number_and_text() {
+        let r = render_in(
+            "content",
+            "3. First ![icon](x.png) **bold**\n   - nested\n\n## Do it {#do}\n\n1. One\n\n<a name=\"old\"></a><span id=\"s\">x</span>\n",
+        );
+        let steps: Vec<(&str, u64, Option<&str>, &str)> = r
+            .steps
+            .iter()
+            .map(|s| {
+                (
+                    s.id.as_str(),
+                    s.number,
+                    s.heading.as_ref().map(|h| h.0.as_str()),
+                    s.text.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            steps,
+            vec![
+                ("step-3", 3, None, "First bold nested"),
+                ("do-step-1", 1, Some("do"), "One")
+            ]
+        );
+        assert_eq!(r.anchors, vec!["step-3", "do-step-1", "old", "s"]);
+    }
+
+    #[test]
+    fn an_mkdocs_admonition_body_keeps_its_columns() {
+        let r = render_in("content", "!!! note\n    See [x](missing.md).\n");
+        let d: Vec<(&str, usize, usize)> =
+            r.diags.iter().map(|d| (d.code, d.line, d.column)).collect();
+        assert_eq!(d, vec![("foreign-syntax", 1, 1), ("broken-link", 2, 9)]);
+        assert!(r.html.contains("<aside class=\"callout\""), "{}", r.html);
     }
 }

@@ -1,8 +1,10 @@
 //! pulldown-cmark events of one markdown run, rewritten: heading ids, callouts,
-//! highlighted code, tables in a scrolling wrapper, screenshots and page links.
+//! highlighted code, tables in a scrolling wrapper, screenshots and inline images,
+//! steps, page links and the references of raw HTML.
 
 use super::autolink::autolink;
 use super::links::{page_link_start, LinkDest};
+use super::raw_html::Piece;
 use super::{highlight, safe_url, Heading, PageState};
 use crate::diag::Diagnostic;
 use crate::html::escape;
@@ -16,7 +18,6 @@ pub(super) type Events<'e> = [(Event<'e>, Range<usize>)];
 pub(super) type Locate<'l> = &'l dyn Fn(usize) -> (usize, usize);
 
 /// Collects the rewritten events of one markdown run.
-#[derive(Default)]
 pub(super) struct Rewriter<'e> {
     pub events: Vec<Event<'e>>,
     /// Closing tags for the headings and callouts opened as raw HTML.
@@ -32,11 +33,37 @@ pub(super) struct Rewriter<'e> {
     split_paragraph: bool,
     paragraph_open: bool,
     /// Byte offset of the H1 that is the page's heading (`PageInput::title_at`).
-    pub title_at: Option<usize>,
+    title_at: Option<usize>,
+    /// By event index: whether the image that starts there is a screenshot.
+    screenshots: Vec<bool>,
+    /// The lists open, outermost first: for a list of steps, the next item's number.
+    lists: Vec<Option<u64>>,
+    /// The items open: for a step, its id and what the caveats summary calls it.
+    pub open_items: Vec<Option<(String, String)>>,
+    /// Footnote definitions open (their lists are no steps).
+    footnotes: usize,
 }
 
 impl<'e> Rewriter<'e> {
-    fn html(&mut self, html: String) {
+    /// `title_at`: byte offset of the H1 that is the page's heading (`PageInput::title_at`).
+    pub fn new(events: &Events<'e>, title_at: Option<usize>) -> Self {
+        Rewriter {
+            events: Vec::with_capacity(events.len()),
+            closers: Vec::new(),
+            open_headings: Vec::new(),
+            link_depth: 0,
+            links_kept: Vec::new(),
+            split_paragraph: false,
+            paragraph_open: false,
+            screenshots: screenshot_images(events),
+            lists: Vec::new(),
+            open_items: Vec::new(),
+            footnotes: 0,
+            title_at,
+        }
+    }
+
+    pub(super) fn html(&mut self, html: String) {
         self.events.push(Event::Html(CowStr::from(html)));
     }
 
@@ -117,11 +144,56 @@ impl PageState<'_> {
                     rw.inline(Event::Text(alt.into()));
                     return end + 1;
                 }
-                rw.close_open_paragraph();
                 let (l, c) = locate(range.start);
-                let figure = self.figure(dest_url, title, &alt, l, c);
-                rw.html(figure);
+                if rw.screenshots.get(i).copied().unwrap_or(false) {
+                    rw.close_open_paragraph();
+                    let figure = self.figure(dest_url, title, &alt, l, c);
+                    rw.html(figure);
+                } else {
+                    let img = self.inline_image(dest_url, title, &alt, l, c);
+                    rw.inline(Event::InlineHtml(img.into()));
+                }
                 return end + 1;
+            }
+            Event::Start(Tag::List(start)) => {
+                // Items of an ordered list that sits in no other list are steps.
+                let steps = start.filter(|_| {
+                    rw.lists.is_empty() && rw.footnotes == 0 && !self.in_caveat && !self.untrusted
+                });
+                rw.lists.push(steps);
+                rw.events.push(event.clone());
+            }
+            Event::End(TagEnd::List(_)) => {
+                rw.lists.pop();
+                rw.events.push(event.clone());
+            }
+            Event::Start(Tag::Item) => match rw.lists.last_mut() {
+                Some(Some(next)) => {
+                    let number = *next;
+                    *next = next.saturating_add(1);
+                    self.open_step(events, i, number, rw);
+                }
+                _ => {
+                    rw.open_items.push(None);
+                    rw.events.push(event.clone());
+                }
+            },
+            Event::End(TagEnd::Item) => {
+                if let Some(Some((id, title))) = rw.open_items.pop() {
+                    let caveats = self.close_step(&id, &title);
+                    if !caveats.is_empty() {
+                        rw.html(caveats);
+                    }
+                }
+                rw.events.push(event.clone());
+            }
+            Event::Start(Tag::FootnoteDefinition(_)) => {
+                rw.footnotes += 1;
+                rw.events.push(event.clone());
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                rw.footnotes = rw.footnotes.saturating_sub(1);
+                rw.events.push(event.clone());
             }
             Event::Start(Tag::Link { dest_url, .. }) if self.untrusted && !safe_url(dest_url) => {
                 let (l, c) = locate(range.start);
@@ -142,12 +214,14 @@ impl PageState<'_> {
                     LinkDest::Page(local) => {
                         rw.inline(Event::InlineHtml(page_link_start(&local, title).into()))
                     }
-                    LinkDest::AsWritten(dest) => rw.inline(Event::Start(Tag::Link {
-                        link_type: *link_type,
-                        dest_url: dest.into(),
-                        title: title.clone(),
-                        id: id.clone(),
-                    })),
+                    LinkDest::File(dest) | LinkDest::AsWritten(dest) => {
+                        rw.inline(Event::Start(Tag::Link {
+                            link_type: *link_type,
+                            dest_url: dest.into(),
+                            title: title.clone(),
+                            id: id.clone(),
+                        }))
+                    }
                 }
                 rw.link_depth += 1;
             }
@@ -160,6 +234,36 @@ impl PageState<'_> {
             Event::Text(t) if rw.link_depth == 0 => text(t, event, rw),
             Event::Html(h) | Event::InlineHtml(h) if self.untrusted => {
                 rw.inline(Event::Text(h.clone()));
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                // The block's lines come as one event each: read them as one fragment.
+                let end = find_end(events, i);
+                let pieces: Vec<Piece> = events[i + 1..end]
+                    .iter()
+                    .filter_map(|(e, r)| match e {
+                        Event::Html(h) => Some(Piece {
+                            text: h.as_ref(),
+                            start: r.start,
+                        }),
+                        _ => None,
+                    })
+                    .collect();
+                let html = self.raw_html(&pieces, locate);
+                rw.events.push(Event::Html(html.into()));
+                return end + 1;
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let html = self.raw_html(
+                    &[Piece {
+                        text: h.as_ref(),
+                        start: range.start,
+                    }],
+                    locate,
+                );
+                match event {
+                    Event::Html(_) => rw.events.push(Event::Html(html.into())),
+                    _ => rw.inline(Event::InlineHtml(html.into())),
+                }
             }
             Event::SoftBreak | Event::HardBreak if rw.split_paragraph && !rw.paragraph_open => {}
             _ => rw.inline(event.clone()),
@@ -179,7 +283,7 @@ impl PageState<'_> {
         rw: &mut Rewriter,
     ) {
         let end = find_end(events, i);
-        let text = plain_text(&events[i + 1..end]);
+        let text = heading_text(&events[i + 1..end]);
         let id = match custom_id {
             Some(custom) => {
                 if !self.slugger.reserve(custom) {
@@ -309,10 +413,8 @@ fn task_marker(done: bool, rw: &mut Rewriter) {
 /// A paragraph with a screenshot is split around its figures (see `Rewriter`).
 fn open_paragraph<'e>(events: &Events<'e>, i: usize, rw: &mut Rewriter<'e>) {
     let end = find_end(events, i);
-    let has_image = events[i + 1..end]
-        .iter()
-        .any(|(e, _)| matches!(e, Event::Start(Tag::Image { .. })));
-    if has_image {
+    let has_screenshot = (i + 1..end).any(|j| rw.screenshots.get(j).copied().unwrap_or(false));
+    if has_screenshot {
         rw.split_paragraph = true;
     } else {
         rw.events.push(events[i].0.clone());
@@ -346,6 +448,110 @@ fn find_end(events: &Events, start: usize) -> usize {
         }
     }
     events.len().saturating_sub(1)
+}
+
+/// Which images of a run are screenshots (SPEC §3.2): by event index, true for an
+/// image that is the direct content of a paragraph (or of a tight list item) and
+/// alone on its line there. The others (in a sentence, a table cell, a heading, a
+/// link, emphasis) are inline images.
+fn screenshot_images(events: &Events) -> Vec<bool> {
+    let mut screenshots = vec![false; events.len()];
+    // Index of each open element's start event.
+    let mut open: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i].0 {
+            Event::Start(Tag::Image { .. }) => {
+                let end = find_end(events, i);
+                let in_block = open.last().is_some_and(|&p| {
+                    matches!(events[p].0, Event::Start(Tag::Paragraph | Tag::Item))
+                });
+                screenshots[i] = in_block && alone_on_line(events, i, end);
+                i = end + 1;
+                continue;
+            }
+            Event::Start(_) => open.push(i),
+            Event::End(_) => {
+                open.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    screenshots
+}
+
+/// Whether nothing but blank text stands between the image at `start..=end` and the
+/// line breaks (or the edges of its paragraph) around it.
+fn alone_on_line(events: &Events, start: usize, end: usize) -> bool {
+    let edge = |e: &Event| match e {
+        Event::SoftBreak | Event::HardBreak => Some(true),
+        Event::Text(t) if t.trim().is_empty() => None,
+        Event::Start(Tag::Paragraph | Tag::Item) | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+            Some(true)
+        }
+        // A tight item's text ends where a block inside it starts.
+        Event::Start(
+            Tag::List(_) | Tag::CodeBlock(_) | Tag::BlockQuote(_) | Tag::HtmlBlock | Tag::Table(_),
+        )
+        | Event::End(
+            TagEnd::List(_)
+            | TagEnd::CodeBlock
+            | TagEnd::BlockQuote(_)
+            | TagEnd::HtmlBlock
+            | TagEnd::Table,
+        ) => Some(true),
+        _ => Some(false),
+    };
+    let before = events[..start]
+        .iter()
+        .rev()
+        .find_map(|(e, _)| edge(e))
+        .unwrap_or(true);
+    let after = events[end + 1..]
+        .iter()
+        .find_map(|(e, _)| edge(e))
+        .unwrap_or(true);
+    before && after
+}
+
+/// A heading's text without the alt text of its images (so an icon in a heading does
+/// not change its id); the alt text when the heading has nothing else.
+fn heading_text(events: &Events) -> String {
+    let mut text = String::new();
+    let mut in_image = 0usize;
+    for (e, _) in events {
+        match e {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image == 0 => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak if in_image == 0 => text.push(' '),
+            _ => {}
+        }
+    }
+    if text.trim().is_empty() {
+        plain_text(events)
+    } else {
+        text.trim().to_string()
+    }
+}
+
+/// The plain text of the list item that starts at event `i`, without the alt text of
+/// its images, spaces folded.
+pub(super) fn item_text(events: &Events, i: usize) -> String {
+    let end = find_end(events, i);
+    let mut text = String::new();
+    let mut in_image = 0usize;
+    for (e, _) in &events[i + 1..end] {
+        match e {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image == 0 => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The text of a run of events (a heading's, an image's alt text).

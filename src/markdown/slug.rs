@@ -33,7 +33,12 @@ impl Slugger {
     }
 
     pub fn unique(&mut self, text: &str) -> String {
-        let base = slugify(text);
+        self.unique_id(&slugify(text))
+    }
+
+    /// `id` itself when the page does not have it yet, else `id-1`, `id-2`, ….
+    pub fn unique_id(&mut self, id: &str) -> String {
+        let base = id.to_string();
         if self.used.insert(base.clone()) {
             return base;
         }

@@ -2,18 +2,18 @@
 //! tabs and panels. Which panel shows is decided in the browser (theme JS and CSS rules
 //! generated per variant); without JavaScript every panel shows under its label.
 
-use super::directives::{Block, Directive};
+use super::directives::{Block, Directive, Doc};
 use super::PageState;
 use crate::diag::Diagnostic;
 use crate::html::escape;
 
 impl PageState<'_> {
-    pub(super) fn render_variant_group(&mut self, blocks: &[Block]) {
+    pub(super) fn render_variant_group(&mut self, blocks: &[Block], doc: &Doc) {
         let directives: Vec<&Directive> = blocks
             .iter()
             .filter_map(|b| match b {
                 Block::Directive(d) => Some(d),
-                Block::Markdown { .. } => None,
+                Block::Markdown { .. } | Block::Foreign(_) => None,
             })
             .collect();
         let Some(first) = directives.first() else {
@@ -59,7 +59,7 @@ impl PageState<'_> {
             ));
             let outer = self.variant_scope.replace(panel_ids.clone());
             self.start_passage();
-            self.render_blocks(&directive.body);
+            self.render_blocks(&directive.body, doc);
             self.variant_scope = outer;
             self.out.html.push_str("</div>\n");
         }

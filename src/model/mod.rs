@@ -58,6 +58,11 @@ pub struct PageBody {
     pub headings: Vec<Heading>,
     /// The id of the H1 the body starts with, which the page's heading carries.
     pub title_id: Option<String>,
+    /// The steps of the page (SPEC §3), in page order.
+    pub steps: Vec<crate::markdown::Step>,
+    /// Every other id a link may name: steps, caveats, raw HTML `id`s and `<a name>`s
+    /// (`RenderedMarkdown::anchors`).
+    pub ids: Vec<String>,
     pub caveats: Vec<crate::markdown::Caveat>,
     pub passages: Vec<crate::markdown::Passage>,
     /// Candidate caveats that a build leaves out, for the summary line.
@@ -65,9 +70,13 @@ pub struct PageBody {
 }
 
 impl PageBody {
-    /// Every id a `#fragment` link to the page can name.
+    /// Every id a `#fragment` link to the page can name: headings, steps, caveats and
+    /// the ids written in raw HTML.
     pub fn anchors(&self) -> impl Iterator<Item = &str> {
-        self.headings.iter().map(|h| h.id.as_str())
+        self.headings
+            .iter()
+            .map(|h| h.id.as_str())
+            .chain(self.ids.iter().map(String::as_str))
     }
 }
 

@@ -34,12 +34,16 @@ pub struct CachedPage {
 }
 
 impl CachedPage {
-    /// The URLs of the screenshot copies the rendering shows.
-    pub fn image_urls(&self) -> impl Iterator<Item = &str> {
-        self.deps.iter().filter_map(|d| match d {
+    /// The output paths of the copies (screenshots and linked files) the rendering
+    /// shows or links, given the site's URL prefix.
+    pub fn asset_paths<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> {
+        self.deps.iter().filter_map(move |d| match d {
             RenderDep::Image {
                 result: Ok(img), ..
-            } => Some(img.url.as_str()),
+            } => img.url.strip_prefix(prefix),
+            RenderDep::File {
+                result: Ok(file), ..
+            } => Some(file.path.as_str()),
             _ => None,
         })
     }
@@ -100,6 +104,8 @@ impl MarkdownCache {
                 html: r.html,
                 headings: r.headings,
                 title_id: r.title_id,
+                steps: r.steps,
+                ids: r.anchors,
                 caveats: r.caveats,
                 passages: r.passages,
                 hidden_candidates: r.hidden_candidates,
@@ -138,5 +144,12 @@ fn dep_holds(env: &RenderEnv, page_dir: &Path, dep: &RenderDep) -> bool {
             markdown::link_crosses_versions(env, page_dir, link_path) == *crosses
         }
         RenderDep::Image { src, result } => env.assets.image(page_dir, src) == *result,
+        RenderDep::File { src, result } => env.assets.file(page_dir, src) == *result,
+        RenderDep::SitePath { path, found } => env.site.contains(path) == *found,
+        RenderDep::Suggestion {
+            base,
+            written,
+            found,
+        } => markdown::suggest::suggest(env.assets.root(), base, written) == *found,
     }
 }

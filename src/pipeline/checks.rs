@@ -25,10 +25,10 @@ pub(super) fn missing_anchor(src: &source::SourceFile, check: &AnchorCheck) -> D
     Diagnostic::warning(
         "missing-anchor",
         &src.site_path,
-        format!("`{}` has no heading with the id `#{}`", check.target, check.anchor),
+        format!("`{}` has no heading, step or element with the id `#{}`", check.target, check.anchor),
     )
     .at(check.line, check.column)
-    .help("link to one of the page's headings (ids are the heading text in lowercase, with `-` for spaces)")
+    .help("link to one of the page's headings (ids are the heading text in lowercase, with `-` for spaces) or steps (`#step-2`, `#<heading id>-step-2`)")
 }
 
 /// The missing-anchor warnings of every source of the version, by source.

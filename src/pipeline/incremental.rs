@@ -54,11 +54,18 @@ pub fn rebuild_page(
     let new = new.filter(|n| !n.rejected && n.front_hash == old.front_hash)?;
     let had_caveats = has_caveats(state, v);
 
-    let job = MarkdownJob::new(&state.config, &state.assets, cache, opts.show_candidates);
+    let job = MarkdownJob::new(
+        &state.config,
+        &state.assets,
+        cache,
+        &state.site_paths,
+        opts.show_candidates,
+    );
     let vs = &state.versions[v];
     let env = job.env(&vs.version, &vs.local_targets);
     let (page, page_diags) = job.render_source(&env, &new);
-    let screenshots_changed = !page.image_urls().eq(vs.pages[s].image_urls());
+    let prefix = state.assets.url_prefix();
+    let screenshots_changed = !page.asset_paths(prefix).eq(vs.pages[s].asset_paths(prefix));
     let vs = &mut state.versions[v];
     vs.version.sources[s] = new;
     vs.pages[s] = page;

@@ -172,7 +172,9 @@ fn build_into(
     timings.lap("read sources");
     // The switcher of each page needs every version's paths, known once all are read.
     let indexes: Vec<VersionIndex> = versions.iter().map(|(v, _)| VersionIndex::of(v)).collect();
-    let job = MarkdownJob::new(config, &assets, cache, opts.show_candidates);
+    let models: Vec<&Version> = versions.iter().map(|(v, _)| v).collect();
+    let site_paths = read::site_paths(&prefix, &models, &theme);
+    let job = MarkdownJob::new(config, &assets, cache, &site_paths, opts.show_candidates);
     let versions: Vec<VersionState> = versions
         .into_par_iter()
         .map(|(version, rejected)| job.render_version(version, &rejected))
@@ -191,6 +193,7 @@ fn build_into(
         today: opts.today.clone(),
         versions,
         indexes,
+        site_paths,
         search_keys: Vec::new(),
         read_diags: Vec::new(), // both set by build_site once every stage has reported
         write_diags: Vec::new(),

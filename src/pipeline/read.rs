@@ -7,7 +7,7 @@ use super::state::VersionState;
 use super::BuildCache;
 use crate::config::{Config, VersionSpec};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::markdown::{PageInput, RenderEnv};
+use crate::markdown::{PageInput, RenderEnv, SitePaths};
 use crate::model::Version;
 use crate::screenshots::Screenshots;
 use crate::source;
@@ -43,6 +43,8 @@ pub(super) struct MarkdownJob<'a> {
     pub cache: &'a BuildCache,
     /// The site's console variants: (id, label).
     pub variants: Vec<(String, String)>,
+    /// What root-relative links may lead to.
+    pub site: &'a SitePaths,
     /// Show candidate caveats (`BuildOptions::show_candidates`).
     pub show_candidates: bool,
 }
@@ -52,10 +54,12 @@ impl<'a> MarkdownJob<'a> {
         config: &'a Config,
         assets: &'a Screenshots,
         cache: &'a BuildCache,
+        site: &'a SitePaths,
         show_candidates: bool,
     ) -> Self {
         MarkdownJob {
             config,
+            site,
             assets,
             version_dirs: config.version_specs().into_iter().map(|v| v.dir).collect(),
             cache,
@@ -119,7 +123,8 @@ impl<'a> MarkdownJob<'a> {
                         // The page is no page of the version: links within it are
                         // checked against its own headings.
                         let own = check.target == src.rel_path
-                            && page.headings.iter().any(|h| h.id == check.anchor);
+                            && (page.headings.iter().any(|h| h.id == check.anchor)
+                                || page.anchors.contains(&check.anchor));
                         !own && !anchor_exists(state, check)
                     })
                     .map(|check| missing_anchor(src, check))
@@ -148,6 +153,7 @@ impl<'a> MarkdownJob<'a> {
                 .filter(|d| **d != version.spec.dir)
                 .map(PathBuf::as_path)
                 .collect(),
+            site: self.site,
             show_candidates: self.show_candidates,
         }
     }
@@ -191,4 +197,36 @@ fn local_targets(version: &Version) -> HashMap<String, String> {
             (k.clone(), encode_path(local).into_owned())
         })
         .collect()
+}
+
+/// Everything a root-relative link may name (`markdown::SitePaths`): the pages,
+/// sections and aliases of every version, the caveats pages, the site's static files,
+/// the theme's files and the files guidepost writes at the root.
+pub(super) fn site_paths(
+    prefix: &str,
+    versions: &[&Version],
+    theme: &crate::render::Theme,
+) -> SitePaths {
+    let mut paths: Vec<String> = Vec::new();
+    for v in versions {
+        let vprefix = &v.spec.url_prefix;
+        paths.extend(v.guides.iter().map(|g| g.path.clone()));
+        paths.extend(v.sections.iter().map(|s| s.path.clone()));
+        paths.push(format!("{vprefix}caveats/"));
+        for g in &v.guides {
+            for alias in &v.sources[g.source].front.aliases {
+                if let Some(a) = crate::model::local_alias(alias) {
+                    paths.push(format!("{vprefix}{a}"));
+                }
+            }
+        }
+    }
+    paths.extend(theme.site_static.iter().map(|(p, _)| p.clone()));
+    paths.extend(theme.assets.iter().map(|(p, _)| p.clone()));
+    paths.extend(
+        ["sitemap.xml", "robots.txt", "versions.json", "404.html"]
+            .iter()
+            .map(|p| p.to_string()),
+    );
+    SitePaths::new(prefix, paths)
 }

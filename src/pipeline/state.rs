@@ -21,6 +21,8 @@ pub struct SiteState {
     pub today: Option<String>,
     pub versions: Vec<VersionState>,
     pub indexes: Vec<VersionIndex>,
+    /// What root-relative links may lead to, for rendering markdown again.
+    pub site_paths: crate::markdown::SitePaths,
     /// The search index fingerprint of each version (`BuildCache::search`).
     pub search_keys: Vec<blake3::Hash>,
     /// Diagnostics of reading the sources and the configuration against them.

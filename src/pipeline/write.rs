@@ -117,7 +117,11 @@ pub(super) fn write_site(
     let summary = BuildSummary {
         pages: written.iter().map(|(p, _)| p).sum(),
         versions: written.len(),
-        screenshots: copies.len(),
+        // Linked files are copies too, but not screenshots.
+        screenshots: copies
+            .iter()
+            .filter(|(path, _)| !path.starts_with(crate::screenshots::FILES_DIR))
+            .count(),
         partials: state
             .versions
             .iter()
@@ -155,8 +159,9 @@ fn write_site_files(state: &SiteState, out: Out) {
     );
 }
 
-/// The screenshot files the pages show: (output path, a source file with that content).
-/// Taken from the renderings, so a screenshot no page shows any more is not copied.
+/// The screenshots the pages show and the files they link: (output path, a source
+/// file with that content). Taken from the renderings, so a file no page shows or
+/// links any more is not copied.
 pub(super) fn screenshot_copies(
     assets: &Screenshots,
     versions: &[VersionState],
@@ -164,8 +169,7 @@ pub(super) fn screenshot_copies(
     let shown: HashSet<&str> = versions
         .iter()
         .flat_map(|v| v.pages.iter())
-        .flat_map(|p| p.image_urls())
-        .filter_map(|url| url.strip_prefix(assets.url_prefix()))
+        .flat_map(|p| p.asset_paths(assets.url_prefix()))
         .collect();
     assets
         .copies()

@@ -99,6 +99,7 @@ fn sample_site_loads_cleanly_and_passes_axe() {
             "partner-of-record/verify-partner-of-record/",
             "customers/ask-customer-to-name-you/",
             "partner-id/partner-id-not-recognized/",
+            "partner-id/find-your-partner-id/",
             "caveats/",
             "2013/partner-of-record/verify-partner-of-record/",
             "404.html",
@@ -133,6 +134,29 @@ fn fixture_guide_with_every_markdown_feature_passes_axe() {
         "smoke.mjs",
         &["guides/first/", "guides/bundle/"],
     );
+}
+
+#[test]
+#[cfg_attr(
+    no_browser,
+    ignore = "no browser here: needs Chromium, node and tests/browser/node_modules (see DEVELOPERS.md)"
+)]
+fn inline_images_steps_and_foreign_callouts_pass_axe() {
+    for (fixture, paths) in [
+        ("images/docfx", &["hub-sites/"][..]),
+        ("steps/basic", &["change-partner/"][..]),
+        (
+            "foreign/tools",
+            &["mkdocs-style/", "docusaurus-style/", "docfx-style/"][..],
+        ),
+    ] {
+        check_fixture_in_browser(
+            "inline_images_steps_and_foreign_callouts_pass_axe",
+            fixture,
+            "smoke.mjs",
+            paths,
+        );
+    }
 }
 
 #[test]

@@ -263,7 +263,7 @@ y
         assert_eq!(d.file, "content/guides/bad.md");
         d.line
     };
-    assert_eq!(at("step `nowhere` names no heading"), 4);
+    assert_eq!(at("step `nowhere` names no heading or step"), 4);
     assert_eq!(at("unknown severity `catastrophic`"), 6);
     assert_eq!(at("unknown variant `mainframe`"), 8);
     assert_eq!(at("`text` is empty"), 10);

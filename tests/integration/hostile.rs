@@ -343,3 +343,43 @@ fn columns_count_characters() {
     let d = run.diag("gone.md");
     assert_eq!((d.line, d.column), (BODY_LINE, 13));
 }
+
+/// "Did you mean" reads folders and compares names: a page of thousands of broken
+/// references in a folder of hundreds of near names is bounded (64 searches a page, no
+/// near-name search in folders over 1,000 entries), and nested MkDocs admonitions stop
+/// at the directive depth limit.
+#[test]
+fn thousands_of_broken_references_and_nested_admonitions_stay_quick() {
+    let site = SiteTest::from_files(&[]);
+    for i in 0..900 {
+        site.write(&format!("content/media/screenshot-number-{i:05}.png"), "");
+    }
+    let refs: String = (0..3000)
+        .map(|i| format!("![x](media/screenshot-number-{i:05}.PNG) [f](media/none-{i}.pdf)\n"))
+        .collect();
+    let admonitions: String = (0..200)
+        .map(|depth| format!("{}!!! note\n", "    ".repeat(depth)))
+        .collect();
+    site.write(
+        "content/a.md",
+        &format!("---\ntitle: A\n---\n\n{refs}\n{admonitions}"),
+    );
+    let started = Instant::now();
+    let run = site.build(&[]);
+    let took = started.elapsed();
+    run.expect_status(1);
+    assert!(took < Duration::from_secs(30), "took {took:?}");
+    let diags = run.diags();
+    let with_suggestion = diags
+        .iter()
+        .filter(|d| {
+            d.help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("did you mean"))
+        })
+        .count();
+    // The first 64 searches: the images' case twins (the files have none).
+    assert_eq!(with_suggestion, 32);
+    let admonitions = diags.iter().filter(|d| d.code == "foreign-syntax").count();
+    assert!(admonitions <= 200, "{admonitions}");
+}

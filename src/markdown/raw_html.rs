@@ -1,0 +1,245 @@
+//! Raw HTML in markdown (SPEC §3.1): its `id`s and `<a name>`s are anchors of the
+//! page, and its references (`<img src>`, `<a href>`, `<source src>`, `<video src>`,
+//! `<audio src>`, `<video poster>`) are resolved, checked, copied and rewritten
+//! exactly like markdown's. The fragment is read with html5gum, a WHATWG tokenizer
+//! (entities decoded, comments and script text skipped), and only the values of
+//! those attributes are replaced: everything else stays byte for byte.
+
+use super::images::ImageRef;
+use super::links::LinkDest;
+use super::rewrite::Locate;
+use super::{PageState, VERSION_BASE};
+use crate::html::escape;
+use html5gum::{DefaultEmitter, Token, Tokenizer};
+use std::ops::Range;
+
+/// One piece of a raw HTML fragment and where it starts in the markdown run (an HTML
+/// block comes as one piece per line).
+pub(super) struct Piece<'a> {
+    pub text: &'a str,
+    pub start: usize,
+}
+
+/// What an attribute holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RefKind {
+    Image,
+    Link,
+    /// A media file: copied like a linked file.
+    Media,
+}
+
+/// A reference found in the fragment.
+#[derive(Debug)]
+struct Reference {
+    kind: RefKind,
+    /// The value as the browser reads it (entities decoded).
+    value: String,
+    /// Where the value is written in the fragment (without its quotes).
+    range: Range<usize>,
+    quoted: bool,
+}
+
+/// What a fragment holds that matters to the page.
+#[derive(Debug, Default)]
+struct Scan {
+    /// `id` attributes, and `name` attributes of `<a>`.
+    ids: Vec<String>,
+    names: Vec<String>,
+    references: Vec<Reference>,
+}
+
+fn ref_kind(tag: &str, attr: &str) -> Option<RefKind> {
+    match (tag, attr) {
+        ("img", "src") => Some(RefKind::Image),
+        ("a", "href") => Some(RefKind::Link),
+        ("source" | "video" | "audio", "src") | ("video", "poster") => Some(RefKind::Media),
+        _ => None,
+    }
+}
+
+fn scan(html: &str) -> Scan {
+    let mut out = Scan::default();
+    let mut emitter = DefaultEmitter::<usize>::new_with_span();
+    // Text of `<script>`, `<style>` and `<textarea>` is not markup.
+    emitter.naively_switch_states(true);
+    for token in Tokenizer::new_with_emitter(html, emitter).flatten() {
+        let Token::StartTag(tag) = token else {
+            continue;
+        };
+        let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+        for (attr, value) in &tag.attributes {
+            let attr = String::from_utf8_lossy(attr).to_ascii_lowercase();
+            let text = String::from_utf8_lossy(&value.value).into_owned();
+            if attr == "id" && !text.is_empty() {
+                out.ids.push(text.clone());
+            } else if attr == "name" && name == "a" && !text.is_empty() {
+                out.names.push(text.clone());
+            }
+            let Some(kind) = ref_kind(&name, &attr) else {
+                continue;
+            };
+            if let Some((range, quoted)) = value_range(html, value.span.start) {
+                out.references.push(Reference {
+                    kind,
+                    value: text,
+                    range,
+                    quoted,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The written value of the attribute that starts at `start` (`name = "value"`):
+/// its range without quotes, and whether it is quoted.
+fn value_range(html: &str, start: usize) -> Option<(Range<usize>, bool)> {
+    let rest = html.get(start..)?;
+    let eq = rest.find('=')?;
+    let after = &rest[eq + 1..];
+    let value_at = after.len() - after.trim_start().len();
+    let value = &after[value_at..];
+    let begin = start + eq + 1 + value_at;
+    match value.chars().next()? {
+        q @ ('"' | '\'') => {
+            let end = value[1..].find(q)?;
+            Some((begin + 1..begin + 1 + end, true))
+        }
+        _ => {
+            let end = value
+                .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                .unwrap_or(value.len());
+            Some((begin..begin + end, false))
+        }
+    }
+}
+
+impl PageState<'_> {
+    /// A raw HTML fragment with its references resolved and rewritten; its ids become
+    /// anchors of the page.
+    pub(super) fn raw_html(&mut self, pieces: &[Piece], locate: Locate) -> String {
+        let html: String = pieces.iter().map(|p| p.text).collect();
+        let found = scan(&html);
+        for id in &found.ids {
+            // Headings and steps written later get other ids.
+            self.slugger.reserve(id);
+            self.out.anchors.push(id.clone());
+        }
+        self.out.anchors.extend(found.names);
+        if found.references.is_empty() {
+            return html;
+        }
+        let mut out = String::with_capacity(html.len() + 32);
+        let mut pos = 0;
+        for r in &found.references {
+            if r.range.start < pos {
+                continue;
+            }
+            let (line, column) = locate(source_offset(pieces, r.range.start));
+            let Some(value) = self.raw_reference(r, line, column) else {
+                continue;
+            };
+            out.push_str(&html[pos..r.range.start]);
+            if r.quoted {
+                out.push_str(&value);
+            } else {
+                out.push('"');
+                out.push_str(&value);
+                out.push('"');
+            }
+            pos = r.range.end;
+        }
+        out.push_str(&html[pos..]);
+        out
+    }
+
+    /// The new value of a reference (escaped for a quoted attribute), or None to
+    /// leave it as written.
+    fn raw_reference(&mut self, r: &Reference, line: usize, column: usize) -> Option<String> {
+        let value = r.value.trim();
+        if value.is_empty() {
+            return None;
+        }
+        match r.kind {
+            RefKind::Image => match self.resolve_image(value, line, column) {
+                ImageRef::Local(img) => Some(escape(&img.url)),
+                ImageRef::AsWritten | ImageRef::Missing => None,
+            },
+            RefKind::Link => match self.resolve_link(value, line, column) {
+                LinkDest::Page(local) => {
+                    let mut href = String::new();
+                    // Writing into a String cannot fail.
+                    let _ = pulldown_cmark_escape::escape_href(&mut href, &local);
+                    Some(format!("{VERSION_BASE}{}", escape(&href)))
+                }
+                LinkDest::File(url) => Some(escape(&url)),
+                LinkDest::AsWritten(_) => None,
+            },
+            RefKind::Media => {
+                if super::links::has_scheme(value) || value.starts_with("//") {
+                    return None;
+                }
+                match self.resolve_link(value, line, column) {
+                    LinkDest::File(url) => Some(escape(&url)),
+                    LinkDest::Page(_) | LinkDest::AsWritten(_) => None,
+                }
+            }
+        }
+    }
+}
+
+/// The offset in the markdown run of an offset in the joined pieces.
+fn source_offset(pieces: &[Piece], offset: usize) -> usize {
+    let mut joined = 0;
+    for p in pieces {
+        if offset < joined + p.text.len() {
+            return p.start + (offset - joined);
+        }
+        joined += p.text.len();
+    }
+    pieces.last().map_or(0, |p| p.start + p.text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_anchors_and_references() {
+        let html = "<a name=\"BKMK_x\"></a><p id='intro'>x</p><img alt=x src=media/a&amp;b.png>\n<!-- <img src=\"c.png\"> --><script>'<img src=d.png>'</script><video poster = \"p.png\"><source src=\"v.mp4\"></video><a href=\"x.md#y\">";
+        let s = scan(html);
+        assert_eq!(s.ids, vec!["intro"]);
+        assert_eq!(s.names, vec!["BKMK_x"]);
+        let refs: Vec<(&str, &str, bool)> = s
+            .references
+            .iter()
+            .map(|r| (r.value.as_str(), &html[r.range.clone()], r.quoted))
+            .collect();
+        assert_eq!(
+            refs,
+            vec![
+                ("media/a&b.png", "media/a&amp;b.png", false),
+                ("p.png", "p.png", true),
+                ("v.mp4", "v.mp4", true),
+                ("x.md#y", "x.md#y", true),
+            ]
+        );
+    }
+
+    #[test]
+    fn offsets_map_back_to_pieces() {
+        let pieces = [
+            Piece {
+                text: "<p>\n",
+                start: 10,
+            },
+            Piece {
+                text: "<img>\n",
+                start: 30,
+            },
+        ];
+        assert_eq!(source_offset(&pieces, 0), 10);
+        assert_eq!(source_offset(&pieces, 5), 31);
+    }
+}
