@@ -264,7 +264,10 @@ mod tests {
         };
         let a = [passage(Some("Step"), "Do it.")];
         let base = print("a/", "A", "", &a);
-        assert_eq!(base, print("a/", "A", "", &[passage(Some("Step"), "Do it.")]));
+        assert_eq!(
+            base,
+            print("a/", "A", "", &[passage(Some("Step"), "Do it.")])
+        );
         assert_ne!(base, print("b/", "A", "", &a));
         assert_ne!(base, print("a/", "B", "", &a));
         assert_ne!(base, print("a/", "A", "S", &a));
@@ -272,7 +275,10 @@ mod tests {
             base,
             print("a/", "A", "", &[passage(Some("Step"), "Do it now.")])
         );
-        assert_ne!(base, print("a/", "A", "", &[passage(Some("Other"), "Do it.")]));
+        assert_ne!(
+            base,
+            print("a/", "A", "", &[passage(Some("Other"), "Do it.")])
+        );
         let mut limited = passage(Some("Step"), "Do it.");
         limited.variants = Some(vec![]);
         assert_ne!(base, print("a/", "A", "", &[limited]));

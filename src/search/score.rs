@@ -50,28 +50,25 @@ pub fn guide_terms(pages: &[SearchPage]) -> (Vec<String>, Vec<GuideTerms>) {
     let shared: Mutex<(FxHashMap<String, u32>, Vec<String>)> = Mutex::new(Default::default());
     let guides: Vec<GuideTerms> = pages
         .par_iter()
-        .map_init(
-            FxHashMap::<String, Option<u32>>::default,
-            |words, page| {
-                let mut id_of = |word: &str| -> Option<u32> {
-                    if let Some(&id) = words.get(word) {
-                        return id;
-                    }
-                    let id = text::term_of(word).map(|term| {
-                        let mut guard = shared.lock().unwrap_or_else(|e| e.into_inner());
-                        let (ids, vocabulary) = &mut *guard;
-                        let next = vocabulary.len() as u32;
-                        *ids.entry(term).or_insert_with_key(|t| {
-                            vocabulary.push(t.clone());
-                            next
-                        })
-                    });
-                    words.insert(word.to_string(), id);
-                    id
-                };
-                count_fields(page, &mut id_of)
-            },
-        )
+        .map_init(FxHashMap::<String, Option<u32>>::default, |words, page| {
+            let mut id_of = |word: &str| -> Option<u32> {
+                if let Some(&id) = words.get(word) {
+                    return id;
+                }
+                let id = text::term_of(word).map(|term| {
+                    let mut guard = shared.lock().unwrap_or_else(|e| e.into_inner());
+                    let (ids, vocabulary) = &mut *guard;
+                    let next = vocabulary.len() as u32;
+                    *ids.entry(term).or_insert_with_key(|t| {
+                        vocabulary.push(t.clone());
+                        next
+                    })
+                });
+                words.insert(word.to_string(), id);
+                id
+            };
+            count_fields(page, &mut id_of)
+        })
         .collect();
     let (_, vocabulary) = shared.into_inner().unwrap_or_else(|e| e.into_inner());
     (vocabulary, guides)
@@ -264,7 +261,12 @@ mod tests {
     #[test]
     fn long_lists_keep_their_best_postings_and_say_how_many_there_were() {
         let texts: Vec<Vec<Passage>> = (0..20)
-            .map(|i| vec![passage(None, &"filler ".repeat(i + 1).replace("filler", "word"))])
+            .map(|i| {
+                vec![passage(
+                    None,
+                    &"filler ".repeat(i + 1).replace("filler", "word"),
+                )]
+            })
             .collect();
         let pages: Vec<SearchPage> = texts.iter().map(|p| page("T", p)).collect();
         let (vocabulary, guides) = guide_terms(&pages);

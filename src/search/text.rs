@@ -7,11 +7,10 @@
 /// ("not", "off", "only", "all", "after", "new") are kept.
 pub const STOPWORDS: &[&str] = &[
     "a", "am", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did",
-    "do", "does", "for", "from", "has", "have", "he", "her", "his", "how", "i", "if", "in",
-    "into", "is", "it", "its", "me", "my", "of", "on", "or", "our", "she", "should", "so",
-    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
-    "to", "was", "we", "were", "what", "when", "where", "which", "who", "why", "will", "with",
-    "would", "you", "your",
+    "do", "does", "for", "from", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into",
+    "is", "it", "its", "me", "my", "of", "on", "or", "our", "she", "should", "so", "than", "that",
+    "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "was", "we",
+    "were", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your",
 ];
 
 /// Lowercase words: runs of letters and digits; other characters separate words.

@@ -21,7 +21,7 @@
 import { launch, check } from "./lib.mjs";
 import { spawnSync } from "node:child_process";
 import { createServer } from "node:http";
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -154,6 +154,7 @@ const args = parseArgs(process.argv.slice(2));
 const judged = JSON.parse(readFileSync(args.judged, "utf8")).queries;
 check(judged.length > 0, `${judged.length} judged queries`);
 const work = args.work ? resolve(args.work) : mkdtempSync(join(tmpdir(), "search-eval-"));
+mkdirSync(work, { recursive: true });
 const out = join(work, "public");
 rmSync(out, { recursive: true, force: true });
 if (args.tree) {

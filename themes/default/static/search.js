@@ -326,7 +326,7 @@ var GuidepostSearch = (function () {
   }
 
   // Bonus shares of the final score (the guide's BM25F score times 1 + their sum).
-  var TITLE_COVER_BONUS = 0.3, TITLE_CLOSE_BONUS = 0.3, HEADING_ALL_BONUS = 0.2, BODY_CLOSE_BONUS = 0.3;
+  var TITLE_COVER_BONUS = 0.3, TITLE_CLOSE_BONUS = 0.5, HEADING_ALL_BONUS = 0.2, BODY_CLOSE_BONUS = 0.3;
   // Passages shown beneath a guide.
   var PASSAGES_SHOWN = 3;
 
