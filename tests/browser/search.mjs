@@ -73,6 +73,8 @@ try {
   const order = await page.$$eval("[data-search-results] a.search-result, [data-search-results] a.search-subresult",
     (as) => as.map((a) => a.getAttribute("href")));
   check(order.length >= 3 && order.some((h) => h.includes("#")), `guides and passages to move through (${order.join(" ")})`);
+  check(order[0] === "/guides/first/" && order.indexOf("/guides/second/") > 0,
+    "a title holding the word ranks above a text that holds it");
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("ArrowDown");
   const second = await page.$eval('[aria-selected="true"]', (a) => a.getAttribute("href"));

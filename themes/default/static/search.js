@@ -333,8 +333,10 @@ var GuidepostSearch = (function () {
   // A guide ranked with its text: adds `final` and the passages to show; null when
   // every match is in another console's passages.
   function refine(c, fragment, found, options) {
-    var matchers = found.map(matcherOf), n = found.filter(function (f) { return Object.keys(f.guides).length; }).length;
-    var idf = found.map(function (f) { return idfOf(f.df, options.guides); });
+    // The query's words that the index knows, in the query's order.
+    var known = found.filter(function (f) { return Object.keys(f.guides).length; }), n = known.length;
+    var matchers = known.map(matcherOf);
+    var idf = known.map(function (f) { return idfOf(f.df, options.guides); });
     var title = matchWords(fragment.title, matchers, 0);
     var summary = matchWords(fragment.summary || "", matchers, 0);
     // A title that holds every word is better the less else it holds, and the closer
@@ -380,7 +382,10 @@ var GuidepostSearch = (function () {
       seen[p.anchor] = true;
       return true;
     }).slice(0, PASSAGES_SHOWN);
-    c.lead = intro || (fragment.summary ? null : (c.passages.length ? null : visible[0])) || null;
+    // What the guide's own line shows: its opening text when that matches, else its
+    // summary; without a summary and with nothing beneath, its first passage.
+    c.lead = intro || null;
+    if (!c.lead && !fragment.summary && !c.passages.length) c.lead = visible[0] || null;
     return c;
   }
 
