@@ -73,18 +73,22 @@ var GuidepostSearch = (function () {
     return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
   }
 
-  // The query's words: {term, word, prefix}, stopwords left out, each term once. The
-  // last word is a prefix while it is being typed (no space after it yet).
+  // The query's words: {term, word, typing}, stopwords left out, each term once. The
+  // last word is being typed while no space follows it.
   function queryParts(query) {
     var words = tokenize(query), typing = !/\s$/.test(query), parts = [], seen = {};
     words.forEach(function (w, k) {
       var t = termOf(w);
       if (!t || seen[t]) return;
       seen[t] = true;
-      parts.push({ term: t, word: w, prefix: typing && k === words.length - 1 });
+      parts.push({ term: t, word: w, typing: typing && k === words.length - 1 });
     });
     return parts;
   }
+
+  // Whether a word stands for the longer words it begins: the word being typed, and
+  // any word of three letters or more ("mac" finds "macOS" too).
+  function expands(part) { return part.typing || part.word.length >= 3; }
 
   // ---- The index files: fetched when a query needs them, and kept. ----
   function Index(url) {
@@ -134,22 +138,29 @@ var GuidepostSearch = (function () {
     return lo - 1;
   }
 
-  // Postings [guides holding the term, guide delta, value, …] into `guides`
-  // (guide → {score, flags}), scores scaled by `weight`; a guide keeps its best score.
-  function addPostings(list, weight, withFlags, guides) {
+  // Postings [guides holding the term, guide delta, value, …] into `guides` (guide →
+  // {score, flags, titleWeight}), scores scaled by `weight`; a guide keeps its best
+  // score. Flags are taken from terms that stand for the word (`standsFor`); any term
+  // in a title gives `titleWeight` its weight.
+  function addPostings(list, weight, standsFor, guides) {
     var id = 0;
     for (var i = 1; i + 1 < list.length; i += 2) {
       id += list[i];
-      var score = (list[i + 1] >> 2) * weight, flags = withFlags ? list[i + 1] & 3 : 0, g = guides[id];
-      if (!g) guides[id] = { score: score, flags: flags };
-      else { if (score > g.score) g.score = score; g.flags |= flags; }
+      var value = list[i + 1], score = (value >> 2) * weight;
+      var g = guides[id] || (guides[id] = { score: 0, flags: 0, titleWeight: 0 });
+      if (score > g.score) g.score = score;
+      if (standsFor) g.flags |= value & 3;
+      if ((value & IN_TITLE) && weight > g.titleWeight) g.titleWeight = weight;
     }
   }
 
   var IN_TITLE = 1;
-  // Weights of the terms a word stands for besides its own: words that the word being
-  // typed begins (less once it is a whole word of the index), and words one typo away.
+  // Weights of the terms a word stands for besides its own: words it begins (less when
+  // it is a word of the index itself), and words one typo away.
   var PREFIX_WEIGHT = 0.8, PREFIX_OF_WORD_WEIGHT = 0.3, TYPO_WEIGHT = 0.7;
+  // Matches at least this strong count for closeness and for headings and titles
+  // holding the query ("site" in "sitemap" does not).
+  var STRONG = 0.5;
   // Words a prefix stands for, at most.
   var PREFIX_TERMS = 40;
   // A word held by more than this share of the guides (or whose postings were cut)
@@ -157,34 +168,33 @@ var GuidepostSearch = (function () {
   var COMMON_SHARE = 1 / 3;
 
   // What one query word finds: {part, weights: term → weight, prefixWeight, df (guides
-  // holding its commonest term), common, guides: guide → {score, flags}}. Its own
-  // term; terms it begins while it is being typed; else (5+ letters) terms one typo
-  // away. Only its own term (or, without one, what stands for it) marks titles.
+  // holding its own term, else its commonest stand-in), common, guides: guide →
+  // {score, flags, titleWeight}}. Its own term; terms it begins (see `expands`); and
+  // when none of these is in the index, for words of 5+ letters, terms one typo away.
   Index.prototype.resolve = function (meta, part) {
     var self = this;
     var found = { part: part, weights: {}, prefixWeight: 0, df: 0, common: false, guides: {} };
-    function take(list, term, weight, withFlags) {
+    function take(list, term, weight, standsFor) {
       found.weights[term] = weight;
-      found.df = Math.max(found.df, list[0]);
-      if (list[0] > meta.guides * COMMON_SHARE || list.length < 1 + 2 * list[0]) found.common = true;
-      addPostings(list, weight, withFlags, found.guides);
+      if (term === part.term) found.df = list[0];
+      else if (!found.weights.hasOwnProperty(part.term)) found.df = Math.max(found.df, list[0]);
+      if (standsFor && (list[0] > meta.guides * COMMON_SHARE || list.length < 1 + 2 * list[0])) found.common = true;
+      addPostings(list, weight, standsFor, found.guides);
     }
-    var i = chunkFor(meta.chunks, part.term);
-    if (i < 0 && !part.prefix) return Promise.resolve(found);
-    var wanted = [Math.max(i, 0)];
-    if (part.prefix && i + 1 < meta.chunks.length && meta.chunks[i + 1].indexOf(part.term) === 0) wanted.push(i + 1);
+    var i = chunkFor(meta.chunks, part.term), wanted = [Math.max(i, 0)];
+    if (expands(part) && i + 1 < meta.chunks.length && meta.chunks[i + 1].indexOf(part.term) === 0) wanted.push(i + 1);
     return Promise.all(wanted.map(function (c) { return self.chunk(meta, c); })).then(function (chunks) {
-      var exact = chunks.filter(function (chunk) { return chunk[part.term]; })[0];
+      var exact = chunks.filter(function (chunk) { return chunk.hasOwnProperty(part.term); })[0];
       if (exact) take(exact[part.term], part.term, 1, true);
-      if (part.prefix) {
+      if (expands(part)) {
         found.prefixWeight = exact ? PREFIX_OF_WORD_WEIGHT : PREFIX_WEIGHT;
         var n = 0;
         chunks.forEach(function (chunk) {
           Object.keys(chunk).forEach(function (t) {
             if (t === part.term || n >= PREFIX_TERMS) return;
-            // Words it begins; and stems it runs past ("licensi" → "licens").
+            // Words it begins; and, while typing, stems it runs past ("licensi" → "licens").
             var begins = t.indexOf(part.term) === 0;
-            var stemOf = t.length >= 4 && t.length >= part.word.length - 3 && part.word.indexOf(t) === 0;
+            var stemOf = part.typing && t.length >= 4 && t.length >= part.word.length - 3 && part.word.indexOf(t) === 0;
             if (begins || stemOf) { n++; take(chunk[t], t, found.prefixWeight, !exact); }
           });
         });
@@ -194,7 +204,7 @@ var GuidepostSearch = (function () {
         return Promise.all(candidates.map(function (c) {
           var ci = chunkFor(meta.chunks, c);
           return ci < 0 ? null : self.chunk(meta, ci).then(function (chunk) {
-            if (chunk[c]) take(chunk[c], c, TYPO_WEIGHT, true);
+            if (chunk.hasOwnProperty(c)) take(chunk[c], c, TYPO_WEIGHT, true);
           });
         })).then(function () { return found; });
       });
@@ -230,24 +240,35 @@ var GuidepostSearch = (function () {
     return Math.log(1 + (guides - df + 0.5) / (df + 0.5));
   }
 
+  // The query's words that the index knows, with their idf.
+  function knownParts(found, guides) {
+    return found.filter(function (f) { return Object.keys(f.guides).length; }).map(function (f) {
+      f.idf = idfOf(f.df, guides);
+      return f;
+    });
+  }
+
   // Every guide that holds a word of the query: {id, score, covered (required words
-  // held), titleAll (its title holds every word that the index knows)}.
-  function candidates(found) {
-    var known = found.filter(function (f) { return Object.keys(f.guides).length; });
-    var byGuide = {};
+  // held), titleAll (its title holds every word that the index knows), titleShare (the
+  // share of the query's words in its title, weighted by idf), final}.
+  function candidates(known) {
+    var byGuide = {}, meaning = 0;
     known.forEach(function (f) {
+      meaning += f.idf;
       Object.keys(f.guides).forEach(function (id) {
-        var c = byGuide[id] || (byGuide[id] = { id: Number(id), score: 0, covered: 0, inTitle: 0 });
+        var c = byGuide[id] || (byGuide[id] = { id: Number(id), score: 0, covered: 0, inTitle: 0, titleShare: 0 });
         var hit = f.guides[id];
         c.score += hit.score;
         if (!f.common) c.covered++;
         if (hit.flags & IN_TITLE) c.inTitle++;
+        c.titleShare += f.idf * hit.titleWeight;
       });
     });
     return Object.keys(byGuide).map(function (id) {
       var c = byGuide[id];
       c.titleAll = c.inTitle === known.length;
-      c.final = c.score;
+      c.titleShare /= Math.max(meaning, 1e-9);
+      c.final = c.score * (1 + TITLE_SHARE_BONUS * c.titleShare);
       return c;
     }).sort(byRank);
   }
@@ -271,25 +292,34 @@ var GuidepostSearch = (function () {
         var x = matchers[k](w, t);
         if (x > weight) { weight = x; part = k; }
       }
-      out.push({ pos: pos++, part: part, weight: weight, start: m.index, end: m.index + m[0].length });
+      out.push({ pos: pos++, part: part, weight: weight, strong: weight >= STRONG, start: m.index, end: m.index + m[0].length });
     }
     return out;
   }
 
   // A test per query word: how well a word (and its term) matches it, 0 for not.
   function matcherOf(f) {
-    var part = f.part;
+    var part = f.part, grows = expands(part);
     return function (word, term) {
-      if (f.weights[term] !== undefined) return f.weights[term];
-      if (part.prefix && (term.indexOf(part.term) === 0 || word.indexOf(part.word) === 0)) return f.prefixWeight;
+      if (f.weights.hasOwnProperty(term)) return f.weights[term];
+      if (grows && (term.indexOf(part.term) === 0 || word.indexOf(part.word) === 0)) return f.prefixWeight;
       return 0;
     };
+  }
+
+  // The share of the query's words (weighted by idf) that strong matches among `words`
+  // hold.
+  function share(words, known) {
+    var held = {}, total = 0, sum = 0;
+    words.forEach(function (w) { if (w.strong) held[w.part] = true; });
+    known.forEach(function (f, k) { total += f.idf; if (held[k]) sum += f.idf; });
+    return total ? sum / total : 0;
   }
 
   // The shortest run of words holding the most distinct query words, with whether
   // it is the query's words in the query's order: {held, span, phrase, from}.
   function closest(words, parts) {
-    var hits = words.filter(function (w) { return w.part >= 0; });
+    var hits = words.filter(function (w) { return w.strong; });
     var best = { held: 0, span: Infinity, phrase: false, from: hits.length ? hits[0].start : 0 };
     var counts = {}, held = 0, lo = 0;
     for (var hi = 0; hi < hits.length; hi++) {
@@ -325,25 +355,27 @@ var GuidepostSearch = (function () {
     return score;
   }
 
-  // Bonus shares of the final score (the guide's BM25F score times 1 + their sum).
-  var TITLE_COVER_BONUS = 0.3, TITLE_CLOSE_BONUS = 0.5, HEADING_ALL_BONUS = 0.2, BODY_CLOSE_BONUS = 0.3;
+  // Bonus shares of the final score (the guide's BM25F score times 1 + their sum): the
+  // share of the query in the title; for a title holding every word, the share of the
+  // title that is the query and how close the words stand there; the share of the
+  // query in the best heading; how close the words stand in the best passage.
+  var TITLE_SHARE_BONUS = 0.5, TITLE_COVER_BONUS = 0.3, TITLE_CLOSE_BONUS = 0.5, HEADING_SHARE_BONUS = 0.25,
+    BODY_CLOSE_BONUS = 0.3;
   // Passages shown beneath a guide.
   var PASSAGES_SHOWN = 3;
 
   // A guide ranked with its text: adds `final` and the passages to show; null when
   // every match is in another console's passages.
-  function refine(c, fragment, found, options) {
-    // The query's words that the index knows, in the query's order.
-    var known = found.filter(function (f) { return Object.keys(f.guides).length; }), n = known.length;
-    var matchers = known.map(matcherOf);
-    var idf = known.map(function (f) { return idfOf(f.df, options.guides); });
+  function refine(c, fragment, known, options) {
+    var n = known.length, matchers = known.map(matcherOf);
+    var idf = known.map(function (f) { return f.idf; });
     var title = matchWords(fragment.title, matchers, 0);
     var summary = matchWords(fragment.summary || "", matchers, 0);
+    var bonus = TITLE_SHARE_BONUS * c.titleShare;
     // A title that holds every word is better the less else it holds, and the closer
     // the words stand (a phrase best).
-    var bonus = 0;
     if (c.titleAll && title.length) {
-      var covered = title.filter(function (w) { return w.part >= 0; }).length;
+      var covered = title.filter(function (w) { return w.strong; }).length;
       bonus += TITLE_COVER_BONUS * covered / title.length + TITLE_CLOSE_BONUS * closeness(closest(title, n), n);
     }
     var visible = [], hiddenMatch = false, lengths = 0;
@@ -362,15 +394,15 @@ var GuidepostSearch = (function () {
     var anyVisible = visible.some(function (p) { return p.matched; }) ||
       title.concat(summary).some(function (w) { return w.part >= 0; });
     if (!anyVisible && hiddenMatch) return null;
-    var average = lengths / Math.max(visible.length, 1), bestClose = closeness(closest(summary, n), n), headingAll = false;
+    var average = lengths / Math.max(visible.length, 1), bestClose = closeness(closest(summary, n), n), bestHeading = 0;
     visible.forEach(function (p) {
       var near = closest(p.headingWords.concat(p.words), n);
       p.score = p.matched ? passageScore(p.words, p.headingWords, idf, average) * (1 + closeness(near, n)) : 0;
       p.from = closest(p.words, n).from;
       bestClose = Math.max(bestClose, closeness(near, n));
-      if (n && closest(p.headingWords, n).held === n) headingAll = true;
+      bestHeading = Math.max(bestHeading, share(p.headingWords, known));
     });
-    bonus += BODY_CLOSE_BONUS * bestClose + (headingAll ? HEADING_ALL_BONUS : 0);
+    bonus += BODY_CLOSE_BONUS * bestClose + HEADING_SHARE_BONUS * bestHeading;
     c.final = c.score * (1 + bonus);
     c.fragment = fragment;
     c.summaryWords = summary;
@@ -402,14 +434,14 @@ var GuidepostSearch = (function () {
     if (!parts.length) return Promise.resolve({ parts: parts, results: [] });
     return this.meta().then(function (meta) {
       return Promise.all(parts.map(function (p) { return self.resolve(meta, p); })).then(function (found) {
-        var queue = candidates(found), ranked = [], round = 0;
+        var known = knownParts(found, meta.guides), queue = candidates(known), ranked = [], round = 0;
         var settings = { variant: options.variant, allVariants: options.allVariants, guides: meta.guides };
         function next() {
           var batch = queue.splice(0, CANDIDATES);
           if (!batch.length || round++ >= MAX_ROUNDS) return finish();
           return Promise.all(batch.map(function (c) { return self.fragment(meta, c.id); })).then(function (fragments) {
             batch.forEach(function (c, k) {
-              if (refine(c, fragments[k], found, settings)) ranked.push(c);
+              if (refine(c, fragments[k], known, settings)) ranked.push(c);
             });
             return ranked.length >= limit ? finish() : next();
           });
@@ -464,7 +496,7 @@ var GuidepostSearch = (function () {
     if (end < text.length) end = text.lastIndexOf(" ", end) > start ? text.lastIndexOf(" ", end) : end;
     var out = start > 0 ? "… " : "", pos = start;
     words.forEach(function (w) {
-      if (w.part < 0 || w.start < start || w.end > end) return;
+      if (!w.strong || w.start < start || w.end > end) return;
       out += escapeHtml(text.slice(pos, w.start)) + "<mark>" + escapeHtml(text.slice(w.start, w.end)) + "</mark>";
       pos = w.end;
     });
