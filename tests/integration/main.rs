@@ -3,8 +3,12 @@
 mod browser;
 mod caveats;
 mod core;
+mod corpus;
 mod harness;
+mod hostile;
+mod reports;
 mod safety;
+mod sample_site;
 mod screenshots;
 mod search;
 mod serve;
