@@ -99,11 +99,25 @@ pub fn build_index(pages: &[SearchPage], variants: &[(String, String)]) -> Vec<(
     drop(guides);
     let t2 = std::time::Instant::now();
 
-    let chunks = files::term_chunks(&lists);
+    // Each file is compressed as soon as it is made, and its folder is named after the
+    // compressed files (gzip output is deterministic).
+    let chunks: Vec<(String, Vec<u8>)> = files::term_chunks(&lists)
+        .into_par_iter()
+        .map(|(first, json)| (first, files::pack(&json)))
+        .collect();
     let terms_dir = format!("t-{}", files::short_hash(chunks.iter().map(|c| &c.1)));
-    let fragments: Vec<String> = pages.par_iter().map(files::fragment_json).collect();
+    let t3 = std::time::Instant::now();
+    let fragments: Vec<Vec<u8>> = pages
+        .par_iter()
+        .map(|page| files::pack(&files::fragment_json(page)))
+        .collect();
     let fragments_dir = format!("f-{}", files::short_hash(&fragments));
-    let vocabulary = files::vocabulary(lists.iter().map(|l| l.term.as_str()));
+    let t4 = std::time::Instant::now();
+    let vocabulary: Vec<(String, Vec<u8>)> =
+        files::vocabulary(lists.iter().map(|l| l.term.as_str()))
+            .into_iter()
+            .map(|(letter, json)| (letter, files::pack(&json)))
+            .collect();
     let vocabulary_dir = format!("v-{}", files::short_hash(vocabulary.iter().map(|v| &v.1)));
 
     let meta = Meta {
@@ -116,31 +130,30 @@ pub fn build_index(pages: &[SearchPage], variants: &[(String, String)]) -> Vec<(
         letters: vocabulary.iter().map(|v| v.0.clone()).collect(),
         variants,
     };
-    let mut named: Vec<(String, String)> = Vec::new();
-    for (i, (_, json)) in chunks.into_iter().enumerate() {
-        named.push((format!("search/{terms_dir}/{i}.{PACKED}"), json));
+    let mut files: Vec<(String, Vec<u8>)> =
+        Vec::with_capacity(chunks.len() + fragments.len() + vocabulary.len() + 1);
+    for (i, (_, packed)) in chunks.into_iter().enumerate() {
+        files.push((format!("search/{terms_dir}/{i}.{PACKED}"), packed));
     }
-    for (i, json) in fragments.into_iter().enumerate() {
-        named.push((format!("search/{fragments_dir}/{i}.{PACKED}"), json));
+    for (i, packed) in fragments.into_iter().enumerate() {
+        files.push((format!("search/{fragments_dir}/{i}.{PACKED}"), packed));
     }
-    for (letter, json) in vocabulary {
+    for (letter, packed) in vocabulary {
         let name = letter_file(&letter);
-        named.push((format!("search/{vocabulary_dir}/{name}.{PACKED}"), json));
+        files.push((format!("search/{vocabulary_dir}/{name}.{PACKED}"), packed));
     }
-    let mut files: Vec<(String, Vec<u8>)> = named
-        .into_par_iter()
-        .map(|(path, json)| (path, files::pack(&json)))
-        .collect();
     files.push((
         "search/index.json".into(),
         serde_json::to_vec(&meta).unwrap_or_default(),
     ));
     if std::env::var_os("GUIDEPOST_TIMINGS").is_some() {
         eprintln!(
-            "  search: terms {:.3} s, scores {:.3} s, files {:.3} s",
+            "  search: terms {:.3} s, scores {:.3} s, chunks {:.3} s, fragments {:.3} s, rest {:.3} s",
             (t1 - t0).as_secs_f64(),
             (t2 - t1).as_secs_f64(),
-            t2.elapsed().as_secs_f64()
+            (t3 - t2).as_secs_f64(),
+            (t4 - t3).as_secs_f64(),
+            t4.elapsed().as_secs_f64()
         );
     }
     files
