@@ -15,8 +15,9 @@
 //! - `search/v-<hash>/<first letter>.jsonz`: the vocabulary by first letter, fetched
 //!   only to correct a typo when nothing matched.
 //!
-//! `.jsonz` files are gzip-compressed JSON (see `files`). Guides are numbered in the
-//! order of the version's guides.
+//! `.jsonz` files are gzip-compressed JSON (see `files`); each folder is named after a
+//! hash of its compressed files. Guides are numbered in the order of the version's
+//! guides.
 
 mod files;
 mod score;
