@@ -134,6 +134,9 @@ pub struct Step {
 pub struct Passage {
     /// The heading it sits under: (id, text); None before the first heading.
     pub heading: Option<(String, String)>,
+    /// The id a search result links to when it is not the heading's (a caveat's id;
+    /// a step's, once steps start passages of their own).
+    pub anchor: Option<String>,
     pub variants: Option<Vec<String>>,
     /// The caveat's id, when the passage is a caveat.
     pub caveat: Option<String>,

@@ -33,7 +33,7 @@ pub use state::{SiteState, VersionState};
 pub use write::WRITE_ERROR;
 
 /// Search index files by the fingerprint of what they index.
-pub type SearchCache = Shared<Vec<(String, String)>>;
+pub type SearchCache = Shared<Vec<(String, Vec<u8>)>>;
 
 /// How to build: what the command line and the environment said.
 #[derive(Debug, Clone, Default)]

@@ -240,14 +240,19 @@ pub(super) fn write_search_index(
         .map(|g| search::SearchPage {
             url: encode_path(g.path.strip_prefix(vprefix).unwrap_or(&g.path)).into_owned(),
             title: version.sources[g.source].title.as_deref().unwrap_or(""),
+            summary: version.sources[g.source]
+                .front
+                .summary
+                .as_deref()
+                .unwrap_or(""),
             passages: &bodies[g.source].passages,
         })
         .collect();
     let variants = config.variant_labels();
     let key = search::fingerprint(&pages, &variants);
     let files = searches.get_or_make(key, || search::build_index(&pages, &variants));
-    files.par_iter().for_each(|(path, json)| {
-        out.write(&format!("{vprefix}{path}"), json.as_bytes());
+    files.par_iter().for_each(|(path, bytes)| {
+        out.write(&format!("{vprefix}{path}"), bytes);
     });
     key
 }

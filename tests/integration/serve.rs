@@ -416,7 +416,10 @@ fn search_words(addr: &str, letter: char) -> String {
     let index = http_get(addr, "/search/index.json").body_text();
     let v: serde_json::Value = serde_json::from_str(&index).unwrap_or_default();
     match v.get("vocabulary").and_then(|f| f.as_str()) {
-        Some(dir) => http_get(addr, &format!("/search/{dir}/{letter}.json")).body_text(),
+        Some(dir) => {
+            let file = http_get(addr, &format!("/search/{dir}/{letter}.jsonz"));
+            guidepost::search::unpack(&file.body).unwrap_or_default()
+        }
         None => String::new(),
     }
 }
