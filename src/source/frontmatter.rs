@@ -132,18 +132,7 @@ pub fn parse(
     let mut fm: FrontMatter = match serde_yaml::from_str(yaml) {
         Ok(fm) => fm,
         Err(e) => {
-            let (l, c) = e
-                .location()
-                .map(|loc| (loc.line(), loc.column()))
-                .unwrap_or((1, 1));
-            let message = e.to_string();
-            // serde_yaml appends " at line X column Y" of the fragment; that place is wrong
-            // for the reader, who sees the markdown file, so it is cut and replaced.
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
+            let (message, (l, c)) = serde_message(&e);
             diags.push(
                 Diagnostic::error("front-matter", file, format!("front matter: {message}"))
                     .at(line + l - 1, c),
@@ -174,6 +163,19 @@ pub fn parse(
         .collect();
     check_dates(&fm, file, diags);
     Some(fm)
+}
+
+/// serde_yaml's message without its place in the fragment (the reader sees the
+/// markdown file or the sidecar, so the caller places it), and the place, 1-based in
+/// the fragment.
+pub(super) fn serde_message(e: &serde_yaml::Error) -> (String, (usize, usize)) {
+    let place = e
+        .location()
+        .map(|loc| (loc.line(), loc.column()))
+        .unwrap_or((1, 1));
+    let message = e.to_string();
+    let message = message.split(" at line ").next().unwrap_or(&message);
+    (message.to_string(), place)
 }
 
 fn check_dates(fm: &FrontMatter, file: &Path, diags: &mut Vec<Diagnostic>) {

@@ -2,6 +2,7 @@
 //! place in the tree, its front matter and its body. No markdown is parsed here.
 
 pub mod frontmatter;
+pub mod sidecar;
 
 use crate::diag::Diagnostic;
 pub use crate::paths::{is_ignored_name, rel_to, slash_path};
