@@ -4,8 +4,7 @@
 use super::links::has_scheme;
 use super::{PageState, RenderDep};
 use crate::diag::Diagnostic;
-use crate::html::escape;
-use crate::screenshots::ImageError;
+use crate::screenshots::{html, ImageError};
 
 impl PageState<'_> {
     pub(super) fn figure(
@@ -29,12 +28,7 @@ impl PageState<'_> {
             );
         }
         if has_scheme(src) {
-            return format!(
-                "<figure><a href=\"{0}\"><img src=\"{0}\" alt=\"{1}\" loading=\"lazy\" decoding=\"async\"></a>{2}</figure>\n",
-                escape(src),
-                escape(alt),
-                caption(title)
-            );
+            return html::remote_figure(src, alt, title);
         }
         let page_dir = self.page_dir();
         let result = self.env.assets.image(&page_dir, src);
@@ -59,20 +53,20 @@ impl PageState<'_> {
                         .help("crop or compress it, or raise [build] max_screenshot_kb"),
                     );
                 }
-                format!(
-                    "<figure><a href=\"{url}\"><img src=\"{url}\" alt=\"{alt}\" width=\"{w}\" height=\"{h}\" loading=\"lazy\" decoding=\"async\"></a>{cap}</figure>\n",
-                    url = escape(&img.url),
-                    alt = escape(alt),
-                    w = img.width,
-                    h = img.height,
-                    cap = caption(title)
-                )
+                let legend_id = (!img.marks.is_empty()).then(|| {
+                    self.legends += 1;
+                    format!("marks-{}", self.legends)
+                });
+                html::figure(&img, alt, title, legend_id.as_deref())
             }
+            // Reported at the sidecar or twin, once however many pages show it.
+            Err(ImageError::Data { .. }) => String::new(),
             Err(e) => {
                 let help = match e {
                     ImageError::NotFound(_) => "the path is relative to the markdown file; a path starting with `/` is relative to static/",
                     ImageError::OutsideSite(_) => "screenshots must be inside the site folder",
                     ImageError::Unreadable(_) => "re-export the image as png, jpg, gif, webp or svg",
+                    ImageError::Data { .. } => "",
                 };
                 self.out.diags.push(
                     Diagnostic::error("image", file, e.to_string())
@@ -82,13 +76,5 @@ impl PageState<'_> {
                 String::new()
             }
         }
-    }
-}
-
-fn caption(title: &str) -> String {
-    if title.is_empty() {
-        String::new()
-    } else {
-        format!("<figcaption>{}</figcaption>", escape(title))
     }
 }

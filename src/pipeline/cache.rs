@@ -16,8 +16,9 @@
 use crate::diag::Diagnostic;
 use crate::markdown::{self, AnchorCheck, PageInput, RenderDep, RenderEnv};
 use crate::model::PageBody;
+use crate::screenshots::{ImageError, ImageInfo};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -34,14 +35,41 @@ pub struct CachedPage {
 }
 
 impl CachedPage {
-    /// The URLs of the screenshot copies the rendering shows.
+    /// The URLs of the screenshot files the rendering shows (every width, both themes).
     pub fn image_urls(&self) -> impl Iterator<Item = &str> {
+        self.images().flat_map(|img| img.urls())
+    }
+
+    /// The screenshots the rendering shows.
+    pub fn images(&self) -> impl Iterator<Item = &ImageInfo> {
         self.deps.iter().filter_map(|d| match d {
             RenderDep::Image {
                 result: Ok(img), ..
-            } => Some(img.url.as_str()),
+            } => Some(img.as_ref()),
             _ => None,
         })
+    }
+
+    /// The diagnostics of the sidecars and dark twins of the screenshots the
+    /// rendering shows or tried to: (the files of the screenshot, its diagnostics).
+    pub fn screenshot_diags(&self) -> impl Iterator<Item = (&[PathBuf], &[Diagnostic])> {
+        self.deps.iter().filter_map(|d| match d {
+            RenderDep::Image {
+                result: Ok(img), ..
+            } => Some((img.files.as_slice(), img.notes.as_slice())),
+            RenderDep::Image {
+                result: Err(ImageError::Data { files, diags }),
+                ..
+            } => Some((files.as_slice(), diags.as_slice())),
+            _ => None,
+        })
+    }
+
+    /// Whether the rendering shows (or tried to show) a screenshot made of any of
+    /// `files` (an image, a sidecar, a twin; relative to the site root).
+    pub fn shows_any(&self, files: &[PathBuf]) -> bool {
+        self.screenshot_diags()
+            .any(|(made_of, _)| made_of.iter().any(|f| files.contains(f)))
     }
 
     /// The rendering's diagnostics, located in `site_path` (the same content may sit

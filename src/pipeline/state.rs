@@ -7,7 +7,8 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{PageBody, Version, VersionIndex};
 use crate::render::{Renderer, SiteCtx, SiteRender, Theme, VariantCtx};
 use crate::screenshots::Screenshots;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// What one build made that a rebuild after a save can reuse.
@@ -61,7 +62,23 @@ impl SiteState {
             all.extend(v.page_diags.iter().flatten().cloned());
             all.extend(v.anchor_diags.iter().flatten().cloned());
         }
+        all.extend(self.screenshot_diagnostics());
         all.into_sorted()
+    }
+
+    /// The diagnostics of the sidecars and dark twins of the screenshots that pages
+    /// show, once per screenshot however many pages show it.
+    fn screenshot_diagnostics(&self) -> Vec<Diagnostic> {
+        let mut seen: HashSet<&[PathBuf]> = HashSet::new();
+        let mut diags = Vec::new();
+        for page in self.versions.iter().flat_map(|v| v.pages.iter()) {
+            for (files, ds) in page.screenshot_diags() {
+                if !ds.is_empty() && seen.insert(files) {
+                    diags.extend(ds.iter().cloned());
+                }
+            }
+        }
+        diags
     }
 
     /// What the renderers of every version share.
