@@ -620,6 +620,38 @@ pub fn screenshot_of_part(path: &Path) -> Option<PathBuf> {
     (!stem.is_empty()).then(|| path.with_file_name(format!("{stem}.{ext}")))
 }
 
+/// Whether a file of `static/` is copied to the output as it is. Not a sidecar beside
+/// its screenshot (it is data), nor a screenshot or dark twin whose sidecar redacts
+/// it (or cannot be read, so might): those reach the output only as screenshots,
+/// redacted, never as the original file.
+pub fn static_file_published_as_is(path: &Path) -> bool {
+    let is_sidecar = path.to_string_lossy().ends_with(".yaml");
+    if let Some(image) = screenshot_of_part(path) {
+        if is_sidecar {
+            return !image.exists();
+        }
+        if redacts(&sidecar_of(&image)) {
+            return false; // a dark twin of a redacted screenshot
+        }
+    }
+    let is_image = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| IMAGE_EXTS.contains(&e.to_ascii_lowercase().as_str()));
+    !(is_image && redacts(&sidecar_of(path)))
+}
+
+/// Whether the sidecar at `path` exists and redacts (or cannot be read).
+fn redacts(sidecar_path: &Path) -> bool {
+    if !exists(sidecar_path) {
+        return false;
+    }
+    match std::fs::read_to_string(sidecar_path) {
+        Ok(text) => sidecar::parse(&text, sidecar_path).map_or(true, |s| !s.redact.is_empty()),
+        Err(_) => true,
+    }
+}
+
 /// The extensions of screenshots.
 pub const IMAGE_EXTS: &[&str] = &["png", "jpg", "jpeg", "gif", "webp", "svg"];
 

@@ -45,6 +45,24 @@ pub struct SourceTree {
     pub section_dirs: Vec<String>,
 }
 
+/// A warning for a screenshot sidecar (`NAME.EXT.yaml`) with no `NAME.EXT` beside
+/// it: its marks and redactions apply to nothing.
+fn orphan_sidecar(root: &Path, path: &Path) -> Option<Diagnostic> {
+    let image = crate::screenshots::screenshot_of_part(path)?;
+    if !path.to_string_lossy().ends_with(".yaml") || image.exists() {
+        return None;
+    }
+    let name = image.file_name()?.to_string_lossy().into_owned();
+    Some(
+        Diagnostic::warning(
+            sidecar::CODE,
+            rel_to(root, path),
+            format!("this sidecar belongs to `{name}`, which is not beside it: its marks and redactions apply to nothing"),
+        )
+        .help("rename it after its screenshot (`NAME.png.yaml` beside `NAME.png`), or delete it"),
+    )
+}
+
 /// Reads the version folder `dir` (relative to `root`).
 pub fn read_tree(
     root: &Path,
@@ -78,6 +96,9 @@ pub fn read_tree(
             }
         };
         let path = entry.path();
+        if let Some(d) = orphan_sidecar(root, path) {
+            diags.push(d);
+        }
         if bundle_dirs.iter().any(|b| path.starts_with(b) && path != b) {
             continue; // files inside a guide folder belong to that guide
         }
