@@ -18,7 +18,7 @@ use crate::markdown::{self, AnchorCheck, PageInput, RenderDep, RenderEnv};
 use crate::model::PageBody;
 use crate::screenshots::{ImageError, ImageInfo};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -50,26 +50,12 @@ impl CachedPage {
         })
     }
 
-    /// The diagnostics of the sidecars and dark twins of the screenshots the
-    /// rendering shows or tried to: (the files of the screenshot, its diagnostics).
-    pub fn screenshot_diags(&self) -> impl Iterator<Item = (&[PathBuf], &[Diagnostic])> {
+    /// The screenshot references of the rendering, as written.
+    pub fn image_srcs(&self) -> impl Iterator<Item = &str> {
         self.deps.iter().filter_map(|d| match d {
-            RenderDep::Image {
-                result: Ok(img), ..
-            } => Some((img.files.as_slice(), img.notes.as_slice())),
-            RenderDep::Image {
-                result: Err(ImageError::Data { files, diags }),
-                ..
-            } => Some((files.as_slice(), diags.as_slice())),
+            RenderDep::Image { src, .. } => Some(src.as_str()),
             _ => None,
         })
-    }
-
-    /// Whether the rendering shows (or tried to show) a screenshot made of any of
-    /// `files` (an image, a sidecar, a twin; relative to the site root).
-    pub fn shows_any(&self, files: &[PathBuf]) -> bool {
-        self.screenshot_diags()
-            .any(|(made_of, _)| made_of.iter().any(|f| files.contains(f)))
     }
 
     /// The rendering's diagnostics, located in `site_path` (the same content may sit
@@ -163,6 +149,20 @@ fn dep_holds(env: &RenderEnv, page_dir: &Path, dep: &RenderDep) -> bool {
         RenderDep::Crossing { link_path, crosses } => {
             markdown::link_crosses_versions(env, page_dir, link_path) == *crosses
         }
-        RenderDep::Image { src, result } => env.assets.image(page_dir, src) == *result,
+        RenderDep::Image { src, result } => renders_alike(&env.assets.image(page_dir, src), result),
+    }
+}
+
+/// Whether two results of a screenshot give the same HTML. Which files a screenshot is
+/// made of, and their diagnostics, differ between versions of one file and are not
+/// part of the HTML (`VersionState::images` keeps them per version).
+fn renders_alike(
+    a: &Result<Arc<ImageInfo>, ImageError>,
+    b: &Result<Arc<ImageInfo>, ImageError>,
+) -> bool {
+    match (a, b) {
+        (Ok(a), Ok(b)) => a.renders_like(b),
+        (Err(ImageError::Data { .. }), Err(ImageError::Data { .. })) => true,
+        _ => a == b,
     }
 }

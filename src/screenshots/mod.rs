@@ -69,6 +69,27 @@ pub struct ImageInfo {
 }
 
 impl ImageInfo {
+    /// Whether `other` gives the same HTML (everything but where it was found).
+    pub fn renders_like(&self, other: &ImageInfo) -> bool {
+        (
+            &self.url,
+            self.width,
+            self.height,
+            self.bytes,
+            &self.srcset,
+            &self.dark,
+            &self.marks,
+        ) == (
+            &other.url,
+            other.width,
+            other.height,
+            other.bytes,
+            &other.srcset,
+            &other.dark,
+            &other.marks,
+        )
+    }
+
     /// Every URL of a file published for this screenshot.
     pub fn urls(&self) -> impl Iterator<Item = &str> {
         let light =

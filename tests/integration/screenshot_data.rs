@@ -286,7 +286,7 @@ fn images_are_made_once_and_kept_between_builds() {
     let entries = files_under(&cache);
     // The redacted full size and the smaller widths, each with its hash.
     assert!(
-        entries.len() >= 4 && entries.len() % 2 == 0,
+        entries.len() >= 4 && entries.len().is_multiple_of(2),
         "{:?}",
         entries.iter().map(|e| &e.0).collect::<Vec<_>>()
     );
