@@ -5,7 +5,7 @@ mod caveats;
 mod core;
 mod harness;
 mod safety;
-mod screenshot_data;
+pub mod screenshot_data;
 mod screenshots;
 mod search;
 mod serve;
