@@ -763,6 +763,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn parts_of_a_screenshot_by_name() {
+        let p = Path::new;
+        assert_eq!(sidecar_of(p("s/a.png")), p("s/a.png.yaml"));
+        assert_eq!(twin_of(p("s/a.png")), p("s/a.dark.png"));
+        assert_eq!(twin_of(p("s/a.b.svg")), p("s/a.b.dark.svg"));
+        let table: &[(&str, Option<&str>)] = &[
+            ("s/a.png.yaml", Some("s/a.png")),
+            ("s/a.PNG.yaml", Some("s/a.PNG")),
+            ("s/a.dark.png", Some("s/a.png")),
+            ("s/a.b.dark.svg", Some("s/a.b.svg")),
+            ("s/a.dark.png.yaml", Some("s/a.dark.png")),
+            ("s/a.png", None),
+            ("s/.dark.png", None),
+            ("s/a.yaml", None),
+            ("s/a.txt.yaml", None),
+            ("s/a.dark.txt", None),
+        ];
+        for (path, image) in table {
+            assert_eq!(screenshot_of_part(p(path)).as_deref(), image.map(p), "{path}");
+        }
+    }
+
+    #[test]
     fn svg_sizes() {
         assert_eq!(
             svg_dimensions(r#"<svg xmlns="x" width="640" height="400">"#),
