@@ -28,6 +28,55 @@ pub enum Command {
     /// Manage the site's versions
     #[command(subcommand)]
     Version(VersionCommand),
+    /// List the site's caveats (accepted ones by default), or the stale ones
+    Caveats(CaveatsArgs),
+    /// Bring content from elsewhere into the site
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Turn readers' reports (the JSON of `gh issue list --json
+    /// number,title,body,author,createdAt,url`) into candidate caveats at their step
+    Reports(ReportsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportsArgs {
+    /// The reports: `gh issue list --json …` output, or an array of
+    /// {page, step, variant, author, date, url, text}
+    pub file: PathBuf,
+    /// The folder holding site.toml
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Print what would be added without changing any file
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How the result and diagnostics are printed
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CaveatsArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Which caveats to list
+    #[arg(long, value_enum, default_value_t = StatusArg::Accepted)]
+    pub status: StatusArg,
+    /// List only accepted caveats not confirmed for more than DAYS days, each as a
+    /// warning at its line (an error with --strict)
+    #[arg(long, value_name = "DAYS")]
+    pub stale_after: Option<u32>,
+}
+
+/// `--status`: accepted (the default), candidate or all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    Candidate,
+    Accepted,
+    All,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,10 +6,13 @@
 //! the CLI calls.
 
 pub mod app;
+pub mod caveats;
 pub mod cli;
 pub mod config;
+pub mod dates;
 pub mod diag;
 pub mod html;
+pub mod import;
 pub mod markdown;
 pub mod memo;
 pub mod model;

@@ -16,16 +16,19 @@ pub(super) fn anchor_diagnostics_of(state: &VersionState, i: usize) -> Vec<Diagn
         .anchor_checks
         .iter()
         .filter(|check| !anchor_exists(state, check))
-        .map(|check| {
-            Diagnostic::warning(
-                "missing-anchor",
-                &src.site_path,
-                format!("`{}` has no heading with the id `#{}`", check.target, check.anchor),
-            )
-            .at(check.line, check.column)
-            .help("link to one of the page's headings (ids are the heading text in lowercase, with `-` for spaces)")
-        })
+        .map(|check| missing_anchor(src, check))
         .collect()
+}
+
+/// The warning for a link to `page#anchor` whose page has no such id.
+pub(super) fn missing_anchor(src: &source::SourceFile, check: &AnchorCheck) -> Diagnostic {
+    Diagnostic::warning(
+        "missing-anchor",
+        &src.site_path,
+        format!("`{}` has no heading with the id `#{}`", check.target, check.anchor),
+    )
+    .at(check.line, check.column)
+    .help("link to one of the page's headings (ids are the heading text in lowercase, with `-` for spaces)")
 }
 
 /// The missing-anchor warnings of every source of the version, by source.
@@ -62,17 +65,14 @@ pub(super) fn guide_variant_diagnostics(
     diags
 }
 
-fn anchor_exists(state: &VersionState, check: &AnchorCheck) -> bool {
+pub(super) fn anchor_exists(state: &VersionState, check: &AnchorCheck) -> bool {
     // Footnote references are anchors that pulldown-cmark makes, not headings.
     check.anchor.is_empty()
         || check.anchor == "top"
-        || state.by_rel_path.get(&check.target).is_some_and(|&t| {
-            state.pages[t]
-                .body
-                .headings
-                .iter()
-                .any(|h| h.id == check.anchor)
-        })
+        || state
+            .by_rel_path
+            .get(&check.target)
+            .is_some_and(|&t| state.pages[t].body.anchors().any(|a| a == check.anchor))
 }
 
 /// The redirect page of each valid alias: (output folder path, guide index), with the

@@ -781,7 +781,11 @@ mod tests {
             ("s/a.dark.txt", None),
         ];
         for (path, image) in table {
-            assert_eq!(screenshot_of_part(p(path)).as_deref(), image.map(p), "{path}");
+            assert_eq!(
+                screenshot_of_part(p(path)).as_deref(),
+                image.map(p),
+                "{path}"
+            );
         }
     }
 

@@ -15,6 +15,7 @@
 //! place in the sidecar that the YAML's events give (saphyr-parser spans).
 
 use super::frontmatter::serde_message;
+use super::yaml_limits::{self, ProblemKind};
 use crate::diag::Diagnostic;
 use saphyr_parser::{Event, Parser, Span};
 use serde::Deserialize;
@@ -28,8 +29,9 @@ pub const CODE: &str = "sidecar";
 const KEYS: &[&str] = &["marks", "redact"];
 
 /// How deep a sidecar's values may nest: it needs three levels (`marks` → item →
-/// `box`); more is a mistake or an attack on the parser.
-const MAX_DEPTH: usize = 16;
+/// `box`). `yaml_limits` stops deeper nesting first (at 64); this bounds the scan of
+/// places on its own.
+const MAX_DEPTH: usize = 64;
 
 /// How long a sidecar may be. A sidecar with a thousand marks is a few tens of KB.
 pub const MAX_BYTES: u64 = 256 * 1024;
@@ -101,13 +103,22 @@ pub fn parse(text: &str, file: &Path) -> Result<Sidecar, Vec<Diagnostic>> {
     if text.trim().is_empty() {
         return Ok(Sidecar::default());
     }
+    // The same limits as front matter (nesting, aliases that expand too far) before
+    // serde_yaml builds anything.
+    if let Err(problem) = yaml_limits::check(text) {
+        let message = match problem.kind {
+            ProblemKind::NotAMap => "a sidecar must be a map with `marks:` and `redact:`".into(),
+            ProblemKind::Syntax | ProblemKind::Limit => problem.message,
+        };
+        return Err(vec![error(message, (problem.line, problem.column))]);
+    }
     let places = Places::scan(text).map_err(|(m, p)| vec![error(m, p)])?;
     if !places.values.contains_key("") {
         return Ok(Sidecar::default()); // comments only
     }
     let raw: RawSidecar = serde_yaml::from_str(text).map_err(|e| {
         let (message, place) = serde_message(&e);
-        vec![error(plain_words(&message), place)]
+        vec![error(message, place)]
     })?;
     let mut diags: Vec<Diagnostic> = places
         .top_keys
@@ -242,21 +253,6 @@ fn rect(numbers: &[i64], path: &str, places: &Places) -> Result<Rect, (String, P
         y: pixel(*y, 1, "y")?,
         w: size(*w, 2, "width")?,
         h: size(*h, 3, "height")?,
-    })
-}
-
-/// serde's words for types, as a writer of a sidecar says them.
-fn plain_words(message: &str) -> String {
-    [
-        ("expected i64", "expected a whole number"),
-        ("unknown field", "unknown key"),
-        ("missing field", "missing key"),
-        ("duplicate field", "duplicate key"),
-        ("invalid type: unit value", "an empty value"),
-    ]
-    .iter()
-    .fold(message.to_string(), |m, (rust, plain)| {
-        m.replace(rust, plain)
     })
 }
 
@@ -508,6 +504,22 @@ mod tests {
         let deep = format!("marks: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
         let e = errors(&deep);
         assert!(e[0].0.contains("nest deeper"), "{e:?}");
+    }
+
+    #[test]
+    fn aliases_that_expand_too_far_and_lists_are_refused() {
+        let mut yaml = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            yaml.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let e = errors(&yaml);
+        assert!(e[0].0.contains("aliases expand"), "{e:?}");
+        let e = errors("- [1, 2, 3, 4]\n");
+        assert_eq!(
+            e[0].0,
+            "sidecar: a sidecar must be a map with `marks:` and `redact:`"
+        );
     }
 
     #[test]

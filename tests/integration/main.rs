@@ -3,8 +3,12 @@
 mod browser;
 mod caveats;
 mod core;
+mod corpus;
 mod harness;
+mod hostile;
+mod reports;
 mod safety;
+mod sample_site;
 pub mod screenshot_data;
 mod screenshots;
 mod search;
