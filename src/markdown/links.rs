@@ -176,6 +176,10 @@ impl PageState<'_> {
                 format!("link to `{dest}`: {m}"),
                 "link a file, or the `.md` file of a guide".into(),
             ),
+            Err(e @ ImageError::Data { .. }) => (
+                format!("link to `{dest}`: {e}"),
+                "fix the errors reported at its sidecar or dark twin".into(),
+            ),
         };
         self.out.diags.push(
             Diagnostic::warning("broken-link", self.page.site_path, message)

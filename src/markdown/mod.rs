@@ -221,6 +221,7 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         out: RenderedMarkdown::default(),
         variant_scope: None,
         groups: 0,
+        legends: 0,
         pending: Vec::new(),
         untrusted: false,
         current_heading: None,
@@ -255,6 +256,8 @@ struct PageState<'a> {
     variant_scope: Option<Vec<String>>,
     /// Variant groups rendered so far, for unique element ids.
     groups: usize,
+    /// Screenshot legends rendered so far, for unique element ids (`marks-N`).
+    legends: usize,
     /// Front matter caveats not placed yet (they follow the heading their step names).
     pending: Vec<caveats::PendingCaveat>,
     /// Set while rendering markdown from front matter (`untrusted`): raw HTML is

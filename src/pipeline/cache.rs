@@ -16,6 +16,7 @@
 use crate::diag::Diagnostic;
 use crate::markdown::{self, AnchorCheck, PageInput, RenderDep, RenderEnv};
 use crate::model::PageBody;
+use crate::screenshots::{ImageError, ImageInfo};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -34,16 +35,36 @@ pub struct CachedPage {
 }
 
 impl CachedPage {
-    /// The output paths of the copies (screenshots and linked files) the rendering
-    /// shows or links, given the site's URL prefix.
+    /// The output paths of the copies (every published file of its screenshots, and
+    /// the files it links), given the site's URL prefix.
     pub fn asset_paths<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> {
-        self.deps.iter().filter_map(move |d| match d {
-            RenderDep::Image {
-                result: Ok(img), ..
-            } => img.url.strip_prefix(prefix),
+        let images = self
+            .images()
+            .flat_map(|img| img.urls())
+            .filter_map(move |url| url.strip_prefix(prefix));
+        let files = self.deps.iter().filter_map(|d| match d {
             RenderDep::File {
                 result: Ok(file), ..
             } => Some(file.path.as_str()),
+            _ => None,
+        });
+        images.chain(files)
+    }
+
+    /// The screenshots the rendering shows.
+    pub fn images(&self) -> impl Iterator<Item = &ImageInfo> {
+        self.deps.iter().filter_map(|d| match d {
+            RenderDep::Image {
+                result: Ok(img), ..
+            } => Some(img.as_ref()),
+            _ => None,
+        })
+    }
+
+    /// The screenshot references of the rendering, as written.
+    pub fn image_srcs(&self) -> impl Iterator<Item = &str> {
+        self.deps.iter().filter_map(|d| match d {
+            RenderDep::Image { src, .. } => Some(src.as_str()),
             _ => None,
         })
     }
@@ -143,7 +164,7 @@ fn dep_holds(env: &RenderEnv, page_dir: &Path, dep: &RenderDep) -> bool {
         RenderDep::Crossing { link_path, crosses } => {
             markdown::link_crosses_versions(env, page_dir, link_path) == *crosses
         }
-        RenderDep::Image { src, result } => env.assets.image(page_dir, src) == *result,
+        RenderDep::Image { src, result } => renders_alike(&env.assets.image(page_dir, src), result),
         RenderDep::File { src, result } => env.assets.file(page_dir, src) == *result,
         RenderDep::SitePath { path, found } => env.site.contains(path) == *found,
         RenderDep::Suggestion {
@@ -151,5 +172,19 @@ fn dep_holds(env: &RenderEnv, page_dir: &Path, dep: &RenderDep) -> bool {
             written,
             found,
         } => markdown::suggest::suggest(env.assets.root(), base, written) == *found,
+    }
+}
+
+/// Whether two results of a screenshot give the same HTML. Which files a screenshot is
+/// made of, and their diagnostics, differ between versions of one file and are not
+/// part of the HTML (`VersionState::images` keeps them per version).
+fn renders_alike(
+    a: &Result<Arc<ImageInfo>, ImageError>,
+    b: &Result<Arc<ImageInfo>, ImageError>,
+) -> bool {
+    match (a, b) {
+        (Ok(a), Ok(b)) => a.renders_like(b),
+        (Err(ImageError::Data { .. }), Err(ImageError::Data { .. })) => true,
+        _ => a == b,
     }
 }

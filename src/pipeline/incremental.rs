@@ -63,13 +63,17 @@ pub fn rebuild_page(
     );
     let vs = &state.versions[v];
     let env = job.env(&vs.version, &vs.local_targets);
-    let (page, page_diags) = job.render_source(&env, &new);
+    let rendered = job.render_source(&env, &new);
     let prefix = state.assets.url_prefix();
-    let screenshots_changed = !page.asset_paths(prefix).eq(vs.pages[s].asset_paths(prefix));
+    let screenshots_changed = !rendered
+        .page
+        .asset_paths(prefix)
+        .eq(vs.pages[s].asset_paths(prefix));
     let vs = &mut state.versions[v];
     vs.version.sources[s] = new;
-    vs.pages[s] = page;
-    vs.page_diags[s] = page_diags;
+    vs.pages[s] = rendered.page;
+    vs.page_diags[s] = rendered.diags;
+    vs.images[s] = rendered.images;
     // The anchor checks that can change: this page's links, and links to this page.
     let rel = vs.version.sources[s].rel_path.clone();
     for i in 0..vs.pages.len() {
@@ -111,6 +115,78 @@ pub fn rebuild_page(
         version: v,
         screenshots_changed,
     })
+}
+
+/// Re-renders, into `sink`, the pages that show a screenshot made of any of `files`
+/// (relative to the site root: images, sidecars, dark twins) and the caveats pages of
+/// their versions, and updates `state`; returns the output paths written. Nothing
+/// else changes: titles, headings, search text and anchors come from the markdown.
+pub fn rebuild_screenshot_pages(
+    state: &mut SiteState,
+    opts: &BuildOptions,
+    cache: &BuildCache,
+    files: &[PathBuf],
+    sink: &dyn Sink,
+) -> Option<Vec<String>> {
+    state.assets.forget(files);
+    let job = MarkdownJob::new(
+        &state.config,
+        &state.assets,
+        cache,
+        &state.site_paths,
+        opts.show_candidates,
+    );
+    let mut affected: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (v, vs) in state.versions.iter().enumerate() {
+        let showing: Vec<usize> = (0..vs.pages.len())
+            .filter(|&s| vs.shows_any(s, files))
+            .collect();
+        if !showing.is_empty() {
+            affected.push((v, showing));
+        }
+    }
+    let mut renderings = Vec::new();
+    for (v, sources) in &affected {
+        let vs = &state.versions[*v];
+        let env = job.env(&vs.version, &vs.local_targets);
+        for &s in sources {
+            renderings.push((*v, s, job.render_source(&env, &vs.version.sources[s])));
+        }
+    }
+    for (v, s, rendered) in renderings {
+        let vs = &mut state.versions[v];
+        vs.pages[s] = rendered.page;
+        vs.page_diags[s] = rendered.diags;
+        vs.images[s] = rendered.images;
+    }
+
+    let diags = Diagnostics::new();
+    let out = Out {
+        sink,
+        diags: &diags,
+    };
+    let shared = state.site_render(opts.live_reload);
+    let mut written = Vec::new();
+    for (v, sources) in &affected {
+        let vs = &state.versions[*v];
+        let bodies = vs.bodies();
+        let renderer = state.renderer(&shared, *v, &bodies);
+        let version = &vs.version;
+        for &s in sources {
+            if let Some(g) = version.guides.iter().position(|g| g.source == s) {
+                let path = format!("{}index.html", version.guides[g].path);
+                out.page(&path, "guide.html", renderer.guide(g));
+                written.push(path);
+            } else if let Some(sec) = version.sections.iter().position(|x| x.source == Some(s)) {
+                let path = format!("{}index.html", version.sections[sec].path);
+                out.page(&path, section_template(sec), renderer.section(sec));
+                written.push(path);
+            }
+        }
+        // A caveat's text may show a screenshot too.
+        written.push(write_caveats_page(&renderer, out));
+    }
+    (!diags.has_errors()).then_some(written)
 }
 
 /// (version, source) of the markdown file `file` (relative to the site root).

@@ -123,6 +123,9 @@ impl LiveSite {
             },
             Plan::Pages(files) => self.pages(&files).unwrap_or_else(|| self.whole_site()),
             Plan::Theme => self.theme(),
+            Plan::Screenshots(files) => self
+                .screenshot_pages(&files)
+                .unwrap_or_else(|| self.whole_site()),
             Plan::Site => self.whole_site(),
         };
         self.current = result.errors().is_empty() && result.rebuilt != Rebuilt::Nothing;
@@ -185,6 +188,23 @@ impl LiveSite {
         let (summary, diagnostics) = rerender(state, &self.opts, &sink, &self.cache);
         let pages = summary.pages;
         Rebuild::whole(Rebuilt::Theme { pages }, sink, diagnostics)
+    }
+
+    /// Re-renders the pages showing a screenshot made of any of `files` (after a
+    /// sidecar or dark twin was saved); None when the state cannot tell.
+    fn screenshot_pages(&mut self, files: &[PathBuf]) -> Option<Rebuild> {
+        let state = self.state.as_mut()?;
+        let sink = MemorySink::default();
+        let pages =
+            incremental::rebuild_screenshot_pages(state, &self.opts, &self.cache, files, &sink)?;
+        Some(Rebuild {
+            rebuilt: Rebuilt::Pages(pages),
+            files: sink.into_files(),
+            diagnostics: state.diagnostics(),
+            screenshots: Some(incremental::screenshots(state)),
+            // Sidecars and twins add nothing to the search text.
+            search_pending: Vec::new(),
+        })
     }
 
     /// Re-renders the pages of body-edited markdown files; None when one of them

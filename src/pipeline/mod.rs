@@ -200,9 +200,9 @@ fn build_into(
     };
     let (mut summary, keys) = write_site(&state, opts.live_reload, &cache.search, out, &timings);
     state.search_keys = keys;
-    let (loads, seconds) = state.assets.load_stats();
+    let (loads, seconds, encoded) = state.assets.load_stats();
     timings.note(format!(
-        "screenshots: {loads} files read, measured and hashed in {seconds:.3} s of CPU (all threads), {} distinct copies",
+        "screenshots: {loads} files read, measured, hashed and processed in {seconds:.3} s of CPU (all threads), {encoded} images encoded, {} distinct copies",
         summary.screenshots
     ));
     summary.timings = timings.into_lines();

@@ -3,7 +3,7 @@
 
 use super::cache::CachedPage;
 use super::checks::{anchor_diagnostics, anchor_exists, guide_variant_diagnostics, missing_anchor};
-use super::state::VersionState;
+use super::state::{ShownImage, VersionState};
 use super::BuildCache;
 use crate::config::{Config, VersionSpec};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -78,11 +78,19 @@ impl<'a> MarkdownJob<'a> {
     ) -> VersionState {
         let local_targets = local_targets(&version);
         let env = self.env(&version, &local_targets);
-        let (pages, page_diags): (Vec<_>, Vec<_>) = version
+        let rendered: Vec<Rendered> = version
             .sources
             .par_iter()
             .map(|src| self.render_source(&env, src))
-            .unzip();
+            .collect();
+        let mut pages = Vec::with_capacity(rendered.len());
+        let mut page_diags = Vec::with_capacity(rendered.len());
+        let mut images = Vec::with_capacity(rendered.len());
+        for r in rendered {
+            pages.push(r.page);
+            page_diags.push(r.diags);
+            images.push(r.images);
+        }
         let by_rel_path = version
             .sources
             .iter()
@@ -94,6 +102,7 @@ impl<'a> MarkdownJob<'a> {
             local_targets,
             pages,
             page_diags,
+            images,
             anchor_diags: Vec::new(),
             by_rel_path,
             rejected_diags: Vec::new(),
@@ -158,17 +167,33 @@ impl<'a> MarkdownJob<'a> {
         }
     }
 
-    /// One source's rendering (cached or new) and its diagnostics.
-    pub(super) fn render_source(
-        &self,
-        env: &RenderEnv,
-        src: &source::SourceFile,
-    ) -> (Arc<CachedPage>, Vec<Diagnostic>) {
+    /// One source's rendering (cached or new), its diagnostics and its screenshots.
+    pub(super) fn render_source(&self, env: &RenderEnv, src: &source::SourceFile) -> Rendered {
         let page = self.cache.markdown.render(env, &page_input(src), &src.hash);
         let mut diags = page.diags_for(&src.site_path);
         diags.extend(guide_variant_diagnostics(&self.variants, src));
-        (page, diags)
+        // The rendering may come from another version's file with the same text: the
+        // screenshots are looked up again here (a hit in `Screenshots`), so that their
+        // files and diagnostics are this version's.
+        let page_dir = crate::markdown::page_dir(env, &src.rel_path);
+        let images = page
+            .image_srcs()
+            .map(|src| env.assets.image(&page_dir, src))
+            .collect();
+        Rendered {
+            page,
+            diags,
+            images,
+        }
     }
+}
+
+/// One source rendered for one version.
+pub(super) struct Rendered {
+    pub page: Arc<CachedPage>,
+    pub diags: Vec<Diagnostic>,
+    /// What each screenshot of the page resolved to in this version.
+    pub images: Vec<ShownImage>,
 }
 
 /// What the markdown stage needs of a source.

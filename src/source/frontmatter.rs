@@ -434,9 +434,9 @@ fn take_description(
 }
 
 /// serde_yaml's message without its place in the fragment (the reader sees the
-/// markdown file, so the caller places it), in the words of the front matter rather
-/// than Rust's; and the place, 1-based in the fragment.
-fn serde_message(e: &serde_yaml::Error) -> (String, (usize, usize)) {
+/// markdown file or the sidecar, so the caller places it), in the words of the front
+/// matter rather than Rust's; and the place, 1-based in the fragment.
+pub(super) fn serde_message(e: &serde_yaml::Error) -> (String, (usize, usize)) {
     let place = e
         .location()
         .map(|loc| (loc.line(), loc.column()))

@@ -401,3 +401,25 @@ fn serve_reloads_the_open_page_swaps_css_and_shows_errors() {
     run_script("livereload.mjs", &[&base, site.root().to_str().unwrap()]);
     eprintln!("{}", server.stderr());
 }
+
+#[test]
+#[cfg_attr(
+    no_browser,
+    ignore = "no browser here: needs Chromium, node and tests/browser/node_modules (see DEVELOPERS.md)"
+)]
+fn screenshot_marks_line_up_and_the_dark_twin_loads() {
+    require_browser("screenshot_marks_line_up_and_the_dark_twin_loads");
+    // The sample site: svg mock-ups with marks, and a png with marks, a redacted
+    // region, a dark twin and smaller widths.
+    let site = SiteTest::from_sample_site();
+    site.build(&["--strict", "--base-url", "http://127.0.0.1/"])
+        .expect_status(0);
+    let server = serve_dir(&site.root().join("public"));
+    run_script(
+        "marks.mjs",
+        &[
+            &server.base_url(),
+            "partner-of-record/verify-partner-of-record/",
+        ],
+    );
+}

@@ -13,6 +13,7 @@ mod references;
 mod reports;
 mod safety;
 mod sample_site;
+pub mod screenshot_data;
 mod screenshots;
 mod search;
 mod serve;

@@ -107,6 +107,77 @@ fn incremental_rebuilds_give_exactly_a_full_build() {
     assert!(is_page_rebuild(&r), "{r:?}");
     assert_same_as_full_build(&session, "a body edit removing a screenshot");
 
+    // 3b. Screenshots as data: a saved sidecar or dark twin re-renders only the pages
+    // showing its screenshot, and the result is still a full build's.
+    let shots = "content/partner-of-record/verify-partner-of-record/screenshots";
+    let guide_url = "/partner-of-record/verify-partner-of-record/";
+    let sidecar = format!("{shots}/subscriptions.svg.yaml");
+    site.write(
+        &sidecar,
+        &site.read(&sidecar).replace("such as", "for example"),
+    );
+    let r = apply(&mut session, &[&sidecar]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    assert_eq!(
+        r.outcome,
+        Outcome::Reload {
+            pages: vec![guide_url.into()]
+        }
+    );
+    assert!(String::from_utf8_lossy(
+        &session
+            .files()
+            .get("partner-of-record/verify-partner-of-record/index.html")
+            .unwrap()
+    )
+    .contains("for example Office 365"));
+    assert_same_as_full_build(&session, "a sidecar edit");
+    let twin = format!("{shots}/subscriptions.dark.svg");
+    site.write(&twin, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"450\"><rect width=\"800\" height=\"450\" fill=\"#161b22\"/></svg>");
+    let r = apply(&mut session, &[&twin]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    assert_same_as_full_build(&session, "a new dark twin");
+    let png_sidecar = format!("{shots}/partner-updated.png.yaml");
+    site.write(
+        &png_sidecar,
+        &site
+            .read(&png_sidecar)
+            .replace("[544, 229, 396, 34]", "[540, 226, 404, 40]"),
+    );
+    let r = apply(&mut session, &[&png_sidecar]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    assert_same_as_full_build(&session, "a new redacted region");
+    let served: Vec<(String, Vec<u8>)> = session.files().snapshot().into_iter().collect();
+    for original in ["partner-updated.png", "partner-updated.dark.png"] {
+        let bytes = std::fs::read(site.root().join(shots).join(original)).unwrap();
+        crate::screenshot_data::assert_absent(&served, &bytes, original);
+    }
+    // A broken sidecar: reported at its line, the last good build stays; fixed, caught up.
+    let good = session.files().snapshot();
+    let text = site.read(&png_sidecar);
+    site.write(
+        &png_sidecar,
+        &text.replace("[540, 226, 404, 40]", "[540, 226, 404, 4000]"),
+    );
+    let r = apply(&mut session, &[&png_sidecar]);
+    match &r.outcome {
+        Outcome::Failed { errors } => assert!(
+            errors
+                .iter()
+                .any(|e| e.file == Path::new(&png_sidecar) && e.line == 8),
+            "{errors:?}"
+        ),
+        o => panic!("expected a failed build, got {o:?}"),
+    }
+    assert_eq!(session.files().snapshot(), good);
+    site.write(&png_sidecar, &text);
+    apply(&mut session, &[&png_sidecar]);
+    assert_same_as_full_build(&session, "a fixed sidecar");
+    site.remove(&twin);
+    let r = apply(&mut session, &[&twin]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    assert_same_as_full_build(&session, "a deleted dark twin");
+
     // 4. A front matter edit (the title shows in lists and prev/next): a full build.
     site.write(
         guide,
