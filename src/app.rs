@@ -2,7 +2,8 @@
 //! diagnostics once in the chosen format, and maps the result to an exit status.
 
 use crate::cli::{
-    BuildArgs, CheckArgs, Cli, Command, CutArgs, NewArgs, ServeArgs, SiteArgs, VersionCommand,
+    BuildArgs, CheckArgs, Cli, Command, CutArgs, ImportCommand, NewArgs, ServeArgs, SiteArgs,
+    VersionCommand, WordpressArgs,
 };
 use crate::config::{self, Config};
 use crate::diag::{self, Diagnostic, Format, Printer, Severity};
@@ -62,6 +63,62 @@ pub fn run(cli: Cli, env: &Environment) -> Status {
         Command::Serve(args) => run_serve(args, env),
         Command::New(args) => run_new(args, env),
         Command::Version(VersionCommand::Cut(args)) => run_cut(args, env),
+        Command::Import(ImportCommand::Wordpress(args)) => run_import_wordpress(args, env),
+    }
+}
+
+fn run_import_wordpress(args: WordpressArgs, env: &Environment) -> Status {
+    use crate::import::wordpress::{import, ImportOptions};
+    let format: Format = args.format.into();
+    let printer = env.printer(format);
+    let fail = |diags: Vec<Diagnostic>| {
+        printer.print(&diags);
+        Status::Usage
+    };
+    let root = match args.root.canonicalize() {
+        Ok(root) => root,
+        Err(e) => {
+            return fail(vec![Diagnostic::error(
+                "config",
+                &args.root,
+                format!("cannot open the site folder: {e}"),
+            )])
+        }
+    };
+    let config = match Config::load(&root) {
+        Ok(config) => config,
+        Err(diags) => return fail(diags),
+    };
+    let opts = ImportOptions {
+        export: args.export,
+        root,
+        section: args.section,
+        uploads: args.uploads,
+        only: args.only,
+        dry_run: args.dry_run,
+    };
+    match import(&config, &opts) {
+        Ok(report) => {
+            match format {
+                Format::Human => print!("{}", report.to_human()),
+                Format::Json => println!("{}", report.to_json()),
+            }
+            Status::Ok
+        }
+        Err(diags) => {
+            let what = if opts.dry_run {
+                ""
+            } else {
+                "; nothing was written"
+            };
+            let diags_count = diags.len();
+            printer.print(&diags);
+            printer.summary(&format!(
+                "Import stopped: {diags_count} problem{}{what}",
+                if diags_count == 1 { "" } else { "s" }
+            ));
+            Status::Usage
+        }
     }
 }
 

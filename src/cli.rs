@@ -28,6 +28,40 @@ pub enum Command {
     /// Manage the site's versions
     #[command(subcommand)]
     Version(VersionCommand),
+    /// Bring content from elsewhere into the site
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Turn the published posts and pages of a WordPress export (WXR) into guides,
+    /// their comment threads into candidate caveats
+    Wordpress(WordpressArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WordpressArgs {
+    /// The export file (WordPress: Tools → Export → All content)
+    pub export: PathBuf,
+    /// The folder holding site.toml
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The section (folder below the content folder) the guides go to
+    #[arg(long, value_name = "PATH", default_value = crate::import::wordpress::DEFAULT_SECTION)]
+    pub section: String,
+    /// A copy of the blog's wp-content/uploads, where the screenshots are copied from
+    #[arg(long, value_name = "DIR")]
+    pub uploads: Option<PathBuf>,
+    /// Import only the posts and pages with these slugs
+    #[arg(long, value_name = "SLUG,…", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Print what would be imported without writing anything
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How the report and diagnostics are printed
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod html;
+pub mod import;
 pub mod markdown;
 pub mod memo;
 pub mod model;

@@ -124,6 +124,38 @@ pub fn parse(
     stack.pop().map(|(_, b)| b).unwrap_or_default()
 }
 
+/// What the pre-pass would read in `body` as markup of its own, for text that must not
+/// hold any (imported markdown): the 0-based lines it takes for directive markers, and
+/// the line of a code fence that `body` leaves open (which would hide what follows).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Markup {
+    pub marker_lines: Vec<usize>,
+    pub unclosed_fence: Option<usize>,
+}
+
+pub fn markup_lines(body: &str) -> Markup {
+    let mut found = Markup::default();
+    let mut fence: Option<(Fence, usize)> = None;
+    for (i, raw) in body.split_inclusive('\n').enumerate() {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        if let Some((f, _)) = &fence {
+            if closes_fence(line, f) {
+                fence = None;
+            }
+            continue;
+        }
+        if let Some(f) = opens_fence(line) {
+            fence = Some((f, i));
+            continue;
+        }
+        if directive_marker(line).is_some() {
+            found.marker_lines.push(i);
+        }
+    }
+    found.unclosed_fence = fence.map(|(_, line)| line);
+    found
+}
+
 fn push_run(blocks: &mut Vec<Block>, body: &str, range: std::ops::Range<usize>, line: usize) {
     if !body[range.clone()].trim().is_empty() {
         blocks.push(Block::Markdown { range, line });
