@@ -52,7 +52,7 @@ pub fn add_paragraphs(html: &str) -> String {
             out.push_str(chunk);
         } else {
             out.push_str("<p>");
-            out.push_str(&chunk.replace('\n', "<br />\n"));
+            out.push_str(&chunk.replace('\n', "<br />"));
             out.push_str("</p>");
         }
         out.push('\n');
@@ -69,7 +69,7 @@ mod tests {
         let html = "First line\nsecond line\n\n\nNext paragraph\r\n\r\n<h2>Head</h2>\nAfter";
         assert_eq!(
             add_paragraphs(html),
-            "<p>First line<br />\nsecond line</p>\n<p>Next paragraph</p>\n<h2>Head</h2>\n<p>After</p>\n"
+            "<p>First line<br />second line</p>\n<p>Next paragraph</p>\n<h2>Head</h2>\n<p>After</p>\n"
         );
     }
 

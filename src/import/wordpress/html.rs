@@ -155,9 +155,12 @@ fn converter(shared: &Shared, purpose: Purpose) -> HtmlToMarkdown {
     let on_dropped = shared.clone();
     HtmlToMarkdown::builder()
         .add_handler(DROPPED.to_vec(), move |_: &dyn Handlers, el: Element| {
-            lock(&on_dropped)
-                .notes
-                .insert(format!("removed <{}>", el.tag));
+            // The parser adds a <head> to every document; only an author's is news.
+            if el.tag != "head" || !el.node.children.borrow().is_empty() {
+                lock(&on_dropped)
+                    .notes
+                    .insert(format!("removed <{}>", el.tag));
+            }
             None
         })
         .add_handler(vec!["img"], move |_: &dyn Handlers, el: Element| {
@@ -449,21 +452,28 @@ fn push_blocks(blocks: &mut Vec<Block>, kind: BlockKind, markdown: &str) {
     }
 }
 
+/// A paragraph's markdown cut into parts: at blank lines, and at hard breaks followed
+/// by a screenshot, a numbered step, or preceded by an empty line.
 fn split_at_breaks(markdown: &str) -> Vec<String> {
     let mut parts: Vec<String> = Vec::new();
     let mut current = String::new();
     let lines: Vec<&str> = markdown.split('\n').collect();
+    let bare = |line: &str| line.trim_end_matches([' ', '\\']).trim().to_string();
     for (i, line) in lines.iter().enumerate() {
-        let previous_breaks =
-            i > 0 && (lines[i - 1].ends_with("  ") || lines[i - 1].ends_with('\\'));
-        let starts_new = previous_breaks
-            && (only_image(line).is_some()
-                || super::steps::marker(line.trim()).is_some()
-                || lines[i - 1].trim_end_matches([' ', '\\']).trim().is_empty()
-                || only_image(lines[i - 1].trim_end_matches([' ', '\\'])).is_some());
+        let previous = i.checked_sub(1).map(|p| lines[p]);
+        let previous_breaks = previous.is_some_and(|p| p.ends_with("  ") || p.ends_with('\\'));
+        let starts_new = line.trim().is_empty()
+            || previous.is_some_and(|p| bare(p).is_empty())
+            || (previous_breaks
+                && (only_image(line).is_some()
+                    || super::steps::marker(line.trim()).is_some()
+                    || previous.is_some_and(|p| only_image(&bare(p)).is_some())));
         if starts_new && !current.trim().is_empty() {
             parts.push(end_part(&current));
             current.clear();
+        }
+        if line.trim().is_empty() {
+            continue;
         }
         if !current.is_empty() {
             current.push('\n');

@@ -239,7 +239,7 @@ fn name_for(path: &Path, names: &mut HashMap<PathBuf, String>) -> String {
     let clean: String = file
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+            if c.is_alphanumeric() || matches!(c, '.' | '_' | '-') {
                 c
             } else {
                 '-'

@@ -208,10 +208,7 @@ fn choose<'e>(
             } else {
                 &item.post_type
             };
-            *report
-                .other_items
-                .entry(format!("{kind} items"))
-                .or_default() += 1;
+            *report.other_items.entry(kind.to_string()).or_default() += 1;
             continue;
         }
         let slug = slug_of(item);

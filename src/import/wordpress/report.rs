@@ -86,7 +86,7 @@ impl Report {
         let others: Vec<String> = self
             .other_items
             .iter()
-            .map(|(kind, n)| format!("{n} {kind}"))
+            .map(|(kind, n)| format!("{kind} × {n}"))
             .collect();
         if !others.is_empty() {
             let _ = writeln!(
@@ -139,7 +139,7 @@ impl GuideReport {
         if self.steps.steps > 0 {
             let _ = writeln!(
                 s,
-                "  steps: {} numbered paragraphs made a list",
+                "  steps: {} made from numbered paragraphs (a variant group counts once)",
                 self.steps.steps
             );
         }
@@ -180,12 +180,10 @@ impl GuideReport {
                 ),
                 None => "no step (nothing in the guide matches well)".into(),
             };
-            let because = c
-                .severity
-                .because
-                .as_ref()
-                .map(|b| format!(" \"{b}\""))
-                .unwrap_or_default();
+            let because = match &c.severity.because {
+                Some(b) => format!(" (\"{b}\")"),
+                None => " (the default)".into(),
+            };
             let replies = match c.replies {
                 0 => String::new(),
                 n => format!(" + {}", plural(n, "reply")),

@@ -16,7 +16,10 @@
 //! - `warning` when it speaks of a failure or a limit ("cannot", "can't", "unable",
 //!   "error", "fails", "not recognized", "doesn't work", "missing", "not supported",
 //!   "only", "must", …);
-//! - `note` otherwise.
+//! - `note` when it reads as a tip ("you can also", "alternatively", "tip", "faster",
+//!   "shortcut", …);
+//! - `warning` otherwise: SPEC §3.4's default, and what a reader's report of a
+//!   surprise usually is ("the partner of record is per subscription, not the tenant").
 
 use super::html::IMAGE_MARK;
 use crate::markdown::RenderedMarkdown;
@@ -292,11 +295,26 @@ const WARNING: &[&str] = &[
     "broken",
 ];
 
+const TIP: &[&str] = &[
+    "you can also",
+    "can also",
+    "alternatively",
+    "tip",
+    "another way",
+    "faster",
+    "quicker",
+    "shortcut",
+    "easier",
+    "by the way",
+    "fyi",
+    "handy",
+];
+
 /// The suggested severity and the words that decided it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Severity {
     pub level: &'static str,
-    /// The phrase that matched; None for `note`.
+    /// The phrase that decided it; None when no rule matched (the default).
     pub because: Option<String>,
 }
 
@@ -333,8 +351,14 @@ pub fn severity(text: &str) -> Severity {
             because: Some(p),
         };
     }
+    if let Some(p) = find(TIP) {
+        return Severity {
+            level: "note",
+            because: Some(p),
+        };
+    }
     Severity {
-        level: "note",
+        level: "warning",
         because: None,
     }
 }
