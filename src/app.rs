@@ -1,9 +1,10 @@
 //! Runs a parsed command: loads and checks the configuration, builds, prints the
 //! diagnostics once in the chosen format, and maps the result to an exit status.
 
+use crate::caveats;
 use crate::cli::{
-    BuildArgs, CheckArgs, Cli, Command, CutArgs, ImportCommand, NewArgs, ServeArgs, SiteArgs,
-    VersionCommand, WordpressArgs,
+    BuildArgs, CaveatsArgs, CheckArgs, Cli, Command, CutArgs, ImportCommand, NewArgs, ServeArgs,
+    SiteArgs, StatusArg, VersionCommand, WordpressArgs,
 };
 use crate::config::{self, Config};
 use crate::diag::{self, Diagnostic, Format, Printer, Severity};
@@ -42,7 +43,7 @@ impl Environment {
         let var = |name: &str| std::env::var(name).ok();
         Environment {
             github: var("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
-            today: var("SOURCE_DATE_EPOCH").and_then(|s| crate::render::date_from_epoch(&s)),
+            today: var("SOURCE_DATE_EPOCH").and_then(|s| crate::dates::date_from_epoch(&s)),
             timings: std::env::var_os("GUIDEPOST_TIMINGS").is_some(),
             poll: std::env::var_os("GUIDEPOST_POLL").is_some_and(|v| v != "0"),
         }
@@ -63,6 +64,7 @@ pub fn run(cli: Cli, env: &Environment) -> Status {
         Command::Serve(args) => run_serve(args, env),
         Command::New(args) => run_new(args, env),
         Command::Version(VersionCommand::Cut(args)) => run_cut(args, env),
+        Command::Caveats(args) => run_caveats(args, env),
         Command::Import(ImportCommand::Wordpress(args)) => run_import_wordpress(args, env),
     }
 }
@@ -120,6 +122,46 @@ fn run_import_wordpress(args: WordpressArgs, env: &Environment) -> Status {
             Status::Usage
         }
     }
+}
+
+fn run_caveats(args: CaveatsArgs, env: &Environment) -> Status {
+    let printer = env.printer(args.site.format.into());
+    let (root, config) = match load_site(&args.site, None, &printer) {
+        Ok(site) => site,
+        Err(status) => return status,
+    };
+    let opts = caveats::ListOptions {
+        root,
+        status: match args.status {
+            StatusArg::Accepted => caveats::StatusFilter::Accepted,
+            StatusArg::Candidate => caveats::StatusFilter::Candidate,
+            StatusArg::All => caveats::StatusFilter::All,
+        },
+        stale_after: args.stale_after,
+        today: env
+            .today
+            .clone()
+            .unwrap_or_else(crate::dates::today_by_clock),
+    };
+    let (entries, diags) = caveats::list(&config, &opts);
+    for e in &entries {
+        match printer.format {
+            Format::Human => print!("{}", caveats::to_human(e)),
+            Format::Json => println!("{}", serde_json::to_string(e).unwrap_or_default()),
+        }
+    }
+    let status = finish(&printer, diags, args.site.strict || config.build.strict);
+    let what = if args.stale_after.is_some() {
+        "stale caveat"
+    } else {
+        "caveat"
+    };
+    printer.summary(&format!(
+        "{} {what}{}",
+        entries.len(),
+        if entries.len() == 1 { "" } else { "s" }
+    ));
+    status
 }
 
 fn run_serve(args: ServeArgs, env: &Environment) -> Status {
@@ -326,8 +368,12 @@ fn summary_line(verb: &str, s: &BuildSummary, started: Instant, out: Option<&Pat
     let place = out
         .map(|o| format!(" into {}", o.display()))
         .unwrap_or_default();
+    let candidates = match s.candidates {
+        0 => String::new(),
+        n => format!(" ({} to review, left out)", plural(n, "caveat candidate")),
+    };
     format!(
-        "{verb} {}, {}, {}{place} in {:.2} s",
+        "{verb} {}, {}, {}{place} in {:.2} s{candidates}",
         plural(s.pages, "page"),
         plural(s.versions, "version"),
         plural(s.screenshots, "screenshot"),

@@ -28,6 +28,8 @@ pub enum Command {
     /// Manage the site's versions
     #[command(subcommand)]
     Version(VersionCommand),
+    /// List the site's caveats (accepted ones by default), or the stale ones
+    Caveats(CaveatsArgs),
     /// Bring content from elsewhere into the site
     #[command(subcommand)]
     Import(ImportCommand),
@@ -62,6 +64,27 @@ pub struct WordpressArgs {
     /// How the report and diagnostics are printed
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CaveatsArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Which caveats to list
+    #[arg(long, value_enum, default_value_t = StatusArg::Accepted)]
+    pub status: StatusArg,
+    /// List only accepted caveats not confirmed for more than DAYS days, each as a
+    /// warning at its line (an error with --strict)
+    #[arg(long, value_name = "DAYS")]
+    pub stale_after: Option<u32>,
+}
+
+/// `--status`: accepted (the default), candidate or all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    Candidate,
+    Accepted,
+    All,
 }
 
 #[derive(Debug, Subcommand)]

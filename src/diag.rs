@@ -218,22 +218,27 @@ pub fn to_github(d: &Diagnostic) -> String {
 }
 
 /// Maps byte offsets of a text to 1-based line and column numbers.
-pub struct LineIndex {
+pub struct LineIndex<'t> {
+    text: &'t str,
     line_starts: Vec<usize>,
 }
 
-impl LineIndex {
-    pub fn new(text: &str) -> Self {
+impl<'t> LineIndex<'t> {
+    pub fn new(text: &'t str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { line_starts }
+        LineIndex { text, line_starts }
     }
 
-    /// 1-based (line, column) of a byte offset; the column counts bytes.
+    /// 1-based (line, column) of a byte offset; the column counts characters.
     pub fn locate(&self, offset: usize) -> (usize, usize) {
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line.saturating_sub(1)];
-        (line.max(1), offset - start + 1)
+        let before = self
+            .text
+            .get(start..offset)
+            .map_or(offset.saturating_sub(start), |s| s.chars().count());
+        (line.max(1), before + 1)
     }
 }
 
@@ -249,6 +254,10 @@ mod tests {
         assert_eq!(idx.locate(3), (2, 1));
         assert_eq!(idx.locate(6), (3, 1));
         assert_eq!(idx.locate(8), (4, 2));
+        // Columns count characters, not bytes.
+        let idx = LineIndex::new("é\nxéü[y");
+        assert_eq!(idx.locate(3), (2, 1));
+        assert_eq!(idx.locate(8), (2, 4));
     }
 
     #[cfg(unix)]

@@ -6,8 +6,10 @@
 //! the CLI calls.
 
 pub mod app;
+pub mod caveats;
 pub mod cli;
 pub mod config;
+pub mod dates;
 pub mod diag;
 pub mod html;
 pub mod import;

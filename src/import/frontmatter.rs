@@ -80,10 +80,7 @@ mod tests {
         let mut diags = Vec::new();
         let yaml = s.yaml.unwrap();
         assert!(yaml.contains("\n  status: candidate\n"), "{yaml}");
-        // The parser learns `status` with SPEC §3.4's candidates; until then it is
-        // left out here (and this line goes once it is in main).
-        let yaml = yaml.replace("\n  status: candidate\n", "\n");
-        let fm = parse(&yaml, s.yaml_line, Path::new("x.md"), &mut diags);
+        let fm = parse(yaml, s.yaml_line, Path::new("x.md"), &mut diags);
         let fm = fm.expect("parses");
         assert_eq!(fm.title.as_deref(), Some(front.title.as_str()));
         assert_eq!(fm.summary, front.summary);
@@ -92,6 +89,8 @@ mod tests {
         assert_eq!(fm.caveats.len(), 1);
         assert_eq!(fm.caveats[0].text, front.caveats[0].text);
         assert_eq!(fm.caveats[0].step.as_deref(), Some("step-2"));
+        assert_eq!(fm.caveats[0].status.as_deref(), Some("candidate"));
+        assert!(diags.is_empty(), "{diags:?}");
         let source = fm.caveats[0].source.as_ref().unwrap();
         assert_eq!(source.author.as_deref(), Some("O'Brien: the author"));
     }

@@ -8,9 +8,12 @@ use super::directives::Directive;
 use super::PageState;
 use crate::diag::Diagnostic;
 use crate::html::escape;
-use crate::source::frontmatter::{is_iso_date, CaveatSpec};
+use crate::source::frontmatter::{is_iso_date, CaveatSource, CaveatSpec};
 
 pub const SEVERITIES: &[&str] = &["note", "warning", "danger"];
+
+/// The values of a caveat's `status`: `candidate` until someone reviews it.
+pub const STATUSES: &[&str] = &["candidate", "accepted"];
 
 /// A caveat as rendered on its page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,12 +31,26 @@ pub struct Caveat {
     pub source: Option<String>,
     pub source_url: Option<String>,
     pub verified: Option<String>,
+    /// Nobody has reviewed it yet (`status: candidate`); only `serve` shows it.
+    pub candidate: bool,
+    /// The file line where it is written (its front matter item, or its `::: caveat`).
+    pub line: usize,
+    /// Its front matter `source`, as written.
+    pub origin: Option<CaveatSource>,
 }
 
 /// Front matter caveats waiting for their place in the page.
 pub(super) struct PendingCaveat {
     pub spec: CaveatSpec,
     pub line: usize,
+    /// A candidate that this build leaves out: its `step` is still checked.
+    pub hidden: bool,
+}
+
+impl PendingCaveat {
+    fn is_candidate(&self) -> bool {
+        self.spec.status.as_deref() == Some("candidate")
+    }
 }
 
 fn severity_label(severity: &str) -> &'static str {
@@ -119,10 +136,14 @@ impl PageState<'_> {
         for (i, spec) in specs.iter().enumerate() {
             let line = self.page.caveat_lines.get(i).copied().unwrap_or(1);
             if self.check_caveat_spec(spec, line) {
-                self.pending.push(PendingCaveat {
+                let mut pending = PendingCaveat {
                     spec: spec.clone(),
                     line,
-                });
+                    hidden: false,
+                };
+                pending.hidden = pending.is_candidate() && !self.env.show_candidates;
+                self.out.hidden_candidates += usize::from(pending.hidden);
+                self.pending.push(pending);
             }
         }
     }
@@ -142,6 +163,13 @@ impl PageState<'_> {
                 self,
                 "caveat: `text` is empty".into(),
                 "say what the reader should know",
+            );
+        }
+        if let Some(status) = spec.status.as_deref().filter(|s| !STATUSES.contains(s)) {
+            error(
+                self,
+                format!("caveat: unknown status `{status}`"),
+                "use candidate (not reviewed yet) or accepted, or leave `status` out",
             );
         }
         if let Some(sev) = &spec.severity {
@@ -207,6 +235,7 @@ impl PageState<'_> {
             .partition(|p| p.spec.step.as_deref() == Some(id));
         self.pending = rest;
         mine.into_iter()
+            .filter(|p| !p.hidden)
             .map(|p| self.front_matter_caveat(&p, Some((id.to_string(), text.to_string()))))
             .collect()
     }
@@ -218,6 +247,7 @@ impl PageState<'_> {
             .partition(|p| p.spec.step.is_none());
         self.pending = rest;
         top.into_iter()
+            .filter(|p| !p.hidden)
             .map(|p| self.front_matter_caveat(&p, None))
             .collect()
     }
@@ -249,7 +279,11 @@ impl PageState<'_> {
                         format!("the page's heading ids are {}", headings.join(", "))
                     }),
                 );
-                self.front_matter_caveat(&p, None)
+                if p.hidden {
+                    String::new()
+                } else {
+                    self.front_matter_caveat(&p, None)
+                }
             })
             .collect()
     }
@@ -260,14 +294,14 @@ impl PageState<'_> {
         step: Option<(String, String)>,
     ) -> String {
         let spec = &pending.spec;
-        // Rendered like the body (links resolved and checked), but as data: raw HTML
-        // in front matter is escaped.
+        // Rendered like the body (links resolved and checked), but untrusted: raw HTML
+        // in front matter is escaped, and only safe URLs are linked.
         let outer = std::mem::take(&mut self.out.html);
-        self.escape_raw_html = true;
+        self.untrusted = true;
         self.in_caveat = true;
         self.render_markdown(&spec.text, pending.line);
         self.in_caveat = false;
-        self.escape_raw_html = false;
+        self.untrusted = false;
         let html = std::mem::replace(&mut self.out.html, outer);
         let source = spec.source.as_ref().and_then(|s| {
             let mut parts = Vec::new();
@@ -297,6 +331,9 @@ impl PageState<'_> {
             source,
             source_url: spec.source.as_ref().and_then(|s| s.url.clone()),
             verified: spec.verified.clone(),
+            candidate: pending.is_candidate(),
+            line: pending.line,
+            origin: spec.source.clone(),
         };
         let out = self.caveat_html(&caveat);
         self.add_caveat_passage(&caveat);
@@ -361,6 +398,9 @@ impl PageState<'_> {
             source: from,
             source_url: None,
             verified: None,
+            candidate: false,
+            line: d.line,
+            origin: None,
         };
         let out = self.caveat_html(&caveat);
         self.out.html.push_str(&out);
@@ -383,8 +423,16 @@ impl PageState<'_> {
             .as_ref()
             .map(|v| format!(" data-verified=\"{}\"", escape(v)))
             .unwrap_or_default();
+        let (status_attr, badge) = if c.candidate {
+            (
+                " data-status=\"candidate\"",
+                " <span class=\"caveat-candidate\">Candidate</span>",
+            )
+        } else {
+            ("", "")
+        };
         let mut html = format!(
-            "<aside class=\"{class}\" role=\"note\" id=\"{id}\" data-severity=\"{sev}\"{variant_attrs}{verified_attr} aria-label=\"Caveat: {label}\">\n<p class=\"caveat-title\"><span class=\"caveat-severity\">{label}</span> Known caveat</p>\n",
+            "<aside class=\"{class}\" role=\"note\" id=\"{id}\" data-severity=\"{sev}\"{status_attr}{variant_attrs}{verified_attr} aria-label=\"Caveat: {label}\">\n<p class=\"caveat-title\"><span class=\"caveat-severity\">{label}</span> Known caveat{badge}</p>\n",
             id = escape(&c.id),
             sev = escape(&c.severity),
             label = severity_label(&c.severity),

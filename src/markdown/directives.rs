@@ -24,6 +24,12 @@ pub struct Directive {
     pub body: Vec<Block>,
 }
 
+/// How deep `::: name` blocks may nest. Real pages nest two or three (a caveat inside a
+/// variant panel); the limit keeps the tree, its rendering and its dropping, which all
+/// recurse once per level, far from the end of a thread's stack. The markers of blocks
+/// beyond it stay in the page as text, with one error at the first of them.
+pub const MAX_DIRECTIVE_DEPTH: usize = 32;
+
 /// A fenced code block being skipped: its fence character and length.
 struct Fence {
     ch: char,
@@ -43,6 +49,8 @@ pub fn parse(
     let mut run_line = first_line;
     let mut fence: Option<Fence> = None;
     let mut offset = 0;
+    // Blocks opened beyond MAX_DIRECTIVE_DEPTH and not closed yet: their markers are text.
+    let mut too_deep = 0usize;
 
     for (i, raw) in body.split_inclusive('\n').enumerate() {
         let line_no = first_line + i;
@@ -63,6 +71,28 @@ pub fn parse(
         let Some((indent, rest)) = directive_marker(line) else {
             continue;
         };
+        let closes = rest.trim().is_empty();
+        if too_deep > 0 || (!closes && stack.len() > MAX_DIRECTIVE_DEPTH) {
+            if too_deep == 0 {
+                diags.push(
+                    Diagnostic::error(
+                        "directive",
+                        file,
+                        format!(
+                            "directives nest deeper than {MAX_DIRECTIVE_DEPTH} levels; this block and the ones inside it are left as text"
+                        ),
+                    )
+                    .at(line_no, indent + 1)
+                    .help("close the blocks around it first; blocks rarely need more than two or three levels"),
+                );
+            }
+            if closes {
+                too_deep -= 1;
+            } else {
+                too_deep += 1;
+            }
+            continue;
+        }
         // The markdown run before this marker ends here.
         let top = stack.last_mut().map(|(_, blocks)| blocks);
         if let Some(blocks) = top {
@@ -72,7 +102,7 @@ pub fn parse(
         run_line = line_no + 1;
 
         let rest = rest.trim();
-        if rest.is_empty() {
+        if closes {
             // A closing marker.
             if stack.len() == 1 {
                 diags.push(
@@ -233,6 +263,47 @@ mod tests {
         assert_eq!(d[0].line, 10);
         assert!(d[1].message.contains("never closed"));
         assert_eq!(d[1].line, 11);
+    }
+
+    fn depth(blocks: &[Block]) -> usize {
+        let mut deepest = 0;
+        let mut level: Vec<&[Block]> = vec![blocks];
+        while !level.is_empty() {
+            deepest += 1;
+            level = level
+                .iter()
+                .flat_map(|bs| bs.iter())
+                .filter_map(|b| match b {
+                    Block::Directive(d) => Some(d.body.as_slice()),
+                    Block::Markdown { .. } => None,
+                })
+                .collect();
+        }
+        deepest - 1
+    }
+
+    #[test]
+    fn nesting_beyond_the_limit_is_text_with_one_error() {
+        let n = 3000;
+        let body = format!("{}deep\n{}", "::: caveat\n".repeat(n), ":::\n".repeat(n));
+        let (blocks, d) = run(&body);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, 10 + MAX_DIRECTIVE_DEPTH);
+        assert!(d[0].message.contains("nest deeper"), "{}", d[0].message);
+        assert_eq!(depth(&blocks), MAX_DIRECTIVE_DEPTH);
+        // Blocks after the deep ones are read as usual.
+        let (blocks, d) = run(&format!("{body}::: variant a\nx\n:::\n"));
+        assert_eq!(d.len(), 1);
+        assert_eq!(blocks.len(), 2);
+    }
+
+    #[test]
+    fn nesting_up_to_the_limit_is_fine() {
+        let n = MAX_DIRECTIVE_DEPTH;
+        let body = format!("{}deep\n{}", "::: caveat\n".repeat(n), ":::\n".repeat(n));
+        let (blocks, d) = run(&body);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(depth(&blocks), n);
     }
 
     #[test]

@@ -82,6 +82,19 @@ impl PageState<'_> {
         }
     }
 
+    /// The warning for a link or image in untrusted markdown whose URL is dropped.
+    pub(super) fn unsafe_url(&mut self, url: &str, line: usize, column: usize) {
+        self.out.diags.push(
+            Diagnostic::warning(
+                "unsafe-url",
+                self.page.site_path,
+                format!("the link to `{url}` in front matter is shown as text: only http, https, mailto and relative URLs are linked there"),
+            )
+            .at(line, column)
+            .help("link a full https:// address or a path relative to the page"),
+        );
+    }
+
     /// The folder of the page's markdown file, relative to the site root.
     pub(super) fn page_dir(&self) -> std::path::PathBuf {
         page_dir(self.env, self.page.rel_path)

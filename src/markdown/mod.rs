@@ -14,11 +14,13 @@ mod links;
 mod passages;
 mod rewrite;
 pub mod slug;
+pub mod untrusted;
 mod variants;
 
 pub use links::{link_crosses_versions, page_dir, resolve_relative};
 
 pub use caveats::Caveat;
+pub use untrusted::safe_url;
 
 use crate::diag::{Diagnostic, LineIndex};
 use crate::screenshots::{ImageError, Screenshots};
@@ -62,6 +64,9 @@ pub struct RenderEnv<'a> {
     pub variants: &'a [(String, String)],
     /// The folders of the site's other versions (relative to the site root).
     pub other_version_dirs: Vec<&'a Path>,
+    /// Show `status: candidate` caveats (serve), marked as candidates; a build leaves
+    /// them out of the page.
+    pub show_candidates: bool,
 }
 
 /// One page to render.
@@ -139,6 +144,8 @@ pub struct RenderedMarkdown {
     pub anchor_checks: Vec<AnchorCheck>,
     pub diags: Vec<Diagnostic>,
     pub deps: Vec<RenderDep>,
+    /// Candidate caveats left out of the page (`RenderEnv::show_candidates` unset).
+    pub hidden_candidates: usize,
 }
 
 pub fn options() -> Options {
@@ -159,7 +166,7 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         variant_scope: None,
         groups: 0,
         pending: Vec::new(),
-        escape_raw_html: false,
+        untrusted: false,
         current_heading: None,
         in_caveat: false,
     };
@@ -193,8 +200,9 @@ struct PageState<'a> {
     groups: usize,
     /// Front matter caveats not placed yet (they follow the heading their step names).
     pending: Vec<caveats::PendingCaveat>,
-    /// Set while rendering markdown from front matter: raw HTML is escaped as text.
-    escape_raw_html: bool,
+    /// Set while rendering markdown from front matter (`untrusted`): raw HTML is
+    /// escaped as text, and links and images keep only safe URLs.
+    untrusted: bool,
     /// The heading the text being rendered sits under.
     current_heading: Option<(String, String)>,
     /// Set while rendering a caveat, whose text becomes a passage of its own.
@@ -282,6 +290,7 @@ mod tests {
             max_screenshot_kb: 500,
             variants: &[],
             other_version_dirs: Vec::new(),
+            show_candidates: false,
         };
         let site_path = Path::new(dir).join("a.md");
         render_page(

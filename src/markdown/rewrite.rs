@@ -3,7 +3,7 @@
 
 use super::autolink::autolink;
 use super::links::{page_link_start, LinkDest};
-use super::{highlight, Heading, PageState};
+use super::{highlight, safe_url, Heading, PageState};
 use crate::diag::Diagnostic;
 use crate::html::escape;
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
@@ -24,6 +24,9 @@ pub(super) struct Rewriter<'e> {
     /// (id, text) of the heading being written.
     open_headings: Vec<(String, String)>,
     link_depth: usize,
+    /// For each link open: whether its tags are written (false: an unsafe URL in
+    /// untrusted markdown, whose text alone is kept).
+    links_kept: Vec<bool>,
     /// In a paragraph that holds a screenshot: its `<p>` is opened lazily around the
     /// text runs and closed before each figure (a `<figure>` cannot sit in a `<p>`).
     split_paragraph: bool,
@@ -99,11 +102,24 @@ impl PageState<'_> {
             }) => {
                 let end = find_end(events, i);
                 let alt = plain_text(&events[i + 1..end]);
+                if self.untrusted && !safe_url(dest_url) {
+                    let (l, c) = locate(range.start);
+                    self.unsafe_url(dest_url, l, c);
+                    rw.inline(Event::Text(alt.into()));
+                    return end + 1;
+                }
                 rw.close_open_paragraph();
                 let (l, c) = locate(range.start);
                 let figure = self.figure(dest_url, title, &alt, l, c);
                 rw.html(figure);
                 return end + 1;
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if self.untrusted && !safe_url(dest_url) => {
+                let (l, c) = locate(range.start);
+                self.unsafe_url(dest_url, l, c);
+                // The link's text stays, as text.
+                rw.links_kept.push(false);
+                rw.link_depth += 1;
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -111,6 +127,7 @@ impl PageState<'_> {
                 title,
                 id,
             }) => {
+                rw.links_kept.push(true);
                 let (l, c) = locate(range.start);
                 match self.resolve_link(dest_url, l, c) {
                     LinkDest::Page(local) => {
@@ -127,10 +144,12 @@ impl PageState<'_> {
             }
             Event::End(TagEnd::Link) => {
                 rw.link_depth = rw.link_depth.saturating_sub(1);
-                rw.inline(event.clone());
+                if rw.links_kept.pop().unwrap_or(true) {
+                    rw.inline(event.clone());
+                }
             }
             Event::Text(t) if rw.link_depth == 0 => text(t, event, rw),
-            Event::Html(h) | Event::InlineHtml(h) if self.escape_raw_html => {
+            Event::Html(h) | Event::InlineHtml(h) if self.untrusted => {
                 rw.inline(Event::Text(h.clone()));
             }
             Event::SoftBreak | Event::HardBreak if rw.split_paragraph && !rw.paragraph_open => {}

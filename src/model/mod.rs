@@ -56,6 +56,8 @@ pub struct PageBody {
     pub headings: Vec<Heading>,
     pub caveats: Vec<crate::markdown::Caveat>,
     pub passages: Vec<crate::markdown::Passage>,
+    /// Candidate caveats that a build leaves out, for the summary line.
+    pub hidden_candidates: usize,
 }
 
 impl Version {
@@ -248,6 +250,21 @@ impl Version {
         }
         chain.reverse();
         chain
+    }
+
+    /// The URL path (below the site prefix) of the page made from source `s`: its
+    /// guide, or the section it is the index of.
+    pub fn page_path(&self, s: usize) -> Option<String> {
+        self.guides
+            .iter()
+            .find(|g| g.source == s)
+            .map(|g| g.path.clone())
+            .or_else(|| {
+                self.sections
+                    .iter()
+                    .find(|sec| sec.source == Some(s))
+                    .map(|sec| sec.path.clone())
+            })
     }
 
     pub fn guide_title(&self, g: usize) -> &str {

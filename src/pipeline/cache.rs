@@ -101,6 +101,7 @@ impl MarkdownCache {
                 headings: r.headings,
                 caveats: r.caveats,
                 passages: r.passages,
+                hidden_candidates: r.hidden_candidates,
             }),
             anchor_checks: r.anchor_checks,
             diags: r.diags,

@@ -16,16 +16,19 @@ pub(super) fn anchor_diagnostics_of(state: &VersionState, i: usize) -> Vec<Diagn
         .anchor_checks
         .iter()
         .filter(|check| !anchor_exists(state, check))
-        .map(|check| {
-            Diagnostic::warning(
-                "missing-anchor",
-                &src.site_path,
-                format!("`{}` has no heading with the id `#{}`", check.target, check.anchor),
-            )
-            .at(check.line, check.column)
-            .help("link to one of the page's headings (ids are the heading text in lowercase, with `-` for spaces)")
-        })
+        .map(|check| missing_anchor(src, check))
         .collect()
+}
+
+/// The warning for a link to `page#anchor` whose page has no such id.
+pub(super) fn missing_anchor(src: &source::SourceFile, check: &AnchorCheck) -> Diagnostic {
+    Diagnostic::warning(
+        "missing-anchor",
+        &src.site_path,
+        format!("`{}` has no heading with the id `#{}`", check.target, check.anchor),
+    )
+    .at(check.line, check.column)
+    .help("link to one of the page's headings (ids are the heading text in lowercase, with `-` for spaces)")
 }
 
 /// The missing-anchor warnings of every source of the version, by source.
@@ -62,7 +65,7 @@ pub(super) fn guide_variant_diagnostics(
     diags
 }
 
-fn anchor_exists(state: &VersionState, check: &AnchorCheck) -> bool {
+pub(super) fn anchor_exists(state: &VersionState, check: &AnchorCheck) -> bool {
     // Footnote references are anchors that pulldown-cmark makes, not headings.
     check.anchor.is_empty()
         || check.anchor == "top"

@@ -51,10 +51,10 @@ pub fn rebuild_page(
         &cache.fronts,
     );
     // Same front matter text: the file's own front matter diagnostics are unchanged too.
-    let new = new.filter(|n| n.front_hash == old.front_hash)?;
+    let new = new.filter(|n| !n.rejected && n.front_hash == old.front_hash)?;
     let had_caveats = has_caveats(state, v);
 
-    let job = MarkdownJob::new(&state.config, &state.assets, cache);
+    let job = MarkdownJob::new(&state.config, &state.assets, cache, opts.show_candidates);
     let vs = &state.versions[v];
     let env = job.env(&vs.version, &vs.local_targets);
     let (page, page_diags) = job.render_source(&env, &new);

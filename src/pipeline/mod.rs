@@ -44,6 +44,9 @@ pub struct BuildOptions {
     pub include_drafts: bool,
     /// Add the live-reload script to pages (serve only).
     pub live_reload: bool,
+    /// Show `status: candidate` caveats, marked as such (serve only); a build leaves
+    /// them out and counts them.
+    pub show_candidates: bool,
     /// The build's date (`YYYY-MM-DD`), when it has one: from `SOURCE_DATE_EPOCH`, so
     /// that built pages do not change from one day to the next.
     pub today: Option<String>,
@@ -56,6 +59,7 @@ impl BuildOptions {
             root,
             include_drafts: true,
             live_reload: true,
+            show_candidates: true,
             today: None,
         }
     }
@@ -67,6 +71,8 @@ pub struct BuildSummary {
     pub pages: usize,
     pub versions: usize,
     pub screenshots: usize,
+    /// Candidate caveats left out of the pages, waiting for review.
+    pub candidates: usize,
     /// How long each phase took, and what the caches saved (for GUIDEPOST_TIMINGS).
     pub timings: Vec<String>,
 }
@@ -154,18 +160,18 @@ fn build_into(
     // Versions are independent until they link to each other: each is read and its
     // markdown rendered in parallel with the others (rayon nests with the per-page
     // work), through the cache, so a file that two versions share is rendered once.
-    let versions: Vec<Version> = config
+    let versions: Vec<(Version, Vec<source::SourceFile>)> = config
         .version_specs()
         .into_par_iter()
         .map(|spec| read_version(root, spec, opts.include_drafts, &cache.fronts, read_diags))
         .collect();
     timings.lap("read sources");
     // The switcher of each page needs every version's paths, known once all are read.
-    let indexes: Vec<VersionIndex> = versions.iter().map(VersionIndex::of).collect();
-    let job = MarkdownJob::new(config, &assets, cache);
+    let indexes: Vec<VersionIndex> = versions.iter().map(|(v, _)| VersionIndex::of(v)).collect();
+    let job = MarkdownJob::new(config, &assets, cache, opts.show_candidates);
     let versions: Vec<VersionState> = versions
         .into_par_iter()
-        .map(|version| job.render_version(version))
+        .map(|(version, rejected)| job.render_version(version, &rejected))
         .collect();
     timings.lap("render markdown");
     let (hits, misses) = cache.markdown.stats();

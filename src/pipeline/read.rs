@@ -2,7 +2,7 @@
 //! the cache.
 
 use super::cache::CachedPage;
-use super::checks::{anchor_diagnostics, guide_variant_diagnostics};
+use super::checks::{anchor_diagnostics, anchor_exists, guide_variant_diagnostics, missing_anchor};
 use super::state::VersionState;
 use super::BuildCache;
 use crate::config::{Config, VersionSpec};
@@ -17,20 +17,21 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Reads the version folder of `spec` into the model of the version.
+/// Reads the version folder of `spec` into the model of the version; also returns
+/// the files left out of it for errors in their front matter.
 pub(super) fn read_version(
     root: &Path,
     spec: VersionSpec,
     include_drafts: bool,
     fronts: &source::FrontMatterCache,
     diags: &Diagnostics,
-) -> Version {
-    let (tree, ds) = source::read_tree(root, &spec.dir, include_drafts, fronts);
+) -> (Version, Vec<source::SourceFile>) {
+    let (tree, rejected, ds) = source::read_tree(root, &spec.dir, include_drafts, fronts);
     diags.extend(ds);
     let mut model_diags = Vec::new();
     let version = Version::build(spec, tree, &mut model_diags);
     diags.extend(model_diags);
-    version
+    (version, rejected)
 }
 
 /// What rendering the markdown of any version of a site needs.
@@ -42,22 +43,35 @@ pub(super) struct MarkdownJob<'a> {
     pub cache: &'a BuildCache,
     /// The site's console variants: (id, label).
     pub variants: Vec<(String, String)>,
+    /// Show candidate caveats (`BuildOptions::show_candidates`).
+    pub show_candidates: bool,
 }
 
 impl<'a> MarkdownJob<'a> {
-    pub(super) fn new(config: &'a Config, assets: &'a Screenshots, cache: &'a BuildCache) -> Self {
+    pub(super) fn new(
+        config: &'a Config,
+        assets: &'a Screenshots,
+        cache: &'a BuildCache,
+        show_candidates: bool,
+    ) -> Self {
         MarkdownJob {
             config,
             assets,
             version_dirs: config.version_specs().into_iter().map(|v| v.dir).collect(),
             cache,
             variants: config.variant_labels(),
+            show_candidates,
         }
     }
 
     /// Markdown of every page of a version, in parallel and through the cache; then
-    /// the `#anchor` checks, which need the headings of every page.
-    pub(super) fn render_version(&self, version: Version) -> VersionState {
+    /// the `#anchor` checks, which need the headings of every page; then the checks
+    /// of the bodies of `rejected` files (left out for errors in their front matter).
+    pub(super) fn render_version(
+        &self,
+        version: Version,
+        rejected: &[source::SourceFile],
+    ) -> VersionState {
         let local_targets = local_targets(&version);
         let env = self.env(&version, &local_targets);
         let (pages, page_diags): (Vec<_>, Vec<_>) = version
@@ -78,9 +92,41 @@ impl<'a> MarkdownJob<'a> {
             page_diags,
             anchor_diags: Vec::new(),
             by_rel_path,
+            rejected_diags: Vec::new(),
         };
         state.anchor_diags = anchor_diagnostics(&state);
+        state.rejected_diags = self.check_rejected(&state, rejected);
         state
+    }
+
+    /// The diagnostics of the bodies of files left out for errors in their front
+    /// matter, rendered like pages (links, directives, screenshots, anchors) but not
+    /// published.
+    fn check_rejected(
+        &self,
+        state: &VersionState,
+        rejected: &[source::SourceFile],
+    ) -> Vec<Diagnostic> {
+        let env = self.env(&state.version, &state.local_targets);
+        rejected
+            .par_iter()
+            .flat_map_iter(|src| {
+                let page = crate::markdown::render_page(&env, &page_input(src));
+                let anchors: Vec<Diagnostic> = page
+                    .anchor_checks
+                    .iter()
+                    .filter(|check| {
+                        // The page is no page of the version: links within it are
+                        // checked against its own headings.
+                        let own = check.target == src.rel_path
+                            && page.headings.iter().any(|h| h.id == check.anchor);
+                        !own && !anchor_exists(state, check)
+                    })
+                    .map(|check| missing_anchor(src, check))
+                    .collect();
+                page.diags.into_iter().chain(anchors)
+            })
+            .collect()
     }
 
     /// What every page of `version` shares while rendering.
@@ -102,6 +148,7 @@ impl<'a> MarkdownJob<'a> {
                 .filter(|d| **d != version.spec.dir)
                 .map(PathBuf::as_path)
                 .collect(),
+            show_candidates: self.show_candidates,
         }
     }
 
@@ -111,22 +158,23 @@ impl<'a> MarkdownJob<'a> {
         env: &RenderEnv,
         src: &source::SourceFile,
     ) -> (Arc<CachedPage>, Vec<Diagnostic>) {
-        let page = self.cache.markdown.render(
-            env,
-            &PageInput {
-                rel_path: &src.rel_path,
-                site_path: &src.site_path,
-                body: &src.body,
-                body_line: src.body_line,
-                variants: src.front.variants.as_deref(),
-                caveats: Some(&src.front.caveats),
-                caveat_lines: &src.front.caveat_lines,
-            },
-            &src.hash,
-        );
+        let page = self.cache.markdown.render(env, &page_input(src), &src.hash);
         let mut diags = page.diags_for(&src.site_path);
         diags.extend(guide_variant_diagnostics(&self.variants, src));
         (page, diags)
+    }
+}
+
+/// What the markdown stage needs of a source.
+fn page_input(src: &source::SourceFile) -> PageInput<'_> {
+    PageInput {
+        rel_path: &src.rel_path,
+        site_path: &src.site_path,
+        body: &src.body,
+        body_line: src.body_line,
+        variants: src.front.variants.as_deref(),
+        caveats: Some(&src.front.caveats),
+        caveat_lines: &src.front.caveat_lines,
     }
 }
 

@@ -43,6 +43,8 @@ pub struct VersionState {
     pub anchor_diags: Vec<Vec<Diagnostic>>,
     /// Version-relative `.md` path → source index.
     pub by_rel_path: HashMap<String, usize>,
+    /// The markdown diagnostics of the files left out for errors in their front matter.
+    pub rejected_diags: Vec<Diagnostic>,
 }
 
 impl VersionState {
@@ -60,6 +62,7 @@ impl SiteState {
         for v in &self.versions {
             all.extend(v.page_diags.iter().flatten().cloned());
             all.extend(v.anchor_diags.iter().flatten().cloned());
+            all.extend(v.rejected_diags.iter().cloned());
         }
         all.into_sorted()
     }

@@ -118,6 +118,12 @@ pub(super) fn write_site(
         pages: written.iter().map(|(p, _)| p).sum(),
         versions: written.len(),
         screenshots: copies.len(),
+        candidates: state
+            .versions
+            .iter()
+            .flat_map(|v| v.pages.iter())
+            .map(|p| p.body.hidden_candidates)
+            .sum(),
         timings: Vec::new(),
     };
     (summary, written.into_iter().map(|(_, k)| k).collect())

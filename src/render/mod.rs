@@ -2,20 +2,18 @@
 //! file by file), template contexts as borrowed views, one function per page kind.
 
 mod context;
-mod dates;
 mod nav;
 pub mod theme;
 
 pub use context::{SiteCtx, VariantCtx};
-pub use dates::date_from_epoch;
 pub use theme::Theme;
 
 use crate::config::Config;
+use crate::dates::is_over_a_year_before;
 use crate::diag::Diagnostic;
 use crate::model::{PageBody, Version, VersionIndex};
 use crate::url::encode_path;
 use context::*;
-use dates::is_over_a_year_before;
 use nav::{nav_for, NavItem};
 use std::borrow::Cow;
 use std::sync::Arc;

@@ -68,10 +68,8 @@ pub fn run(opts: ServeOptions, printer: &Printer) -> Result<(), ServeError> {
         .unwrap_or(SocketAddr::new(opts.bind, opts.port));
     eprintln!("Building {} …", root.display());
     let build = BuildOptions {
-        root: root.clone(),
-        include_drafts: true,
-        live_reload: true,
         today: opts.today.clone(),
+        ..BuildOptions::for_serve(root.clone())
     };
     let (mut session, report) = Session::start(build);
     print_report(&report, true, printer);

@@ -1,12 +1,14 @@
 //! YAML front matter between `---` lines: splitting it off the markdown and parsing it.
 //! serde_yaml is used only here, so that it can be swapped without touching other stages.
 
+use super::yaml_limits::{self, ProblemKind};
 use crate::diag::Diagnostic;
 use serde::Deserialize;
 use std::path::Path;
 
 /// The fields of SPEC §2. Unknown keys are reported as warnings by `parse`.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(expecting = "a map of keys like `title: …`")]
 pub struct FrontMatter {
     #[serde(default)]
     pub title: Option<String>,
@@ -51,7 +53,10 @@ const KNOWN_KEYS: &[&str] = &[
 
 /// A caveat declared in front matter (SPEC §3.4).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a caveat: a map with `text:` and optionally `step:`, `severity:`, `variants:`, `verified:`, `status:`, `source:`"
+)]
 pub struct CaveatSpec {
     pub text: String,
     #[serde(default)]
@@ -62,12 +67,19 @@ pub struct CaveatSpec {
     pub variants: Option<Vec<String>>,
     #[serde(default)]
     pub verified: Option<String>,
+    /// `candidate` (nobody has reviewed it yet: shown by `serve` only) or `accepted`
+    /// (the default).
+    #[serde(default)]
+    pub status: Option<String>,
     #[serde(default)]
     pub source: Option<CaveatSource>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a source: a map with `kind:`, `author:`, `date:` or `url:`"
+)]
 pub struct CaveatSource {
     #[serde(default)]
     pub kind: Option<String>,
@@ -129,21 +141,30 @@ pub fn parse(
     if yaml.trim().is_empty() {
         return Some(FrontMatter::default());
     }
+    if let Err(problem) = yaml_limits::check(yaml) {
+        let place = (problem.line, problem.column);
+        let (message, (l, c)) = match problem.kind {
+            // The scan's parser found no YAML there: serde_yaml's message is the one
+            // readers of libyaml's know; the scan's stands when serde_yaml disagrees.
+            // Read as `IgnoredAny`, nothing is built and aliases are not followed.
+            ProblemKind::Syntax => match serde_yaml::from_str::<serde::de::IgnoredAny>(yaml) {
+                Err(e) => serde_message(&e),
+                Ok(_) => (problem.message, place),
+            },
+            ProblemKind::Limit | ProblemKind::NotAMap => (problem.message, place),
+        };
+        // "front matter must be a map …" says where it is already.
+        let message = match problem.kind {
+            ProblemKind::NotAMap => message,
+            _ => format!("front matter: {message}"),
+        };
+        diags.push(Diagnostic::error("front-matter", file, message).at(line + l - 1, c));
+        return None;
+    }
     let mut fm: FrontMatter = match serde_yaml::from_str(yaml) {
         Ok(fm) => fm,
         Err(e) => {
-            let (l, c) = e
-                .location()
-                .map(|loc| (loc.line(), loc.column()))
-                .unwrap_or((1, 1));
-            let message = e.to_string();
-            // serde_yaml appends " at line X column Y" of the fragment; that place is wrong
-            // for the reader, who sees the markdown file, so it is cut and replaced.
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
+            let (message, (l, c)) = serde_message(&e);
             diags.push(
                 Diagnostic::error("front-matter", file, format!("front matter: {message}"))
                     .at(line + l - 1, c),
@@ -174,6 +195,39 @@ pub fn parse(
         .collect();
     check_dates(&fm, file, diags);
     Some(fm)
+}
+
+/// serde_yaml's message without its place in the fragment (the reader sees the
+/// markdown file, so the caller places it), in the words of the front matter rather
+/// than Rust's; and the place, 1-based in the fragment.
+fn serde_message(e: &serde_yaml::Error) -> (String, (usize, usize)) {
+    let place = e
+        .location()
+        .map(|loc| (loc.line(), loc.column()))
+        .unwrap_or((1, 1));
+    let message = e.to_string();
+    let message = message.split(" at line ").next().unwrap_or(&message);
+    (plain_type_names(message), place)
+}
+
+/// Rust type names that serde puts in messages, as a writer of front matter says them.
+fn plain_type_names(message: &str) -> String {
+    const NAMES: &[(&str, &str)] = &[
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected unit", "expected nothing"),
+        ("unit value", "an empty value"),
+        (" as u128", ""),
+        (" as i128", ""),
+        ("expected field identifier", "expected a key name"),
+        ("unknown field", "unknown key"),
+        ("missing field", "missing key"),
+        ("duplicate field", "duplicate key"),
+    ];
+    NAMES.iter().fold(message.to_string(), |m, (rust, plain)| {
+        m.replace(rust, plain)
+    })
 }
 
 fn check_dates(fm: &FrontMatter, file: &Path, diags: &mut Vec<Diagnostic>) {
@@ -300,6 +354,84 @@ mod tests {
         let fm = parse(yaml, 2, Path::new("a.md"), &mut d).unwrap();
         assert_eq!(fm.caveat_lines, vec![4, 6]);
         assert_eq!(fm.caveats.len(), 2);
+    }
+
+    fn error_of(yaml: &str) -> Diagnostic {
+        let mut d = Vec::new();
+        let fm = parse(yaml, 2, Path::new("a.md"), &mut d);
+        assert!(fm.is_none(), "{yaml:?} was accepted");
+        assert_eq!(d.len(), 1, "{d:?}");
+        d.remove(0)
+    }
+
+    #[test]
+    fn front_matter_that_is_not_a_map() {
+        for yaml in ["- a\n- b\n", "just a sentence\n", "~\n"] {
+            let d = error_of(yaml);
+            assert_eq!(
+                d.message, "front matter must be a map of keys like `title: …`",
+                "{yaml:?}"
+            );
+            assert_eq!(d.line, 2);
+        }
+    }
+
+    #[test]
+    fn messages_name_no_rust_types() {
+        for (yaml, words, line) in [
+            ("weight: heavy\n", "expected a whole number", 2),
+            (
+                "weight: 99999999999999999999\n",
+                "expected a whole number",
+                2,
+            ),
+            ("caveats: [a]\n", "expected a caveat: a map with `text:`", 2),
+            (
+                "caveats:\n  - text: x\n    source: y\n",
+                "expected a source: a map",
+                4,
+            ),
+            ("caveats:\n  - text: x\n    by: me\n", "unknown key `by`", 4),
+            ("caveats:\n  - step: x\n", "missing key `text`", 3),
+            ("tags: ~\n", "an empty value, expected a sequence", 2),
+        ] {
+            let d = error_of(yaml);
+            assert!(d.message.contains(words), "{yaml:?}: {}", d.message);
+            assert_eq!(d.line, line, "{yaml:?}");
+            for rust in ["struct", "i64", "u128", "unit", "field"] {
+                assert!(!d.message.contains(rust), "{yaml:?}: {}", d.message);
+            }
+        }
+    }
+
+    #[test]
+    fn aliases_that_expand_too_far_are_an_error_at_their_line() {
+        let mut yaml =
+            String::from("title: A\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..9 {
+            let refs = vec![format!("*l{}", i - 1); 9].join(", ");
+            yaml.push_str(&format!("l{i}: &l{i} [{refs}]\n"));
+        }
+        yaml.push_str("tags: *l8\n");
+        let started = std::time::Instant::now();
+        let d = error_of(&yaml);
+        assert!(d.message.contains("aliases expand"), "{}", d.message);
+        assert_eq!(d.line, 2 + 6, "{}", d.message);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_found_fast() {
+        let deep = format!(
+            "title: A\ntags: {}{}\n",
+            "[".repeat(40_000),
+            "]".repeat(40_000)
+        );
+        let started = std::time::Instant::now();
+        let d = error_of(&deep);
+        assert!(d.message.contains("nest deeper than 64"), "{}", d.message);
+        assert_eq!(d.line, 3);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

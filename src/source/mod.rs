@@ -2,6 +2,7 @@
 //! place in the tree, its front matter and its body. No markdown is parsed here.
 
 pub mod frontmatter;
+pub mod yaml_limits;
 
 use crate::diag::Diagnostic;
 pub use crate::paths::{is_ignored_name, rel_to, slash_path};
@@ -34,9 +35,13 @@ pub struct SourceFile {
     /// Hash of the front matter as written and of where the body starts: when it is
     /// unchanged after a save, nothing but the page's own body changed.
     pub front_hash: blake3::Hash,
+    /// Its front matter has errors: the page is left out of the site, but its body is
+    /// still checked, so that one build reports everything wrong with the file.
+    pub rejected: bool,
 }
 
-/// Everything read from one version folder.
+/// Everything read from one version folder that makes pages (see `read_tree` for the
+/// files left out).
 #[derive(Debug, Default)]
 pub struct SourceTree {
     pub files: Vec<SourceFile>,
@@ -44,23 +49,30 @@ pub struct SourceTree {
     pub section_dirs: Vec<String>,
 }
 
-/// Reads the version folder `dir` (relative to `root`).
+/// How deep section folders may nest below the version folder. Each level is one more
+/// nested list in the sidebar, which templates render by recursion; real sites nest two
+/// to four levels. Deeper folders are left out, with an error at the first of them.
+pub const MAX_SECTION_DEPTH: usize = 16;
+
+/// Reads the version folder `dir` (relative to `root`): the tree of pages, the files
+/// left out for errors in their front matter (`SourceFile::rejected`), whose bodies are
+/// still to be checked, and the diagnostics.
 pub fn read_tree(
     root: &Path,
     dir: &Path,
     include_drafts: bool,
     fronts: &FrontMatterCache,
-) -> (SourceTree, Vec<Diagnostic>) {
+) -> (SourceTree, Vec<SourceFile>, Vec<Diagnostic>) {
     let base = root.join(dir);
     let mut md_files = Vec::new();
     let mut section_dirs = Vec::new();
     let mut diags = Vec::new();
-    let walker = WalkDir::new(&base)
+    let mut walker = WalkDir::new(&base)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
     let mut bundle_dirs: Vec<PathBuf> = Vec::new();
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -103,6 +115,11 @@ pub fn read_tree(
             }
         };
         if entry.file_type().is_dir() {
+            if entry.depth() > MAX_SECTION_DEPTH {
+                diags.push(too_deep(root, path));
+                walker.skip_current_dir();
+                continue;
+            }
             if path.join("index.md").is_file() && entry.depth() > 0 {
                 bundle_dirs.push(path.to_path_buf());
                 add_markdown(path.join("index.md"), SourceKind::Guide);
@@ -149,12 +166,14 @@ pub fn read_tree(
         .map(|(path, kind)| read_file(root, &base, path, *kind, fronts))
         .collect();
     let mut files = Vec::with_capacity(results.len());
+    let mut rejected = Vec::new();
     for (file, ds) in results {
         diags.extend(ds);
-        if let Some(f) = file {
-            if include_drafts || !f.front.draft {
-                files.push(f);
-            }
+        match file {
+            Some(f) if !include_drafts && f.front.draft => {}
+            Some(f) if f.rejected => rejected.push(f),
+            Some(f) => files.push(f),
+            None => {}
         }
     }
     (
@@ -162,6 +181,7 @@ pub fn read_tree(
             files,
             section_dirs,
         },
+        rejected,
         diags,
     )
 }
@@ -242,6 +262,18 @@ fn outside_symlink_warning(root: &Path, path: &Path, site_path: &Path) -> Option
     })
 }
 
+/// The error for a folder nested deeper than `MAX_SECTION_DEPTH` below its version.
+fn too_deep(root: &Path, dir: &Path) -> Diagnostic {
+    Diagnostic::error(
+        "section-depth",
+        rel_to(root, dir),
+        format!(
+            "folders nest deeper than {MAX_SECTION_DEPTH} levels here; this folder and everything in it is left out"
+        ),
+    )
+    .help("move its guides up into a shallower section")
+}
+
 /// Parsed front matter by the hash of its text and first line, so that a file that
 /// several versions share is parsed once.
 pub type FrontMatterCache = crate::memo::Shared<(Option<FrontMatter>, Vec<Diagnostic>)>;
@@ -273,8 +305,9 @@ fn parsed_front_matter(
     (parsed.0.clone(), diags)
 }
 
-/// Reads one markdown file of the version folder `base`; None when it cannot be used
-/// (the diagnostics say why).
+/// Reads one markdown file of the version folder `base`; None when it cannot be read
+/// or its front matter never ends, and a `rejected` file when its front matter has
+/// errors (the diagnostics say why).
 pub fn read_file(
     root: &Path,
     base: &Path,
@@ -287,14 +320,10 @@ pub fn read_file(
         return (None, vec![d]);
     }
     let mut diags = Vec::new();
-    let text = match std::fs::read_to_string(path) {
+    let text = match read_text(path, &site_path) {
         Ok(t) => t,
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                "io",
-                site_path,
-                format!("cannot read: {e}"),
-            ));
+        Err(d) => {
+            diags.push(d);
             return (None, diags);
         }
     };
@@ -309,18 +338,19 @@ pub fn read_file(
             return (None, diags);
         }
     };
-    let front = match split.yaml {
+    let (front, mut rejected) = match split.yaml {
         Some(yaml) => {
             let (front, ds) = parsed_front_matter(fronts, yaml, split.yaml_line, &site_path);
             diags.extend(ds);
-            front
+            match front {
+                Some(front) => (front, false),
+                None => (FrontMatter::default(), true),
+            }
         }
-        None => Some(FrontMatter::default()),
+        None => (FrontMatter::default(), false),
     };
-    let Some(front) = front else {
-        return (None, diags);
-    };
-    if kind == SourceKind::Guide && front.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+    let untitled = front.title.as_deref().is_none_or(|t| t.trim().is_empty());
+    if kind == SourceKind::Guide && !rejected && untitled {
         diags.push(
             Diagnostic::error(
                 "front-matter",
@@ -329,7 +359,7 @@ pub fn read_file(
             )
             .help("start the file with:\n---\ntitle: What this guide helps to do\n---"),
         );
-        return (None, diags);
+        rejected = true;
     }
     let mut front_hash = blake3::Hasher::new();
     front_hash.update(split.yaml.unwrap_or("").as_bytes());
@@ -343,6 +373,24 @@ pub fn read_file(
         body_line: split.body_line,
         front,
         site_path,
+        rejected,
     };
     (Some(file), diags)
+}
+
+/// The file's text; an error for a file that cannot be read or is not UTF-8 (at the
+/// line and column of the first byte that is not), located in `site_path`.
+fn read_text(path: &Path, site_path: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error("io", site_path, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // Everything before the bad byte is valid UTF-8.
+        let before = std::str::from_utf8(valid).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Diagnostic::error("encoding", site_path, "the file is not valid UTF-8 text")
+            .at(line, column)
+            .help("save the file as UTF-8 in your editor")
+    })
 }

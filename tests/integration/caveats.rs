@@ -284,3 +284,218 @@ fn a_section_named_caveats_conflicts_with_the_caveats_page() {
         run.diags()
     );
 }
+
+const CANDIDATE_GUIDE: &str = "---
+title: Verify the partner
+caveats:
+  - text: Checked by support in 2024.
+    step: choose
+  - text: A ZANZIBAR tenant made by a syndicator cannot change it.
+    step: choose
+    severity: danger
+    status: candidate
+    source:
+      kind: field-report
+      author: Reader R.
+      date: 2024-03-01
+      url: https://example.com/issues/7
+---
+
+## Choose {#choose}
+
+1. Select a subscription.
+";
+
+/// SPEC §3.4: a `status: candidate` caveat is left out of everything `build` writes
+/// (page, summary, /caveats/, search) and counted in its summary line; `serve`
+/// shows it at its step, marked, with its source.
+#[test]
+fn candidates_show_in_serve_only() {
+    let site = SiteTest::from_files(&[("content/guides/por.md", CANDIDATE_GUIDE)]);
+    let run = site.build(&["--strict"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("1 caveat candidate to review"),
+        "{}",
+        run.stderr
+    );
+    let page = run.page("guides/por/");
+    assert_eq!(page.select("aside.caveat").len(), 1);
+    assert!(page.select("[data-status=candidate]").is_empty());
+    assert_eq!(page.select("#known-caveats a").len(), 1);
+    for entry in walkdir::WalkDir::new(&run.out_dir) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("ZANZIBAR"),
+                "{} holds the candidate",
+                entry.path().display()
+            );
+        }
+    }
+
+    let root = site.root().canonicalize().unwrap();
+    let (session, _) = guidepost::serve::session::Session::start(
+        guidepost::pipeline::BuildOptions::for_serve(root),
+    );
+    let html = session.files().get("guides/por/index.html").unwrap();
+    let page = scraper::Html::parse_document(&String::from_utf8_lossy(&html));
+    let candidates: Vec<_> = page
+        .select(&sel("aside.caveat[data-status=candidate]"))
+        .collect();
+    assert_eq!(candidates.len(), 1);
+    let candidate = candidates[0];
+    assert!(text_of(candidate).contains("Candidate"));
+    assert!(text_of(candidate).contains("ZANZIBAR"));
+    let cite = candidate.select(&sel("cite")).next().unwrap();
+    assert!(text_of(cite).contains("Reader R."), "{}", text_of(cite));
+    // At its step: right after the heading, with the accepted one.
+    assert_eq!(page.select(&sel("#choose ~ aside.caveat")).count(), 2);
+}
+
+#[test]
+fn an_unknown_status_is_an_error_at_its_line() {
+    let guide =
+        "---\ntitle: T\ncaveats:\n  - text: One.\n  - text: Two.\n    status: maybe\n---\nBody.\n";
+    let site = SiteTest::from_files(&[("content/t.md", guide)]);
+    let run = site.build(&[]);
+    run.expect_status(1);
+    let d = run.diag("unknown status `maybe`");
+    assert_eq!(
+        (d.code.as_str(), d.file.as_str(), d.line),
+        ("caveat", "content/t.md", 5)
+    );
+}
+
+const DATED_GUIDE: &str = "---
+title: Dated
+updated: 2020-01-01
+caveats:
+  - text: Verified lately.
+    step: one
+    verified: 2024-05-01
+  - text: Only a source date.
+    source:
+      kind: comment
+      author: Ann
+      date: 2022-01-10
+  - text: Dated by the guide.
+    step: one
+  - text: Not reviewed.
+    status: candidate
+    step: one
+---
+
+## One {#one}
+
+Text.
+";
+
+/// The caveats of `site` as `guidepost caveats ARGS --format json` lists them, and
+/// the run (diagnostics and exit status). Today is 2024-06-01 (SOURCE_DATE_EPOCH).
+fn caveats_json(
+    site: &SiteTest,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Vec<serde_json::Value>, std::process::Output) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_guidepost"));
+    cmd.arg("caveats")
+        .args(args)
+        .args(["--format", "json"])
+        .current_dir(site.root())
+        .env_remove("GITHUB_ACTIONS")
+        .env("SOURCE_DATE_EPOCH", "1717200000");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v.get("guide").is_some())
+        .collect();
+    (listed, out)
+}
+
+/// SPEC §3.4: `guidepost caveats` lists accepted caveats by default, filters by
+/// status, and `--stale-after DAYS` lists the accepted ones whose verified date (else
+/// source date, else the guide's `updated`) is older, each a warning at its line.
+#[test]
+fn caveats_command_lists_and_finds_stale_ones() {
+    let site = SiteTest::from_files(&[("content/d.md", DATED_GUIDE)]);
+    let texts = |listed: &[serde_json::Value]| -> Vec<String> {
+        listed
+            .iter()
+            .map(|v| v["text"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (listed, out) = caveats_json(&site, &[], &[]);
+    assert!(out.status.success());
+    // In page order: the one without a step is at the top.
+    assert_eq!(
+        texts(&listed),
+        [
+            "Only a source date.",
+            "Verified lately.",
+            "Dated by the guide."
+        ]
+    );
+    assert_eq!(listed[1]["step"], "one");
+    assert_eq!(listed[1]["line"], 5);
+    assert_eq!(listed[0]["source"], "Reader comment by Ann, 2022-01-10");
+    let (listed, _) = caveats_json(&site, &["--status", "candidate"], &[]);
+    assert_eq!(texts(&listed), ["Not reviewed."]);
+    assert_eq!(listed[0]["status"], "candidate");
+    let (listed, _) = caveats_json(&site, &["--status", "all"], &[]);
+    assert_eq!(listed.len(), 4);
+
+    // 2024-06-01: over 365 days are the source date of 2022 and the guide's 2020.
+    let (listed, out) = caveats_json(&site, &["--stale-after", "365"], &[]);
+    assert!(
+        out.status.success(),
+        "warnings do not fail without --strict"
+    );
+    assert_eq!(
+        texts(&listed),
+        ["Only a source date.", "Dated by the guide."]
+    );
+    assert_eq!(listed[0]["dated_by"], "source date");
+    assert_eq!(listed[1]["age_days"], 1613);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let warnings: Vec<serde_json::Value> = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v.get("code").is_some())
+        .collect();
+    let places: Vec<(String, u64)> = warnings
+        .iter()
+        .map(|w| {
+            assert_eq!(w["severity"], "warning");
+            assert_eq!(w["code"], "stale-caveat");
+            (
+                w["file"].as_str().unwrap().to_string(),
+                w["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [("content/d.md".into(), 8), ("content/d.md".into(), 13)]
+    );
+
+    let (_, out) = caveats_json(&site, &["--stale-after", "365", "--strict"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let (_, out) = caveats_json(&site, &["--stale-after", "5000", "--strict"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let (_, out) = caveats_json(
+        &site,
+        &["--stale-after", "365"],
+        &[("GITHUB_ACTIONS", "true")],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("::warning file=content/d.md,line=13,col=1::"),
+        "{stdout}"
+    );
+}

@@ -47,10 +47,12 @@ fn front_matter(t: &SiteTest, path: &str) -> FrontMatter {
     let text = t.read(path);
     let split = frontmatter::split(&text).unwrap();
     let mut diags = Vec::new();
-    // SPEC §3.4's `status: candidate` is checked here as text; the parser learns it
-    // with the candidates feature (then this line goes).
-    let yaml = split.yaml.unwrap().replace("\n  status: candidate\n", "\n");
-    let fm = frontmatter::parse(&yaml, split.yaml_line, Path::new(path), &mut diags);
+    let fm = frontmatter::parse(
+        split.yaml.unwrap(),
+        split.yaml_line,
+        Path::new(path),
+        &mut diags,
+    );
     assert!(diags.is_empty(), "{diags:?}");
     fm.unwrap()
 }
@@ -70,28 +72,6 @@ fn diagnostics(run: &Run) -> Vec<Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
-}
-
-/// Until `status: candidate` is known to the front matter parser (SPEC §3.4), the
-/// build rejects it; it is taken out of a copy of the files only when that is the
-/// one complaint, so that every other diagnostic still counts.
-fn build_without_errors(t: &SiteTest) -> Run {
-    let run = t.build(&[]);
-    let unknown_status = run
-        .diags()
-        .iter()
-        .all(|d| d.message.contains("unknown field `status`"));
-    if run.status == 0 || !unknown_status {
-        return run;
-    }
-    for entry in walkdir::WalkDir::new(t.root().join("content")) {
-        let entry = entry.unwrap();
-        if entry.file_name() == "index.md" {
-            let text = std::fs::read_to_string(entry.path()).unwrap();
-            std::fs::write(entry.path(), text.replace("\n  status: candidate\n", "\n")).unwrap();
-        }
-    }
-    t.build(&[])
 }
 
 #[test]
@@ -117,6 +97,10 @@ fn wordpress_import_writes_each_published_post_and_page_as_a_guide() {
         "Uncategorized and repeats left out"
     );
     assert_eq!(post.caveats.len(), 2);
+    assert!(post
+        .caveats
+        .iter()
+        .all(|c| c.status.as_deref() == Some("candidate")));
     let first = &post.caveats[0];
     assert!(
         first.text.contains("\n\nReply from admin: Confirmed"),
@@ -223,7 +207,7 @@ fn wordpress_import_writes_each_published_post_and_page_as_a_guide() {
 fn wordpress_imported_site_builds_without_errors() {
     let t = site();
     import(&t, &fixture("blog.xml"), &[]).expect_status(0);
-    let run = build_without_errors(&t);
+    let run = t.build(&[]);
     run.expect_status(0);
     let codes: Vec<(String, String)> = run.diags().into_iter().map(|d| (d.code, d.file)).collect();
     assert_eq!(
@@ -280,7 +264,7 @@ fn wordpress_hostile_html_never_reaches_the_guide() {
         run.stdout
     );
 
-    let built = build_without_errors(&t);
+    let built = t.build(&[]);
     built.expect_status(0);
     let page = built.page("imported/set-up-partner-id/");
     assert!(page
@@ -535,7 +519,7 @@ fn wordpress_sample_export_imports_into_the_sample_site() {
     run.expect_status(0);
     let fm = front_matter(&t, "content/imported/partner-of-record/index.md");
     assert_eq!(fm.caveats.len(), 3);
-    let built = build_without_errors(&t);
+    let built = t.build(&[]);
     built.ok();
     let page = built.page("imported/partner-of-record/");
     assert_eq!(

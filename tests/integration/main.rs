@@ -4,6 +4,7 @@ mod browser;
 mod caveats;
 mod core;
 mod harness;
+mod hostile;
 mod import;
 mod safety;
 mod screenshots;

@@ -15,7 +15,8 @@ pub fn deep_path(base: &Path, total: usize) -> String {
     let mut parts = Vec::new();
     while left > 0 {
         // Each part but the last also takes a `/`.
-        let n = if left <= 200 { left } else { 200.min(left - 2) };
+        // Long names keep the folders fewer than `source::MAX_SECTION_DEPTH`.
+        let n = if left <= 250 { left } else { 250.min(left - 2) };
         parts.push("d".repeat(n));
         left -= n;
         left = left.saturating_sub(1);

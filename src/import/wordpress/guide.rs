@@ -160,6 +160,7 @@ fn render(body: &str, dir: &Path, site: &Site) -> markdown::RenderedMarkdown {
         max_screenshot_kb: site.max_screenshot_kb,
         variants: site.variants,
         other_version_dirs: Vec::new(),
+        show_candidates: false,
     };
     let rel = dir
         .strip_prefix(site.version_dir)

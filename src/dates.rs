@@ -1,4 +1,5 @@
-//! Dates: the build's date from `SOURCE_DATE_EPOCH`, and staleness of caveats.
+//! Dates as front matter writes them (`YYYY-MM-DD`): the build's date from
+//! `SOURCE_DATE_EPOCH` or the clock, days between dates, and staleness of caveats.
 
 /// A `SOURCE_DATE_EPOCH` value (seconds since 1970, the reproducible-builds
 /// convention) as a `YYYY-MM-DD` date; None when it is not a number.
@@ -6,6 +7,37 @@ pub fn date_from_epoch(seconds: &str) -> Option<String> {
     let secs: i64 = seconds.trim().parse().ok()?;
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// Today's date by the system clock (UTC).
+pub fn today_by_clock() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    date_from_epoch(&secs.to_string()).unwrap_or_else(|| "1970-01-01".into())
+}
+
+/// Days from `earlier` to `later` (both `YYYY-MM-DD`); None when one is not a date.
+pub fn days_between(earlier: &str, later: &str) -> Option<i64> {
+    Some(days_from_civil(later)? - days_from_civil(earlier)?)
+}
+
+/// `YYYY-MM-DD` → days since 1970-01-01 (H. Hinnant's algorithm).
+fn days_from_civil(date: &str) -> Option<i64> {
+    let mut parts = date.split('-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
 }
 
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
@@ -39,6 +71,13 @@ mod tests {
         assert_eq!(civil_from_days(11_016), (2000, 2, 29));
         assert_eq!(date_from_epoch(" 86400\n").as_deref(), Some("1970-01-02"));
         assert_eq!(date_from_epoch("soon"), None);
+        for days in [0, 19_723, 11_016, -1, 20_000] {
+            let (y, m, d) = civil_from_days(days);
+            let date = format!("{y:04}-{m:02}-{d:02}");
+            assert_eq!(days_from_civil(&date), Some(days), "{date}");
+        }
+        assert_eq!(days_between("2024-02-28", "2024-03-01"), Some(2));
+        assert_eq!(days_between("2024-01-01", "May"), None);
     }
 
     #[test]
