@@ -133,7 +133,7 @@ pub fn plan(item: &Item, slug: &str, site: &Site) -> Result<GuidePlan, String> {
 }
 
 /// The body with each image placeholder replaced by its markdown.
-fn with_images(body: &str, images: &[String]) -> String {
+pub(super) fn with_images(body: &str, images: &[String]) -> String {
     let mut out = String::with_capacity(body.len());
     let mut parts = body.split(IMAGE_MARK);
     out.push_str(parts.next().unwrap_or(""));

@@ -45,7 +45,7 @@ pub struct ImageRef {
     /// The link around it, usually to the full-size file.
     pub link: Option<String>,
     pub alt: String,
-    /// From `[caption]` or `<figcaption>` (plain text), else the `title` attribute.
+    /// From `[caption]` or `<figcaption>` (plain text).
     pub caption: String,
 }
 
@@ -215,7 +215,8 @@ fn image(shared: &Shared, el: &Element, purpose: Purpose) -> Option<HandlerResul
                 src,
                 link: None,
                 alt,
-                caption: one_line(&attribute(el, "title").unwrap_or_default()),
+                // Not the `title` attribute: WordPress fills it with the file's name.
+                caption: String::new(),
             });
             let n = collected.images.len() - 1;
             Some(format!("{IMAGE_MARK}{n}{IMAGE_MARK}").into())

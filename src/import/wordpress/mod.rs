@@ -136,6 +136,27 @@ pub fn import(config: &Config, opts: &ImportOptions) -> Result<Report, Vec<Diagn
     Ok(report)
 }
 
+/// A post body as the guide's markdown, without files: images keep their URLs. For
+/// checks that need no site (the fuzz target `wordpress`).
+pub fn body_markdown(html: &str, variants: &[(String, String)]) -> String {
+    let mut converted = html::convert(html, html::Purpose::Guide);
+    for block in &mut converted.blocks {
+        block.markdown = sanitize::sanitize(&block.markdown).0;
+    }
+    let placement = images::place(&converted.images, None, &Context::default());
+    let (body, _) = steps::assemble(&converted.blocks, &Consoles::new(variants));
+    guide::with_images(&body, &placement.markdown)
+}
+
+/// The candidate caveats' texts of a post's comments (for the fuzz target).
+pub fn comment_texts(item: &wxr::Item) -> Vec<String> {
+    comments::candidates(&item.comments)
+        .0
+        .into_iter()
+        .map(|c| c.text)
+        .collect()
+}
+
 /// The folder of the current version (`content` unless site.toml says otherwise).
 fn current_version_dir(config: &Config) -> PathBuf {
     config
