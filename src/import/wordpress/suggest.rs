@@ -26,7 +26,7 @@ use crate::markdown::RenderedMarkdown;
 use crate::search::text::{terms, tokenize};
 use markup5ever_rcdom::{Node, NodeData};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 /// Distinct terms a thread must share with a target for it to be suggested.
@@ -59,7 +59,7 @@ pub struct Target {
 pub struct StepSuggestion {
     pub id: String,
     pub label: String,
-    /// The thread's terms the target shares, for the reviewer.
+    /// The thread's words the target shares (one per search term), for the reviewer.
     pub shared: Vec<String>,
 }
 
@@ -175,15 +175,20 @@ fn first_words(text: &str, n: usize) -> String {
     }
 }
 
-/// The search terms of a thread, less conversation.
-fn thread_terms(text: &str) -> HashSet<String> {
+/// The search terms of a thread, less conversation, each with the first word of the
+/// thread that gave it (what the report shows).
+fn thread_terms(text: &str) -> BTreeMap<String, String> {
     let chatter: HashSet<String> = CHATTER.iter().flat_map(|w| terms(w)).collect();
-    tokenize(text)
+    let mut found = BTreeMap::new();
+    for word in tokenize(text)
         .into_iter()
         .filter(|w| !CHATTER.contains(&w.as_str()))
-        .flat_map(|w| terms(&w))
-        .filter(|t| !chatter.contains(t))
-        .collect()
+    {
+        for term in terms(&word).into_iter().filter(|t| !chatter.contains(t)) {
+            found.entry(term).or_insert_with(|| word.clone());
+        }
+    }
+    found
 }
 
 /// The target a thread is most about, if one shares enough of its words.
@@ -207,15 +212,14 @@ pub fn suggest_step(thread: &str, targets: &[Target]) -> Option<StepSuggestion> 
         for term in doc {
             *tf.entry(term.as_str()).or_default() += 1;
         }
-        let mut shared: Vec<String> = query
-            .iter()
+        let shared: Vec<String> = query
+            .keys()
             .filter(|q| tf.contains_key(q.as_str()))
             .cloned()
             .collect();
         if shared.len() < MIN_SHARED {
             continue;
         }
-        shared.sort();
         let length = doc.len() as f64 / average.max(1.0);
         let score: f64 = shared
             .iter()
@@ -233,7 +237,10 @@ pub fn suggest_step(thread: &str, targets: &[Target]) -> Option<StepSuggestion> 
     best.map(|(_, i, shared)| StepSuggestion {
         id: targets[i].id.clone(),
         label: targets[i].label.clone(),
-        shared,
+        shared: shared
+            .iter()
+            .filter_map(|t| query.get(t).cloned())
+            .collect(),
     })
 }
 
