@@ -307,6 +307,13 @@ mod tests {
     }
 
     #[test]
+    fn markup_lines_are_what_the_pre_pass_reads() {
+        let m = markup_lines("::: a\ntext\n```\n::: in code\n```\n   :::\n    ::: not\n~~~\nopen");
+        assert_eq!(m.marker_lines, vec![0, 5]);
+        assert_eq!(m.unclosed_fence, Some(7));
+    }
+
+    #[test]
     fn four_spaces_is_not_a_marker() {
         let (blocks, d) = run("    :::\n");
         assert!(d.is_empty());

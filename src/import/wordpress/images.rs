@@ -363,6 +363,23 @@ mod tests {
             .starts_with("not under /wp-content/uploads/"));
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_out_of_the_uploads_is_not_followed() {
+        let (d, u) = uploads();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.png"), "secret").unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.png"),
+            d.path().join("2013/05/link.png"),
+        )
+        .unwrap();
+        let images = vec![image(&format!("{B}2013/05/link.png"), None, "L", "")];
+        let p = place(&images, Some(&u), &Context::default());
+        assert!(p.copies.is_empty());
+        assert_eq!(p.missing.len(), 1);
+    }
+
     #[test]
     fn attachment_pages_lead_to_their_file() {
         let (_d, u) = uploads();

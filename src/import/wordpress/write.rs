@@ -131,3 +131,69 @@ fn failed(root: &Path, path: &Path, e: &std::io::Error) -> Diagnostic {
         format!("cannot write the imported guide: {e}; nothing was imported"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::wordpress::images::Copy;
+    use crate::import::wordpress::report::GuideReport;
+
+    fn plan(dir: &str, copies: Vec<Copy>) -> GuidePlan {
+        GuidePlan {
+            dir: PathBuf::from(dir),
+            index: "---\ntitle: T\n---\n\nBody\n".into(),
+            copies,
+            report: GuideReport::default(),
+        }
+    }
+
+    #[test]
+    fn all_or_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let image = root.path().join("x.png");
+        std::fs::write(&image, b"png").unwrap();
+        let good = plan(
+            "content/imported/a",
+            vec![Copy {
+                from: image,
+                to: "screenshots/x.png".into(),
+                url: String::new(),
+            }],
+        );
+        write_all(root.path(), std::slice::from_ref(&good)).unwrap();
+        assert_eq!(
+            std::fs::read(root.path().join("content/imported/a/screenshots/x.png")).unwrap(),
+            b"png"
+        );
+        std::fs::remove_dir_all(root.path().join("content/imported")).unwrap();
+
+        let broken = plan(
+            "content/imported/b",
+            vec![Copy {
+                from: root.path().join("gone.png"),
+                to: "screenshots/gone.png".into(),
+                url: String::new(),
+            }],
+        );
+        let e = write_all(root.path(), &[good, broken]).unwrap_err();
+        assert_eq!(e.file, PathBuf::from("gone.png"));
+        assert!(
+            !root.path().join("content/imported").exists(),
+            "the first guide and the folders made for it are gone"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(root.path().join("content"))
+            .unwrap()
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn taken_places_are_reported() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("content/imported")).unwrap();
+        std::fs::write(root.path().join("content/imported/a.md"), "x").unwrap();
+        let problems = check_free(root.path(), &[plan("content/imported/a", Vec::new())]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].file, PathBuf::from("content/imported/a.md"));
+    }
+}
