@@ -186,6 +186,10 @@ fn threads<'a>(kept: &[&'a Comment]) -> Vec<(&'a Comment, Vec<&'a Comment>)> {
         (a.date.as_str(), id_number(&a.id)).cmp(&(b.date.as_str(), id_number(&b.id)))
     });
     let ids: HashMap<&str, &Comment> = ordered.iter().map(|c| (c.id.as_str(), *c)).collect();
+    let names: Vec<String> = ordered
+        .iter()
+        .map(|c| author_of(c).to_lowercase())
+        .collect();
     let mut root_of: HashMap<&str, &str> = HashMap::new();
     let mut roots: Vec<&Comment> = Vec::new();
     let mut replies: HashMap<&str, Vec<&Comment>> = HashMap::new();
@@ -194,7 +198,7 @@ fn threads<'a>(kept: &[&'a Comment]) -> Vec<(&'a Comment, Vec<&'a Comment>)> {
             .get(c.parent.as_str())
             .filter(|p| p.id != c.id)
             .map(|p| p.id.as_str())
-            .or_else(|| addressed_to(c, &ordered[..i]));
+            .or_else(|| addressed_to(c, &ordered[..i], &names[..i]));
         // A parent that comes later (a loop, or a clock gone wrong) starts no thread here.
         let root = parent.and_then(|p| root_of.get(p).copied());
         match root {
@@ -214,19 +218,23 @@ fn threads<'a>(kept: &[&'a Comment]) -> Vec<(&'a Comment, Vec<&'a Comment>)> {
         .collect()
 }
 
-/// The earlier comment whose author a top-level `@Name …` comment answers.
-fn addressed_to<'a>(c: &Comment, earlier: &[&'a Comment]) -> Option<&'a str> {
+/// The earlier comment whose author a top-level `@Name …` comment answers: the latest
+/// by the longest name that the text starts with. `names` are the earlier comments'
+/// authors in lowercase, made once per post (a post may have thousands of comments).
+fn addressed_to<'a>(c: &Comment, earlier: &[&'a Comment], names: &[String]) -> Option<&'a str> {
+    if !c.content.contains('@') {
+        return None;
+    }
     let text = html::plain_text(&c.content);
     let rest = text.strip_prefix('@')?.to_lowercase();
-    earlier
-        .iter()
-        .rev()
-        .filter(|e| {
-            let name = author_of(e).to_lowercase();
-            !name.is_empty() && rest.starts_with(&name)
-        })
-        .max_by_key(|e| author_of(e).len())
-        .map(|e| e.id.as_str())
+    let mut best: Option<(usize, &'a Comment)> = None;
+    for (e, name) in earlier.iter().zip(names).rev() {
+        let longer = best.is_none_or(|(len, _)| name.len() > len);
+        if !name.is_empty() && longer && rest.starts_with(name.as_str()) {
+            best = Some((name.len(), e));
+        }
+    }
+    best.map(|(_, e)| e.id.as_str())
 }
 
 /// The candidate of a thread, or why the thread has nothing to act on.
@@ -238,10 +246,14 @@ fn candidate(
     let mut notes = BTreeSet::new();
     let root_text = comment_markdown(root, &mut notes);
     let root_plain = plain(&root_text);
+    let names: Vec<String> = std::iter::once(root)
+        .chain(replies.iter().copied())
+        .map(author_of)
+        .collect();
     let mut kept_replies: Vec<(String, String)> = Vec::new();
     let mut reply_plain = String::new();
     for reply in replies {
-        let text = strip_address(&comment_markdown(reply, &mut notes), root, replies);
+        let text = strip_address(&comment_markdown(reply, &mut notes), &names);
         let p = plain(&text);
         match nothing_to_act_on(&p) {
             Some(reason) => skipped.push(skip(reply, format!("a reply with {reason}"))),
@@ -288,13 +300,10 @@ fn comment_markdown(c: &Comment, notes: &mut BTreeSet<String>) -> String {
 }
 
 /// A reply's "@Name –" opening, which "Reply from" makes redundant.
-fn strip_address(text: &str, root: &Comment, replies: &[&Comment]) -> String {
+fn strip_address(text: &str, names: &[String]) -> String {
     let Some(rest) = text.strip_prefix('@') else {
         return text.to_string();
     };
-    let names = std::iter::once(root)
-        .chain(replies.iter().copied())
-        .map(author_of);
     for name in names {
         if rest.to_lowercase().starts_with(&name.to_lowercase())
             && rest.is_char_boundary(name.len())
