@@ -293,7 +293,13 @@ fn comment_markdown(c: &Comment, notes: &mut BTreeSet<String>) -> String {
         .map(|b| {
             let (md, n) = sanitize(&b.markdown);
             notes.extend(n);
-            md
+            // A line break as `\` rather than two trailing spaces, which YAML cannot
+            // keep in a block scalar: the caveat stays readable in the front matter.
+            if b.kind == html::BlockKind::Paragraph {
+                md.replace("  \n", "\\\n")
+            } else {
+                md
+            }
         })
         .collect::<Vec<_>>()
         .join("\n\n")

@@ -31,6 +31,7 @@ use crate::diag::Diagnostic;
 use consoles::Consoles;
 use guide::{GuidePlan, Site};
 use images::{Context, Uploads};
+use rayon::prelude::*;
 use report::NotImported;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -112,8 +113,13 @@ pub fn import(config: &Config, opts: &ImportOptions) -> Result<Report, Vec<Diagn
     };
     let mut plans: Vec<GuidePlan> = Vec::new();
     let mut problems = Vec::new();
-    for (item, slug) in &chosen {
-        match guide::plan(item, slug, &site) {
+    // Posts are converted in parallel (each on its own), and kept in export order.
+    let converted: Vec<_> = chosen
+        .par_iter()
+        .map(|(item, slug)| guide::plan(item, slug, &site))
+        .collect();
+    for ((item, slug), result) in chosen.iter().zip(converted) {
+        match result {
             Ok(plan) => plans.push(plan),
             Err(e) => problems.push(
                 Diagnostic::error(
