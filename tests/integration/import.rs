@@ -4,7 +4,7 @@
 //! (front matter through the project's parser, the build's diagnostics, the built
 //! pages) and by a snapshot.
 
-use crate::harness::{fixture_dir, Run, SiteTest};
+use crate::harness::{Run, SiteTest};
 use guidepost::source::frontmatter::{self, FrontMatter};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -23,7 +23,8 @@ default = true
 "#;
 
 fn fixture(name: &str) -> String {
-    fixture_dir("import/wordpress")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import/wordpress")
         .join(name)
         .display()
         .to_string()
