@@ -196,6 +196,9 @@ impl<'a> Parser<'a> {
                 format!("the export ends inside <{open}>: the file is cut short (an interrupted download or copy?)"),
             ));
         }
+        if self.export.items.is_empty() && !self.is_wxr && self.text.trim().is_empty() {
+            return Err(self.error_at(0, "the export is empty"));
+        }
         if !self.is_wxr {
             return Err(self.error_at(0, "this is not a WordPress export: its channel has no <wp:wxr_version> (use Tools → Export in WordPress)"));
         }
@@ -476,6 +479,7 @@ line two]]></wp:comment_content>
         let feed = "<rss><channel><item><title>x</title></item></channel></rss>";
         let e = parse(feed.as_bytes()).unwrap_err();
         assert!(e.message.contains("wxr_version"), "{e:?}");
+        assert_eq!(parse(b" \n").unwrap_err().message, "the export is empty");
         let e = parse(b"<html></html>").unwrap_err();
         assert!(e.message.contains("root element is <html>"), "{e:?}");
     }
