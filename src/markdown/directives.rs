@@ -544,6 +544,38 @@ fn code_ranges(text: &str) -> Vec<Range<usize>> {
     ranges
 }
 
+/// What the pre-pass would read in `body` as markup of its own, for text that must not
+/// hold any (imported markdown): the 0-based lines it takes for directive markers, and
+/// the line of a code fence that `body` leaves open (which would hide what follows).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Markup {
+    pub marker_lines: Vec<usize>,
+    pub unclosed_fence: Option<usize>,
+}
+
+pub fn markup_lines(body: &str) -> Markup {
+    let mut found = Markup::default();
+    let mut fence: Option<(Fence, usize)> = None;
+    for (i, raw) in body.split_inclusive('\n').enumerate() {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        if let Some((f, _)) = &fence {
+            if closes_fence(line, f) {
+                fence = None;
+            }
+            continue;
+        }
+        if let Some(f) = opens_fence(line) {
+            fence = Some((f, i));
+            continue;
+        }
+        if directive_marker(line).is_some() {
+            found.marker_lines.push(i);
+        }
+    }
+    found.unclosed_fence = fence.map(|(_, line)| line);
+    found
+}
+
 fn push_run(blocks: &mut Vec<Block>, text: &str, range: Range<usize>, line: usize) {
     if !text[range.clone()].trim().is_empty() {
         blocks.push(Block::Markdown { range, line });
@@ -662,6 +694,13 @@ mod tests {
         let (blocks, d) = run(&body);
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(depth(&blocks), n);
+    }
+
+    #[test]
+    fn markup_lines_are_what_the_pre_pass_reads() {
+        let m = markup_lines("::: a\ntext\n```\n::: in code\n```\n   :::\n    ::: not\n~~~\nopen");
+        assert_eq!(m.marker_lines, vec![0, 5]);
+        assert_eq!(m.unclosed_fence, Some(7));
     }
 
     #[test]

@@ -483,6 +483,13 @@ fn check_dates(fm: &FrontMatter, file: &Path, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// YAML text of a value, for front matter that guidepost writes itself (the
+/// importers): quoting and block scalars are serde_yaml's, so what is written reads
+/// back as the same strings.
+pub fn to_yaml<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| e.to_string())
+}
+
 /// Top-level mapping keys with their 1-based lines. Indented lines, list items and
 /// comments are not top-level keys, which is all that is needed to place a warning.
 /// A key ends at the first `:` followed by a space or the end of the line, so

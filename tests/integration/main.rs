@@ -7,6 +7,7 @@ mod corpus;
 mod foreign_syntax;
 mod harness;
 mod hostile;
+mod import;
 mod inline_images;
 mod real_docs;
 mod references;
