@@ -31,7 +31,7 @@ pub struct Directive {
 pub const MAX_DIRECTIVE_DEPTH: usize = 32;
 
 /// A fenced code block being skipped: its fence character and length.
-struct Fence {
+pub(super) struct Fence {
     ch: char,
     len: usize,
 }
@@ -161,7 +161,7 @@ fn push_run(blocks: &mut Vec<Block>, body: &str, range: std::ops::Range<usize>, 
 }
 
 /// `::: …` indented by at most three spaces: returns (indent, text after the colons).
-fn directive_marker(line: &str) -> Option<(usize, &str)> {
+pub(super) fn directive_marker(line: &str) -> Option<(usize, &str)> {
     let indent = line.len() - line.trim_start_matches(' ').len();
     if indent > 3 {
         return None;
@@ -174,7 +174,7 @@ fn directive_marker(line: &str) -> Option<(usize, &str)> {
     Some((indent, rest))
 }
 
-fn opens_fence(line: &str) -> Option<Fence> {
+pub(super) fn opens_fence(line: &str) -> Option<Fence> {
     let t = line.trim_start();
     let ch = t.chars().next().filter(|c| *c == '`' || *c == '~')?;
     let len = t.chars().take_while(|c| *c == ch).count();
@@ -182,7 +182,7 @@ fn opens_fence(line: &str) -> Option<Fence> {
     (len >= 3 && !(ch == '`' && t[len..].contains('`'))).then_some(Fence { ch, len })
 }
 
-fn closes_fence(line: &str, f: &Fence) -> bool {
+pub(super) fn closes_fence(line: &str, f: &Fence) -> bool {
     let t = line.trim();
     t.len() >= f.len && t.chars().all(|c| c == f.ch)
 }

@@ -36,9 +36,11 @@ impl PageState<'_> {
                 caption(title)
             );
         }
-        let page_dir = self.page_dir();
-        let result = self.env.assets.image(&page_dir, src);
+        // Relative to the file it is written in (an included file's own folder).
+        let from = self.file_at(line).to_string();
+        let result = self.env.assets.image(&super::page_dir(self.env, &from), src);
         self.out.deps.push(RenderDep::Image {
+            from,
             src: src.to_string(),
             result: result.clone(),
         });

@@ -20,11 +20,14 @@ impl PageState<'_> {
         };
         if path.is_empty() {
             if let Some(f) = fragment {
+                // `#anchor` alone is on the page being rendered, even when an included
+                // file writes it: included text is part of the page.
                 self.out.anchor_checks.push(AnchorCheck {
                     target: self.page.rel_path.to_string(),
                     anchor: percent_decode_fragment(f),
                     line,
                     column,
+                    written_in: None,
                 });
             }
             return as_written();
@@ -33,7 +36,9 @@ impl PageState<'_> {
         if !path.to_ascii_lowercase().ends_with(".md") {
             return as_written();
         }
-        let target = resolve_relative(self.page.rel_path, &crate::url::percent_decode(path));
+        // Relative to the file the link is written in (an included file's own folder).
+        let written_in = self.map.origin_at(line).rel_path.as_str();
+        let target = resolve_relative(written_in, &crate::url::percent_decode(path));
         let found = target.as_ref().and_then(|t| self.env.targets.get(t));
         if let Some(t) = &target {
             self.out.deps.push(RenderDep::Link {
@@ -49,13 +54,14 @@ impl PageState<'_> {
                         anchor: percent_decode_fragment(f),
                         line,
                         column,
+                        written_in: None,
                     });
                     LinkDest::Page(format!("{url}#{f}"))
                 } else {
                     LinkDest::Page(url)
                 }
             }
-            _ if self.crosses_versions(path) => {
+            _ if self.crosses_versions(path, line) => {
                 self.out.diags.push(
                     Diagnostic::error(
                         "cross-version-link",
@@ -95,16 +101,19 @@ impl PageState<'_> {
         );
     }
 
-    /// The folder of the page's markdown file, relative to the site root.
-    pub(super) fn page_dir(&self) -> std::path::PathBuf {
-        page_dir(self.env, self.page.rel_path)
+    /// The version-relative path of the file that expanded line `line` was written
+    /// in: the page's, or an included file's.
+    pub(super) fn file_at(&self, line: usize) -> &str {
+        &self.map.origin_at(line).rel_path
     }
 
-    /// Whether a relative link path, followed from this page on disk, ends in the
-    /// folder of another version.
-    fn crosses_versions(&mut self, link_path: &str) -> bool {
-        let crosses = link_crosses_versions(self.env, &self.page_dir(), link_path);
+    /// Whether a relative link path, followed on disk from the folder of the file it
+    /// is written in (at expanded line `line`), ends in the folder of another version.
+    fn crosses_versions(&mut self, link_path: &str, line: usize) -> bool {
+        let from = self.file_at(line).to_string();
+        let crosses = link_crosses_versions(self.env, &page_dir(self.env, &from), link_path);
         self.out.deps.push(RenderDep::Crossing {
+            from,
             link_path: link_path.to_string(),
             crosses,
         });
@@ -135,7 +144,8 @@ pub(super) fn page_link_start(local: &str, title: &str) -> String {
     format!("<a href=\"{VERSION_BASE}{href}\"{title}>")
 }
 
-/// The folder of a page's markdown file, relative to the site root.
+/// The folder of a markdown file of the version (a page or an included file),
+/// relative to the site root.
 pub fn page_dir(env: &RenderEnv, rel_path: &str) -> std::path::PathBuf {
     env.version_dir
         .join(rel_path)

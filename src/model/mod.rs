@@ -46,6 +46,8 @@ pub struct Version {
     pub reading_order: Vec<usize>,
     /// Version-relative `.md` path → URL path relative to the site prefix.
     pub targets: HashMap<String, String>,
+    /// The version's partials (`_name.md`), by version-relative path: no pages.
+    pub partials: Vec<String>,
 }
 
 /// Rendered markdown that later stages attach to sources by index.
@@ -65,6 +67,7 @@ impl Version {
         let SourceTree {
             files: sources,
             section_dirs,
+            partials,
         } = tree;
         let vprefix = spec.url_prefix.clone();
         let mut sections: Vec<Section> = Vec::new();
@@ -194,6 +197,7 @@ impl Version {
             guides,
             reading_order: Vec::new(),
             targets,
+            partials,
         };
         version.sort();
         version.link_reading_order();

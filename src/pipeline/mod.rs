@@ -168,7 +168,7 @@ fn build_into(
     timings.lap("read sources");
     // The switcher of each page needs every version's paths, known once all are read.
     let indexes: Vec<VersionIndex> = versions.iter().map(|(v, _)| VersionIndex::of(v)).collect();
-    let job = MarkdownJob::new(config, &assets, cache, opts.show_candidates);
+    let job = MarkdownJob::new(root, config, &assets, cache, opts.show_candidates);
     let versions: Vec<VersionState> = versions
         .into_par_iter()
         .map(|(version, rejected)| job.render_version(version, &rejected))

@@ -2,6 +2,7 @@
 //! place in the tree, its front matter and its body. No markdown is parsed here.
 
 pub mod frontmatter;
+pub mod include_files;
 pub mod yaml_limits;
 
 use crate::diag::Diagnostic;
@@ -47,6 +48,9 @@ pub struct SourceTree {
     pub files: Vec<SourceFile>,
     /// Folders (relative, `/`-separated, "" for the root) that are sections.
     pub section_dirs: Vec<String>,
+    /// Partials (`_name.md`, not `_index.md`): text for `::: include`, never a page
+    /// (SPEC §2, §3.5). Version-relative paths.
+    pub partials: Vec<String>,
 }
 
 /// How deep section folders may nest below the version folder. Each level is one more
@@ -66,6 +70,7 @@ pub fn read_tree(
     let base = root.join(dir);
     let mut md_files = Vec::new();
     let mut section_dirs = Vec::new();
+    let mut partials = Vec::new();
     let mut diags = Vec::new();
     let mut walker = WalkDir::new(&base)
         .sort_by_file_name()
@@ -135,6 +140,9 @@ pub fn read_tree(
         }
         let kind = if entry.file_name() == "_index.md" {
             SourceKind::SectionIndex
+        } else if entry.file_name().to_string_lossy().starts_with('_') {
+            partials.push(slash_path(path.strip_prefix(&base).unwrap_or(path)));
+            continue;
         } else {
             SourceKind::Guide
         };
@@ -180,6 +188,7 @@ pub fn read_tree(
         SourceTree {
             files,
             section_dirs,
+            partials,
         },
         rejected,
         diags,
@@ -383,6 +392,11 @@ pub fn read_file(
 fn read_text(path: &Path, site_path: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error("io", site_path, format!("cannot read: {e}")))?;
+    text_of(bytes, site_path)
+}
+
+/// `bytes` as text; an error at the first byte that is not UTF-8, located in `site_path`.
+fn text_of(bytes: Vec<u8>, site_path: &Path) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         // Everything before the bad byte is valid UTF-8.
