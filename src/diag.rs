@@ -38,7 +38,34 @@ pub struct Diagnostic {
     /// When `file` was included into a page (`::: include`): the file and line of
     /// each include that led here, innermost first, ending at the page. Printed as
     /// `help: included from FILE:LINE` lines after the help.
-    pub included_from: Vec<(PathBuf, usize)>,
+    pub included_from: IncludedFrom,
+}
+
+/// The includes that led to a diagnostic's file: the including file and line of each,
+/// innermost first. Most diagnostics have none; a thin pointer keeps `Diagnostic`,
+/// which is passed by value everywhere, as small as it was without it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[allow(clippy::box_collection)] // the box is what makes the pointer thin
+pub struct IncludedFrom(Option<Box<Vec<(PathBuf, usize)>>>);
+
+impl std::ops::Deref for IncludedFrom {
+    type Target = [(PathBuf, usize)];
+    fn deref(&self) -> &Self::Target {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl FromIterator<(PathBuf, usize)> for IncludedFrom {
+    fn from_iter<I: IntoIterator<Item = (PathBuf, usize)>>(iter: I) -> Self {
+        let chain: Vec<_> = iter.into_iter().collect();
+        IncludedFrom((!chain.is_empty()).then(|| Box::new(chain)))
+    }
+}
+
+impl From<Vec<(PathBuf, usize)>> for IncludedFrom {
+    fn from(chain: Vec<(PathBuf, usize)>) -> Self {
+        chain.into_iter().collect()
+    }
 }
 
 /// A diagnostic as JSON shows it: the help holds the "included from" lines too.
@@ -86,7 +113,7 @@ impl Diagnostic {
             column: 1,
             message: message.into(),
             help: None,
-            included_from: Vec::new(),
+            included_from: IncludedFrom::default(),
         }
     }
 
@@ -148,7 +175,7 @@ impl Diagnostic {
         }
     }
 
-    fn sort_key(&self) -> (&Path, usize, usize, Severity, &str, &[(PathBuf, usize)]) {
+    fn sort_key(&self) -> (&Path, usize, usize, Severity, &str, &IncludedFrom) {
         (
             &self.file,
             self.line,
@@ -365,7 +392,8 @@ mod tests {
         d.included_from = vec![
             ("content/_a.md".into(), 2),
             ("content/guides/por.md".into(), 12),
-        ];
+        ]
+        .into();
         let human = to_human(&d);
         assert!(
             human.ends_with(
@@ -395,10 +423,13 @@ mod tests {
     #[test]
     fn relocated_moves_every_path_of_the_version() {
         let mut d = Diagnostic::error("x", "content/_b.md", "m");
-        d.included_from = vec![("content/a.md".into(), 4)];
+        d.included_from = vec![("content/a.md".into(), 4)].into();
         let moved = d.relocated(Path::new("content"), Path::new("versions/2013"));
         assert_eq!(moved.file, Path::new("versions/2013/_b.md"));
-        assert_eq!(moved.included_from, vec![("versions/2013/a.md".into(), 4)]);
+        assert_eq!(
+            *moved.included_from,
+            [(PathBuf::from("versions/2013/a.md"), 4)]
+        );
     }
 
     #[test]

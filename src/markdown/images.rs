@@ -38,7 +38,10 @@ impl PageState<'_> {
         }
         // Relative to the file it is written in (an included file's own folder).
         let from = self.file_at(line).to_string();
-        let result = self.env.assets.image(&super::page_dir(self.env, &from), src);
+        let result = self
+            .env
+            .assets
+            .image(&super::page_dir(self.env, &from), src);
         self.out.deps.push(RenderDep::Image {
             from,
             src: src.to_string(),

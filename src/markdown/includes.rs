@@ -51,7 +51,7 @@ pub struct WrittenIn {
 impl WrittenIn {
     /// The file and the "included from" chain, relative to the site root, for a
     /// diagnostic in the version whose folder is `version_dir`.
-    pub fn place(&self, version_dir: &Path) -> (PathBuf, Vec<(PathBuf, usize)>) {
+    pub fn place(&self, version_dir: &Path) -> (PathBuf, crate::diag::IncludedFrom) {
         (
             version_dir.join(&self.file),
             self.included_from
@@ -324,14 +324,16 @@ impl Expander<'_> {
         if written.contains('\\') {
             return Err((
                 format!("the include path `{written}` has a backslash"),
-                format!("separate folders with `/`: `{}`", written.replace('\\', "/")),
+                format!(
+                    "separate folders with `/`: `{}`",
+                    written.replace('\\', "/")
+                ),
             ));
         }
         if !written.ends_with(".md") {
             return Err((
                 format!("`{written}` is not a markdown file: only `.md` files can be included"),
-                "include a markdown file; link other files, or show pictures as screenshots"
-                    .into(),
+                "include a markdown file; link other files, or show pictures as screenshots".into(),
             ));
         }
         let from_rel = &self.map.origin(from).rel_path;
@@ -361,15 +363,13 @@ impl Expander<'_> {
                 .collect();
             return Err((
                 format!("this include makes a cycle: {}", chain.join(" → ")),
-                "a file cannot include itself, directly or through the files it includes"
-                    .into(),
+                "a file cannot include itself, directly or through the files it includes".into(),
             ));
         }
         if self.stack.len() > MAX_INCLUDE_DEPTH {
             return Err((
                 format!("includes nest deeper than {MAX_INCLUDE_DEPTH} levels here"),
-                "include the files side by side in the page instead of one inside the other"
-                    .into(),
+                "include the files side by side in the page instead of one inside the other".into(),
             ));
         }
         if self.expanded >= MAX_INCLUDES_PER_PAGE {
@@ -419,12 +419,9 @@ impl Expander<'_> {
             IncludedFile::Unreadable { problem, .. } => {
                 // The problem is in the included file: say so there, and where from.
                 let mut d = problem.clone();
-                d.included_from = std::iter::once((
-                    self.map.origin(from).site_path.clone(),
-                    line,
-                ))
-                .chain(self.chain_of(from))
-                .collect();
+                d.included_from = std::iter::once((self.map.origin(from).site_path.clone(), line))
+                    .chain(self.chain_of(from))
+                    .collect();
                 self.diags.push(d);
                 Err((
                     format!("`{shown}` cannot be included: it cannot be read as markdown"),
@@ -447,7 +444,7 @@ impl Expander<'_> {
     /// An error located in origin `o` (its line is set by the caller).
     fn error_in(&self, o: usize, code: &'static str, message: String) -> Diagnostic {
         let mut d = Diagnostic::error(code, &self.map.origin(o).site_path, message);
-        d.included_from = self.chain_of(o);
+        d.included_from = self.chain_of(o).into();
         d
     }
 }
@@ -491,8 +488,11 @@ mod tests {
         assert_eq!(map.locate(20), (0, 19));
         let mut d = Diagnostic::warning("x", "content/a.md", "m").at(7, 2);
         map.locate_diagnostic(&mut d, Path::new("content"));
-        assert_eq!((d.file.as_path(), d.line, d.column), (Path::new("content/_b.md"), 4, 2));
-        assert_eq!(d.included_from, vec![("content/a.md".into(), 6)]);
+        assert_eq!(
+            (d.file.as_path(), d.line, d.column),
+            (Path::new("content/_b.md"), 4, 2)
+        );
+        assert_eq!(*d.included_from, [(PathBuf::from("content/a.md"), 6)]);
     }
 
     #[test]
@@ -505,7 +505,10 @@ mod tests {
     #[test]
     fn include_markers() {
         assert_eq!(include_marker("::: include _a.md"), Some((0, "_a.md")));
-        assert_eq!(include_marker("  :::   include   x y.md  "), Some((2, "x y.md")));
+        assert_eq!(
+            include_marker("  :::   include   x y.md  "),
+            Some((2, "x y.md"))
+        );
         assert_eq!(include_marker("::: include"), Some((0, "")));
         assert_eq!(include_marker("::: includes x"), None);
         assert_eq!(include_marker("::: variant a"), None);

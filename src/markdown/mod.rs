@@ -221,7 +221,11 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
 
 /// Moves what was located at lines of the expanded text (diagnostics, the links of
 /// anchor checks, inline caveats) to the file and line it was written on.
-fn locate_in_included_files(out: &mut RenderedMarkdown, map: &includes::SourceMap, version_dir: &Path) {
+fn locate_in_included_files(
+    out: &mut RenderedMarkdown,
+    map: &includes::SourceMap,
+    version_dir: &Path,
+) {
     for d in &mut out.diags {
         map.locate_diagnostic(d, version_dir);
     }
@@ -340,8 +344,9 @@ mod tests {
             .into_iter()
             .collect();
         let assets = Screenshots::new(std::path::PathBuf::from("/nonexistent"), "/");
-        let includes =
-            crate::source::include_files::IncludeFiles::new(std::path::PathBuf::from("/nonexistent"));
+        let includes = crate::source::include_files::IncludeFiles::new(std::path::PathBuf::from(
+            "/nonexistent",
+        ));
         let env = RenderEnv {
             targets: &targets,
             assets: &assets,

@@ -195,7 +195,10 @@ mod tests {
         )
         .unwrap();
         let with_config: &[(&str, Option<Change>)] = &[
-            ("content/a.md", Some(Change::Markdown("content/a.md".into()))),
+            (
+                "content/a.md",
+                Some(Change::Markdown("content/a.md".into())),
+            ),
             (
                 "content/_index.md",
                 Some(Change::Markdown("content/_index.md".into())),

@@ -44,7 +44,10 @@ pub(super) fn missing_anchor(
 
 /// The warnings of the version's partials: one that no page includes (directly or
 /// through another file), and one whose front matter would be dropped when included.
-pub(super) fn partial_diagnostics(state: &VersionState, includes: &IncludeFiles) -> Vec<Diagnostic> {
+pub(super) fn partial_diagnostics(
+    state: &VersionState,
+    includes: &IncludeFiles,
+) -> Vec<Diagnostic> {
     let included: HashSet<&str> = state
         .pages
         .iter()

@@ -152,7 +152,10 @@ mod tests {
         else {
             panic!("{a:?}")
         };
-        assert_eq!((body.as_str(), *body_line, *front_matter), ("Body\n", 4, true));
+        assert_eq!(
+            (body.as_str(), *body_line, *front_matter),
+            ("Body\n", 4, true)
+        );
         // Read once per build: a change on disk is seen by the next build only.
         std::fs::write(root.join("content/_a.md"), "Changed\n").unwrap();
         assert_eq!(files.read(Path::new("content/_a.md")), a);
@@ -168,6 +171,9 @@ mod tests {
         else {
             panic!()
         };
-        assert_eq!((problem.code, problem.line, problem.column), ("encoding", 2, 1));
+        assert_eq!(
+            (problem.code, problem.line, problem.column),
+            ("encoding", 2, 1)
+        );
     }
 }

@@ -131,6 +131,8 @@ pub struct Diag {
     pub line: u64,
     pub column: u64,
     pub message: String,
+    /// The help lines, with any "included from FILE:LINE" lines at the end.
+    pub help: Option<String>,
 }
 
 impl Run {
@@ -167,6 +169,7 @@ impl Run {
                     line: v["line"].as_u64().unwrap(),
                     column: v["column"].as_u64().unwrap(),
                     message: v["message"].as_str().unwrap().into(),
+                    help: v["help"].as_str().map(String::from),
                 }
             })
             .collect()

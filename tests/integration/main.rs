@@ -5,6 +5,7 @@ mod caveats;
 mod core;
 mod harness;
 mod hostile;
+mod includes;
 mod safety;
 mod screenshots;
 mod search;

@@ -8,7 +8,7 @@ fn json(run: &Run, path: &str) -> Value {
 }
 
 /// The postings of `term` as (passage id, score), found the way the browser finds them.
-fn lookup(run: &Run, version: &str, term: &str) -> Vec<(u64, u64)> {
+pub(crate) fn lookup(run: &Run, version: &str, term: &str) -> Vec<(u64, u64)> {
     let meta = json(run, &format!("{version}search/index.json"));
     let chunks = meta["chunks"].as_array().unwrap();
     let i = chunks.partition_point(|c| c[0].as_str().unwrap() <= term);
@@ -29,7 +29,7 @@ fn lookup(run: &Run, version: &str, term: &str) -> Vec<(u64, u64)> {
 }
 
 /// [heading, anchor, variants, caveat, text] of a passage id.
-fn passage(run: &Run, version: &str, id: u64) -> (Value, Vec<String>) {
+pub(crate) fn passage(run: &Run, version: &str, id: u64) -> (Value, Vec<String>) {
     let meta = json(run, &format!("{version}search/index.json"));
     let per_page = meta["per_page"].as_u64().unwrap();
     let per_file = meta["pages_per_fragment"].as_u64().unwrap();
