@@ -3,8 +3,8 @@
 
 use crate::caveats;
 use crate::cli::{
-    BuildArgs, CaveatsArgs, CheckArgs, Cli, Command, CutArgs, NewArgs, ServeArgs, SiteArgs,
-    StatusArg, VersionCommand,
+    BuildArgs, CaveatsArgs, CheckArgs, Cli, Command, CutArgs, ImportCommand, NewArgs, ReportsArgs,
+    ServeArgs, SiteArgs, StatusArg, VersionCommand,
 };
 use crate::config::{self, Config};
 use crate::diag::{self, Diagnostic, Format, Printer, Severity};
@@ -65,7 +65,86 @@ pub fn run(cli: Cli, env: &Environment) -> Status {
         Command::New(args) => run_new(args, env),
         Command::Version(VersionCommand::Cut(args)) => run_cut(args, env),
         Command::Caveats(args) => run_caveats(args, env),
+        Command::Import(ImportCommand::Reports(args)) => run_import_reports(args, env),
     }
+}
+
+fn run_import_reports(args: ReportsArgs, env: &Environment) -> Status {
+    use crate::import::reports::{self, Outcome};
+    let printer = env.printer(args.format.into());
+    let site = SiteArgs {
+        root: args.root,
+        strict: false,
+        format: args.format,
+    };
+    let (root, config) = match load_site(&site, None, &printer) {
+        Ok(site) => site,
+        Err(status) => return status,
+    };
+    let list = match reports::read_reports(&args.file) {
+        Ok(list) => list,
+        Err(d) => {
+            printer.print(&[d]);
+            return Status::Usage;
+        }
+    };
+    let opts = reports::ImportOptions {
+        root,
+        dry_run: args.dry_run,
+    };
+    let results = match reports::import(&config, &opts, &list) {
+        Ok(results) => results,
+        Err(d) => {
+            printer.print(&[d]);
+            return Status::Usage;
+        }
+    };
+    let would = if args.dry_run { "would add" } else { "added" };
+    for r in &results {
+        match printer.format {
+            Format::Json => println!("{}", serde_json::to_string(r).unwrap_or_default()),
+            Format::Human => println!(
+                "{}: {}",
+                r.report,
+                match &r.outcome {
+                    Outcome::Added {
+                        file,
+                        step,
+                        variants,
+                    } => format!(
+                        "{would} a candidate to {file}{}{}",
+                        step.as_ref()
+                            .map(|s| format!(" at #{s}"))
+                            .unwrap_or_default(),
+                        variants
+                            .as_ref()
+                            .map(|v| format!(" for {}", v.join(", ")))
+                            .unwrap_or_default()
+                    ),
+                    Outcome::AlreadyImported { file } => {
+                        format!("already a caveat of {file}, skipped")
+                    }
+                    Outcome::Unresolved { reason } => format!("not imported: {reason}"),
+                }
+            ),
+        }
+    }
+    let added = results
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Added { .. }))
+        .count();
+    printer.summary(&format!(
+        "{} of {} report{} {would} as candidate caveats{}",
+        added,
+        results.len(),
+        if results.len() == 1 { "" } else { "s" },
+        if args.dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    ));
+    Status::Ok
 }
 
 fn run_caveats(args: CaveatsArgs, env: &Environment) -> Status {

@@ -30,6 +30,32 @@ pub enum Command {
     Version(VersionCommand),
     /// List the site's caveats (accepted ones by default), or the stale ones
     Caveats(CaveatsArgs),
+    /// Bring content from elsewhere into the site
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Turn readers' reports (the JSON of `gh issue list --json
+    /// number,title,body,author,createdAt,url`) into candidate caveats at their step
+    Reports(ReportsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportsArgs {
+    /// The reports: `gh issue list --json …` output, or an array of
+    /// {page, step, variant, author, date, url, text}
+    pub file: PathBuf,
+    /// The folder holding site.toml
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Print what would be added without changing any file
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How the result and diagnostics are printed
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
 }
 
 #[derive(Debug, Args)]

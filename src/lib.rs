@@ -12,6 +12,7 @@ pub mod config;
 pub mod dates;
 pub mod diag;
 pub mod html;
+pub mod import;
 pub mod markdown;
 pub mod memo;
 pub mod model;

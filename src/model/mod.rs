@@ -62,6 +62,13 @@ pub struct PageBody {
     pub hidden_candidates: usize,
 }
 
+impl PageBody {
+    /// Every id a `#fragment` link to the page can name.
+    pub fn anchors(&self) -> impl Iterator<Item = &str> {
+        self.headings.iter().map(|h| h.id.as_str())
+    }
+}
+
 impl Version {
     pub fn build(spec: VersionSpec, tree: SourceTree, diags: &mut Vec<Diagnostic>) -> Version {
         let SourceTree {

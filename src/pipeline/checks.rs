@@ -128,13 +128,10 @@ pub(super) fn anchor_exists(state: &VersionState, check: &AnchorCheck) -> bool {
     // Footnote references are anchors that pulldown-cmark makes, not headings.
     check.anchor.is_empty()
         || check.anchor == "top"
-        || state.by_rel_path.get(&check.target).is_some_and(|&t| {
-            state.pages[t]
-                .body
-                .headings
-                .iter()
-                .any(|h| h.id == check.anchor)
-        })
+        || state
+            .by_rel_path
+            .get(&check.target)
+            .is_some_and(|&t| state.pages[t].body.anchors().any(|a| a == check.anchor))
 }
 
 /// The redirect page of each valid alias: (output folder path, guide index), with the

@@ -1,6 +1,7 @@
 //! Walks one version's folder and reads every markdown file into a `SourceFile`: its
 //! place in the tree, its front matter and its body. No markdown is parsed here.
 
+pub mod edit;
 pub mod frontmatter;
 pub mod include_files;
 pub mod yaml_limits;

@@ -9,7 +9,7 @@ try {
   const page = await openPage(context);
   const searchRequests = [];
   page.on("request", (r) => { if (/\/search(\.[0-9a-f]+\.js|\/)/.test(r.url())) searchRequests.push(r.url()); });
-  await page.goto(base + "guides/first/", { waitUntil: "load" });
+  await page.goto(base + "guides/first/", { waitUntil: "networkidle" });
   check(searchRequests.length === 0, "nothing search-related is downloaded before the box is used");
 
   // "/" focuses the box.

@@ -1,8 +1,9 @@
 //! Browser checks in a real headless Chromium (Debian's), driven by node scripts in
-//! tests/browser/. Skipped with a message when the tools are missing, except under
-//! CI=true, where a missing browser is a failure.
+//! tests/browser/. When the tools are missing, build.rs sets `cfg(no_browser)` (and
+//! `cfg(no_node)` without node) and these tests are ignored, which cargo's summary
+//! shows; under CI=true it does not, and a missing browser fails them.
 
-use crate::harness::{serve_dir, SiteTest};
+use crate::harness::{generate_corpus, serve_dir, SiteTest};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -10,7 +11,15 @@ fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
 }
 
-/// Why browser tests cannot run here, if they cannot.
+/// Why node cannot run here, if it cannot.
+fn missing_node() -> Option<String> {
+    match Command::new("node").arg("--version").output() {
+        Ok(_) => None,
+        Err(e) => Some(format!("node not found ({e})")),
+    }
+}
+
+/// Why browser tests cannot run here, if they cannot. The same checks as build.rs.
 fn missing_tools() -> Option<String> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if !Path::new(&chromium).exists() {
@@ -18,26 +27,30 @@ fn missing_tools() -> Option<String> {
             "{chromium} not found (apt-get install chromium chromium-driver)"
         ));
     }
-    if Command::new("node").arg("--version").output().is_err() {
-        return Some("node not found".into());
+    if let Some(why) = missing_node() {
+        return Some(why);
     }
-    if !browser_dir().join("node_modules/playwright-core").is_dir() {
+    if !browser_dir()
+        .join("node_modules/playwright-core/package.json")
+        .is_file()
+    {
         return Some("tests/browser/node_modules missing (npm ci --prefix tests/browser)".into());
     }
     None
 }
 
-/// Ok(true) when browser tests should run; prints and returns false when skipped.
-pub fn browser_available(test: &str) -> bool {
-    match missing_tools() {
-        None => true,
-        Some(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("{test}: browser test cannot run under CI=true: {why}")
-        }
-        Some(why) => {
-            eprintln!("skipped {test}: {why}");
-            false
-        }
+/// Fails the test when the browser tools are missing. Without them build.rs has the
+/// test ignored, except under CI=true: then it runs and fails here, saying why.
+pub fn require_browser(test: &str) {
+    if let Some(why) = missing_tools() {
+        panic!("{test}: browser test cannot run: {why}");
+    }
+}
+
+/// Like `require_browser`, for a test that needs node only.
+fn require_node(test: &str) {
+    if let Some(why) = missing_node() {
+        panic!("{test}: test cannot run: {why}");
     }
 }
 
@@ -55,10 +68,12 @@ pub fn run_script(script: &str, args: &[&str]) {
 }
 
 #[test]
+#[cfg_attr(
+    no_browser,
+    ignore = "no browser here: needs Chromium, node and tests/browser/node_modules (see DEVELOPERS.md)"
+)]
 fn sample_site_loads_cleanly_and_passes_axe() {
-    if !browser_available("sample_site_loads_cleanly_and_passes_axe") {
-        return;
-    }
+    require_browser("sample_site_loads_cleanly_and_passes_axe");
     // The sample site of the repository, built into a temporary folder.
     let out = tempfile::tempdir().unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_guidepost"))
@@ -94,9 +109,7 @@ fn sample_site_loads_cleanly_and_passes_axe() {
 /// Builds a fixture site for 127.0.0.1, serves it and runs a browser script on it;
 /// the script gets the base URL and then `paths`.
 fn check_fixture_in_browser(test: &str, fixture: &str, script: &str, paths: &[&str]) {
-    if !browser_available(test) {
-        return;
-    }
+    require_browser(test);
     let site = SiteTest::from_fixture(fixture);
     site.build(&["--base-url", "http://127.0.0.1/"])
         .expect_status(0);
@@ -109,6 +122,10 @@ fn check_fixture_in_browser(test: &str, fixture: &str, script: &str, paths: &[&s
 }
 
 #[test]
+#[cfg_attr(
+    no_browser,
+    ignore = "no browser here: needs Chromium, node and tests/browser/node_modules (see DEVELOPERS.md)"
+)]
 fn fixture_guide_with_every_markdown_feature_passes_axe() {
     check_fixture_in_browser(
         "fixture_guide_with_every_markdown_feature_passes_axe",
@@ -119,6 +136,10 @@ fn fixture_guide_with_every_markdown_feature_passes_axe() {
 }
 
 #[test]
+#[cfg_attr(
+    no_browser,
+    ignore = "no browser here: needs Chromium, node and tests/browser/node_modules (see DEVELOPERS.md)"
+)]
 fn screenshot_lightbox_opens_closes_and_returns_focus() {
     check_fixture_in_browser(
         "screenshot_lightbox_opens_closes_and_returns_focus",
@@ -129,6 +150,10 @@ fn screenshot_lightbox_opens_closes_and_returns_focus() {
 }
 
 #[test]
+#[cfg_attr(
+    no_browser,
+    ignore = "no browser here: needs Chromium, node and tests/browser/node_modules (see DEVELOPERS.md)"
+)]
 fn variant_tabs_follow_one_site_wide_choice() {
     check_fixture_in_browser(
         "variant_tabs_follow_one_site_wide_choice",
@@ -139,6 +164,10 @@ fn variant_tabs_follow_one_site_wide_choice() {
 }
 
 #[test]
+#[cfg_attr(
+    no_browser,
+    ignore = "no browser here: needs Chromium, node and tests/browser/node_modules (see DEVELOPERS.md)"
+)]
 fn caveat_links_scroll_and_caveats_follow_the_variant() {
     check_fixture_in_browser(
         "caveat_links_scroll_and_caveats_follow_the_variant",
@@ -149,6 +178,10 @@ fn caveat_links_scroll_and_caveats_follow_the_variant() {
 }
 
 #[test]
+#[cfg_attr(
+    no_browser,
+    ignore = "no browser here: needs Chromium, node and tests/browser/node_modules (see DEVELOPERS.md)"
+)]
 fn version_switcher_and_banner_lead_between_versions() {
     check_fixture_in_browser(
         "version_switcher_and_banner_lead_between_versions",
@@ -159,6 +192,10 @@ fn version_switcher_and_banner_lead_between_versions() {
 }
 
 #[test]
+#[cfg_attr(
+    no_browser,
+    ignore = "no browser here: needs Chromium, node and tests/browser/node_modules (see DEVELOPERS.md)"
+)]
 fn search_finds_steps_caveats_and_typos_in_its_own_version() {
     check_fixture_in_browser(
         "search_finds_steps_caveats_and_typos_in_its_own_version",
@@ -189,10 +226,9 @@ fn eval_search_js<T: serde::de::DeserializeOwned>(expression: &str) -> T {
 
 /// The browser's tokenizer, stemmer and typo matcher (search.js) must agree with the index.
 #[test]
+#[cfg_attr(no_node, ignore = "node is not installed")]
 fn javascript_stemmer_matches_the_index() {
-    if !browser_available("javascript_stemmer_matches_the_index") {
-        return;
-    }
+    require_node("javascript_stemmer_matches_the_index");
     let words = guidepost::search::text::STEM_SAMPLES;
     let js: Vec<Option<String>> = eval_search_js(&format!(
         "{}.map(w => s.termOf(w))",
@@ -233,30 +269,15 @@ fn javascript_stemmer_matches_the_index() {
 /// nothing is downloaded for search before the box is used. On a generated corpus
 /// (2,000 guides, to keep the suite quick; BENCHMARKS.md has the 10,000-guide figures).
 #[test]
+#[cfg_attr(
+    no_browser,
+    ignore = "no browser here: needs Chromium, node and tests/browser/node_modules (see DEVELOPERS.md)"
+)]
 fn first_query_downloads_at_most_150_kb_on_a_generated_corpus() {
-    if !browser_available("first_query_downloads_at_most_150_kb_on_a_generated_corpus") {
-        return;
-    }
-    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
-    if !generator.exists() {
-        assert!(
-            !std::env::var("CI").is_ok_and(|v| v == "true"),
-            "{} is missing",
-            generator.display()
-        );
-        eprintln!("skipped: {} not found", generator.display());
-        return;
-    }
+    require_browser("first_query_downloads_at_most_150_kb_on_a_generated_corpus");
     let work = tempfile::tempdir().unwrap();
     let corpus = work.path().join("corpus");
-    let status = Command::new("python3")
-        .arg(&generator)
-        .args(["--guides", "2000", "--layout", "guidepost", "--out"])
-        .arg(&corpus)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    generate_corpus(2000, 1, "guidepost", &corpus);
     let out = work.path().join("public");
     let status = Command::new(env!("CARGO_BIN_EXE_guidepost"))
         .args(["build", "--base-url", "http://127.0.0.1/", "--root"])
@@ -294,10 +315,12 @@ fn first_query_downloads_at_most_150_kb_on_a_generated_corpus() {
 }
 
 #[test]
+#[cfg_attr(
+    no_browser,
+    ignore = "no browser here: needs Chromium, node and tests/browser/node_modules (see DEVELOPERS.md)"
+)]
 fn serve_reloads_the_open_page_swaps_css_and_shows_errors() {
-    if !browser_available("serve_reloads_the_open_page_swaps_css_and_shows_errors") {
-        return;
-    }
+    require_browser("serve_reloads_the_open_page_swaps_css_and_shows_errors");
     let site = SiteTest::from_sample_site();
     // The site's own copy of the theme's stylesheet, for the stylesheet-only change.
     let theme_css = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css");

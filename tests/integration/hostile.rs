@@ -2,7 +2,7 @@
 //! invalid UTF-8 and broken front matter. No input may abort the process: each test
 //! runs the real binary and checks its exit status and diagnostics.
 
-use crate::harness::{Page, SiteTest};
+use crate::harness::{http_get, Page, ServeProcess, SiteTest};
 use std::time::{Duration, Instant};
 
 const FRONT: &str = "---\ntitle: A\n---\n";
@@ -47,6 +47,24 @@ fn thousands_of_nested_variants_are_an_error_not_a_crash() {
     run.expect_status(1);
     let d = run.diag("nest deeper than 32 levels");
     assert_eq!(d.line, BODY_LINE + MAX_DIRECTIVE_DEPTH);
+}
+
+#[test]
+fn serve_survives_a_save_of_deeply_nested_blocks() {
+    let site = SiteTest::from_files(&[("content/a.md", "---\ntitle: A\n---\nfine\n")]);
+    let mut server = ServeProcess::start(site.root(), &[]);
+    site.write("content/a.md", &nested("::: caveat", 3000, "deep"));
+    let started = Instant::now();
+    while !server.stderr().contains("nest deeper") && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(server.is_running(), "{}", server.stderr());
+    assert!(
+        server.stderr().contains("nest deeper"),
+        "{}",
+        server.stderr()
+    );
+    assert_eq!(http_get(&server.addr, "/a/").status, 200);
 }
 
 #[test]

@@ -3,10 +3,13 @@
 mod browser;
 mod caveats;
 mod core;
+mod corpus;
 mod harness;
 mod hostile;
 mod includes;
+mod reports;
 mod safety;
+mod sample_site;
 mod screenshots;
 mod search;
 mod serve;

@@ -1,12 +1,19 @@
-//! Benchmark: builds the corpus of `../shared/bench/gen_corpus.py` with guidepost and
+//! Benchmark: builds the project's generated corpus (`corpus.rs`) with guidepost and
 //! with a peer (Hugo) in the same sitting, alternating runs, each into a new folder,
 //! and prints median wall time and peak memory. See BENCHMARKS.md.
 //!
 //!     cargo run --release --bin guidepost-bench -- --guides 1000,10000 --runs 3
+//!     cargo run --release --bin guidepost-bench -- corpus --guides 1000 --out DIR
 //!
-//! Needs python3 (corpus generator), GNU time at /usr/bin/time (peak RSS), and `hugo`
-//! on PATH unless `--no-peer` is given.
+//! The first form needs GNU time at /usr/bin/time (peak RSS), and `hugo` on PATH
+//! unless `--no-peer` is given. The second only writes the corpus (the tests use it).
 
+mod corpus;
+mod screenshots;
+mod snippets;
+mod text;
+
+use corpus::{Corpus, Layout};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -15,7 +22,7 @@ struct Options {
     guides: Vec<usize>,
     runs: usize,
     work: PathBuf,
-    generator: PathBuf,
+    seed: u64,
     guidepost: PathBuf,
     peer: bool,
     small_runs: usize,
@@ -23,7 +30,7 @@ struct Options {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: guidepost-bench [--guides 1000,10000] [--runs 3] [--work DIR] [--gen gen_corpus.py] [--bin guidepost] [--no-peer] [--small-runs 20]"
+        "usage: guidepost-bench [--guides 1000,10000] [--runs 3] [--work DIR] [--seed 1] [--bin guidepost] [--no-peer] [--small-runs 20]\n       guidepost-bench corpus --guides N [--seed 1] [--layout guidepost|hugo] --out DIR"
     );
     std::process::exit(2)
 }
@@ -34,10 +41,7 @@ fn parse_args() -> Options {
         guides: vec![1000, 10000],
         runs: 3,
         work: std::env::temp_dir().join("guidepost-bench"),
-        generator: PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/bench/gen_corpus.py"
-        )),
+        seed: 1,
         guidepost: here.with_file_name("guidepost"),
         peer: true,
         small_runs: 20,
@@ -55,7 +59,7 @@ fn parse_args() -> Options {
             "--runs" => o.runs = value().parse().unwrap_or_else(|_| usage()),
             "--small-runs" => o.small_runs = value().parse().unwrap_or_else(|_| usage()),
             "--work" => o.work = PathBuf::from(value()),
-            "--gen" => o.generator = PathBuf::from(value()),
+            "--seed" => o.seed = value().parse().unwrap_or_else(|_| usage()),
             "--bin" => o.guidepost = PathBuf::from(value()),
             "--no-peer" => o.peer = false,
             _ => usage(),
@@ -107,19 +111,19 @@ fn timed(program: &Path, args: &[&str]) -> Result<Sample, String> {
     })
 }
 
-fn corpus(o: &Options, n: usize, layout: &str) -> Result<PathBuf, String> {
-    let dir = o.work.join(format!("corpus-{n}-{layout}"));
+/// The corpus of `n` guides in `layout`, generated into the work folder on first use
+/// (through a temporary folder, so that an interrupted run leaves none half made).
+fn corpus(o: &Options, n: usize, layout: Layout) -> Result<PathBuf, String> {
+    let dir = o
+        .work
+        .join(format!("corpus-{n}-seed{}-{}", o.seed, layout.name()));
     if !dir.exists() {
-        eprintln!("generating the {layout} corpus with {n} guides …");
-        let status = Command::new("python3")
-            .arg(&o.generator)
-            .args(["--guides", &n.to_string(), "--layout", layout, "--out"])
-            .arg(&dir)
-            .status()
-            .map_err(|e| format!("cannot run python3: {e}"))?;
-        if !status.success() {
-            return Err(format!("{} failed", o.generator.display()));
-        }
+        eprintln!("generating the {} corpus with {n} guides …", layout.name());
+        let partial = dir.with_extension("partial");
+        let _ = std::fs::remove_dir_all(&partial);
+        Corpus::generate(n, o.seed).write(layout, &partial)?;
+        std::fs::rename(&partial, &dir)
+            .map_err(|e| format!("cannot rename {}: {e}", partial.display()))?;
     }
     Ok(dir)
 }
@@ -141,13 +145,69 @@ fn fresh(dir: &Path) -> Result<PathBuf, String> {
 }
 
 fn main() -> std::process::ExitCode {
-    match run(&parse_args()) {
+    let result = if std::env::args().nth(1).as_deref() == Some("corpus") {
+        write_corpus(&parse_corpus_args())
+    } else {
+        run(&parse_args())
+    };
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// `guidepost-bench corpus …`: only write a corpus.
+struct CorpusArgs {
+    guides: usize,
+    seed: u64,
+    layout: Layout,
+    out: PathBuf,
+}
+
+fn parse_corpus_args() -> CorpusArgs {
+    let mut a = CorpusArgs {
+        guides: 0,
+        seed: 1,
+        layout: Layout::Guidepost,
+        out: PathBuf::new(),
+    };
+    let mut args = std::env::args().skip(2);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().unwrap_or_else(|| usage());
+        match flag.as_str() {
+            "--guides" => a.guides = value().parse().unwrap_or_else(|_| usage()),
+            "--seed" => a.seed = value().parse().unwrap_or_else(|_| usage()),
+            "--layout" => a.layout = Layout::parse(&value()).unwrap_or_else(|| usage()),
+            "--out" => a.out = PathBuf::from(value()),
+            _ => usage(),
+        }
+    }
+    if a.guides == 0 || a.out.as_os_str().is_empty() {
+        usage()
+    }
+    a
+}
+
+fn write_corpus(a: &CorpusArgs) -> Result<(), String> {
+    let started = Instant::now();
+    let corpus = Corpus::generate(a.guides, a.seed);
+    corpus.write(a.layout, &a.out)?;
+    let s = corpus.summary();
+    println!(
+        "{} guides, {} sections (with the home), {} screenshots, {} words ({} per guide), {} layout, in {:.2} s: {}",
+        s.guides,
+        s.sections,
+        s.screenshots,
+        s.words,
+        s.words / s.guides.max(1),
+        a.layout.name(),
+        started.elapsed().as_secs_f64(),
+        a.out.display()
+    );
+    Ok(())
 }
 
 fn run(o: &Options) -> Result<(), String> {
@@ -157,9 +217,9 @@ fn run(o: &Options) -> Result<(), String> {
     println!("| guides | tool | median wall s (min-max) | peak RSS MiB | wall vs Hugo |");
     println!("| --- | --- | --- | --- | --- |");
     for &n in &o.guides {
-        let gp_corpus = corpus(o, n, "guidepost")?;
+        let gp_corpus = corpus(o, n, Layout::Guidepost)?;
         let hugo_corpus = if o.peer {
-            Some(corpus(o, n, "hugo")?)
+            Some(corpus(o, n, Layout::Hugo)?)
         } else {
             None
         };
