@@ -502,6 +502,77 @@ mod tests {
         assert_eq!(map.stretches.len(), 2);
     }
 
+    /// Expands `body` as the page `content/a.md` of a site whose files are `files`.
+    fn expand_in(files: &[(&str, &str)], body: &str) -> (String, SourceMap, Vec<Diagnostic>) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        for (path, text) in files {
+            let p = root.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let targets = std::collections::HashMap::new();
+        let assets = crate::screenshots::Screenshots::new(root.clone(), "/");
+        let includes = crate::source::include_files::IncludeFiles::new(root);
+        let env = RenderEnv {
+            targets: &targets,
+            assets: &assets,
+            highlights: &super::super::highlight::HighlightCache::default(),
+            version_dir: Path::new("content"),
+            max_screenshot_kb: 500,
+            variants: &[],
+            other_version_dirs: Vec::new(),
+            show_candidates: false,
+            includes: &includes,
+        };
+        let page = PageInput {
+            rel_path: "a.md",
+            site_path: Path::new("content/a.md"),
+            body,
+            body_line: 4,
+            variants: None,
+            caveats: None,
+            caveat_lines: &[],
+        };
+        let e = expand(&env, &page);
+        (e.text.into_owned(), e.map, e.diags)
+    }
+
+    #[test]
+    fn text_is_put_in_place_of_the_line_as_written() {
+        let (text, map, diags) = expand_in(
+            &[
+                // No newline at the end; CRLF lines; a marker in a code block.
+                (
+                    "content/_b.md",
+                    "b1\r\n```\r\n::: include _nope.md\r\n```\r\nb5",
+                ),
+                ("content/_empty.md", ""),
+            ],
+            "p4\n::: include _b.md\n::: include _empty.md\np7",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            text,
+            "p4\nb1\r\n```\r\n::: include _nope.md\r\n```\r\nb5\np7\n"
+        );
+        // Expanded lines 4..=10: p4, b1..b5, p7.
+        let places: Vec<(usize, usize)> = (4..=10).map(|l| map.locate(l)).collect();
+        assert_eq!(
+            places,
+            [(0, 4), (1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (0, 7)]
+        );
+    }
+
+    #[test]
+    fn a_refused_include_leaves_a_blank_line() {
+        let (text, map, diags) = expand_in(&[], "p4\n::: include _nope.md\np6\n");
+        assert_eq!(text, "p4\n\np6\n");
+        assert!(!map.has_includes());
+        assert_eq!(diags.len(), 1);
+        assert_eq!((diags[0].line, diags[0].column), (5, 1));
+    }
+
     #[test]
     fn include_markers() {
         assert_eq!(include_marker("::: include _a.md"), Some((0, "_a.md")));
