@@ -24,6 +24,7 @@ use super::{BuildCache, BuildOptions, SiteState, VersionState};
 use crate::diag::Diagnostics;
 use crate::output::Sink;
 use crate::source;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// What a one-page rebuild wrote.
@@ -69,34 +70,20 @@ pub fn rebuild_page(
         cache,
         opts.show_candidates,
     );
-    let mut changed: Vec<(usize, source::SourceFile)> = Vec::new();
-    if let Some(s) = own {
-        changed.push((s, read_body_edit(state, opts, cache, v, s, file)?));
-    }
-    let vs = &state.versions[v];
-    for (i, page) in vs.pages.iter().enumerate() {
-        if Some(i) != own && page.includes().any(|inc| inc == rel) {
-            changed.push((i, vs.version.sources[i].clone()));
-        }
-    }
+    // The saved page's new source, then every page that includes the file.
+    let edited = match own {
+        Some(s) => Some((s, read_body_edit(state, opts, cache, v, s, file)?)),
+        None => None,
+    };
+    let includers = includers_of(&state.versions[v], &rel, own);
     let had_caveats = has_caveats(state, v);
-    let mut screenshots_changed = false;
-    {
-        let vs = &state.versions[v];
-        let env = job.env(&vs.version, &vs.local_targets);
-        let rendered: Vec<_> = changed
-            .iter()
-            .map(|(_, src)| job.render_source(&env, src))
-            .collect();
-        let vs = &mut state.versions[v];
-        for ((s, src), (page, page_diags)) in changed.iter().zip(rendered) {
-            screenshots_changed |= !page.image_urls().eq(vs.pages[*s].image_urls());
-            vs.version.sources[*s] = src.clone();
-            vs.pages[*s] = page;
-            vs.page_diags[*s] = page_diags;
-        }
+    let screenshots_changed =
+        render_again(&mut state.versions[v], &job, edited.as_ref(), &includers);
+    let mut indexes = includers;
+    if let Some((s, new)) = edited {
+        state.versions[v].version.sources[s] = new;
+        indexes.insert(0, s);
     }
-    let indexes: Vec<usize> = changed.iter().map(|(s, _)| *s).collect();
     let vs = &mut state.versions[v];
     recheck_anchors(vs, &indexes);
     vs.partial_diags = partial_diagnostics(vs, &job.includes);
@@ -109,6 +96,43 @@ pub fn rebuild_page(
         version: v,
         screenshots_changed,
     })
+}
+
+/// The pages of `vs` whose rendering included the file `rel` (directly or through
+/// another file), but `own` (the file's own page).
+fn includers_of(vs: &VersionState, rel: &str, own: Option<usize>) -> Vec<usize> {
+    (0..vs.pages.len())
+        .filter(|i| Some(*i) != own && vs.pages[*i].includes().any(|inc| inc == rel))
+        .collect()
+}
+
+/// Renders page `edited.0` from its new source `edited.1`, and the pages `others` from
+/// their sources as they are (in parallel: a partial may be included by thousands),
+/// keeping the renderings and diagnostics in `vs`. Returns whether the pages show
+/// other screenshots than before.
+fn render_again(
+    vs: &mut VersionState,
+    job: &MarkdownJob,
+    edited: Option<&(usize, source::SourceFile)>,
+    others: &[usize],
+) -> bool {
+    let env = job.env(&vs.version, &vs.local_targets);
+    let sources: Vec<(usize, &source::SourceFile)> = edited
+        .map(|(s, new)| (*s, new))
+        .into_iter()
+        .chain(others.iter().map(|&i| (i, &vs.version.sources[i])))
+        .collect();
+    let rendered: Vec<_> = sources
+        .par_iter()
+        .map(|(s, src)| (*s, job.render_source(&env, src)))
+        .collect();
+    let mut screenshots_changed = false;
+    for (s, (page, page_diags)) in rendered {
+        screenshots_changed |= !page.image_urls().eq(vs.pages[s].image_urls());
+        vs.pages[s] = page;
+        vs.page_diags[s] = page_diags;
+    }
+    screenshots_changed
 }
 
 /// The new source of page `s` of version `v` after a save of its file `file`; None
@@ -172,19 +196,23 @@ fn write_pages_of(
     let vs = &state.versions[v];
     let bodies = vs.bodies();
     let renderer = state.renderer(&shared, v, &bodies);
-    let mut pages = Vec::new();
     let version = &vs.version;
-    for &s in changed {
-        if let Some(g) = version.guides.iter().position(|g| g.source == s) {
-            let path = format!("{}index.html", version.guides[g].path);
-            out.page(&path, "guide.html", renderer.guide(g));
-            pages.push(path);
-        } else if let Some(sec) = version.sections.iter().position(|x| x.source == Some(s)) {
-            let path = format!("{}index.html", version.sections[sec].path);
-            out.page(&path, section_template(sec), renderer.section(sec));
-            pages.push(path);
-        }
-    }
+    // In parallel, like a full build: a partial may be included by thousands of pages.
+    let mut pages: Vec<String> = changed
+        .par_iter()
+        .filter_map(|&s| {
+            if let Some(g) = version.guides.iter().position(|g| g.source == s) {
+                let path = format!("{}index.html", version.guides[g].path);
+                out.page(&path, "guide.html", renderer.guide(g));
+                Some(path)
+            } else {
+                let sec = version.sections.iter().position(|x| x.source == Some(s))?;
+                let path = format!("{}index.html", version.sections[sec].path);
+                out.page(&path, section_template(sec), renderer.section(sec));
+                Some(path)
+            }
+        })
+        .collect();
     pages.push(write_caveats_page(&renderer, out));
     (!diags.has_errors()).then_some(pages)
 }
