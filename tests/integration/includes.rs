@@ -1,7 +1,7 @@
 //! SPEC §3.5 and the partials of §2: `::: include`, its diagnostics, unused partials,
 //! and what the rendering cache and `version cut` do with included files.
 
-use crate::harness::{text_of, Diag, Run, SiteTest};
+use crate::harness::{step_text, text_of, Diag, Run, SiteTest};
 use crate::search::{fragment, lookup};
 use guidepost::output::NullSink;
 use guidepost::pipeline::{build_site, BuildCache, BuildOptions};
@@ -51,7 +51,7 @@ fn step_numbering_continues_across_an_include() {
     assert_eq!(lists[0].value().attr("start"), None);
     let items: Vec<String> = lists[0]
         .select(&scraper::Selector::parse("li").unwrap())
-        .map(text_of)
+        .map(step_text)
         .collect();
     assert_eq!(
         items,
@@ -448,11 +448,11 @@ fn a_frozen_version_includes_its_own_copies() {
     let run = site.build(&["--strict"]);
     run.ok();
     assert_eq!(
-        run.page("guides/a/").text(".content li"),
+        step_text(run.page("guides/a/").one(".content li")),
         "Click New button."
     );
     assert_eq!(
-        run.page("2013/guides/a/").text(".content li"),
+        step_text(run.page("2013/guides/a/").one(".content li")),
         "Click Old button."
     );
     // A problem in the frozen copy is reported in that copy.
