@@ -125,7 +125,7 @@ fn caveats_and_alerts_of_included_files_are_the_pages() {
         places,
         [
             ("content/guides/por.md".to_string(), 4),
-            ("content/shared/_sign-in.md".to_string(), 8)
+            ("content/common/_sign-in.md".to_string(), 8)
         ]
     );
     // And search finds the partial's text on the page, under the partial's heading.
@@ -169,8 +169,8 @@ fn nested_includes_resolve_paths_relative_to_each_file() {
             "Outer text after."
         ]
     );
-    // shared/deeper/_inner.md links ../../guides/por.md and shows shots/inner.svg,
-    // both relative to shared/deeper/.
+    // common/deeper/_inner.md links ../../guides/por.md and shows shots/inner.svg,
+    // both relative to common/deeper/.
     assert_eq!(
         page.attrs(".content p a", "href")[..2],
         ["/guides/por/#admin-sign-in", "#top-heading"]
@@ -186,8 +186,8 @@ fn nested_includes_resolve_paths_relative_to_each_file() {
         .count();
     assert_eq!(copies, 2);
     // Partials are no pages.
-    assert!(!run.exists("shared/_outer/index.html"));
-    assert!(!run.exists("shared/index.html"));
+    assert!(!run.exists("common/_outer/index.html"));
+    assert!(!run.exists("common/index.html"));
 }
 
 /// The diagnostic at (file, line), which must be the only one there.
