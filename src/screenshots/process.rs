@@ -69,12 +69,17 @@ pub fn smaller_widths(width: u32) -> Vec<u32> {
     WIDTHS.iter().copied().filter(|w| *w < width).collect()
 }
 
-/// Decodes the file at `path`, written in `format` (the image crate's default limits
-/// refuse pictures too large to hold in memory).
+/// Decodes the file at `path`, named as a `format` file (the image crate's default
+/// limits refuse pictures too large to hold in memory). What the bytes are wins over
+/// the name: real docs trees hold JPEGs saved as `.png`, which browsers show fine.
 pub fn decode(path: &Path, format: Format) -> Result<DynamicImage, String> {
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut reader = image::ImageReader::new(std::io::BufReader::new(file));
-    reader.set_format(format.image_format());
+    let mut reader = image::ImageReader::new(std::io::BufReader::new(file))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    if reader.format().is_none() {
+        reader.set_format(format.image_format());
+    }
     reader.decode().map_err(|e| e.to_string())
 }
 
@@ -222,6 +227,22 @@ pub fn encode(img: &DynamicImage, format: Format) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_jpeg_named_png_is_decoded_by_its_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shot.png");
+        let mut jpeg = std::io::Cursor::new(Vec::new());
+        DynamicImage::new_rgb8(40, 30)
+            .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+            .unwrap();
+        std::fs::write(&path, jpeg.into_inner()).unwrap();
+        let img = decode(&path, Format::Png).unwrap();
+        assert_eq!((img.width(), img.height()), (40, 30));
+        // Bytes of no known format are tried as what the name says, and fail.
+        std::fs::write(&path, b"not an image").unwrap();
+        assert!(decode(&path, Format::Png).is_err());
+    }
 
     #[test]
     fn widths_only_below_the_image_and_past_the_column() {
