@@ -1,0 +1,98 @@
+//! What is read of an image file: its width and height from the header (an svg's from
+//! its `<svg>` tag in the first `SVG_HEAD_BYTES`), and its content hash, streamed, so
+//! memory stays small whatever the file holds.
+
+use std::io::Read;
+use std::path::Path;
+
+/// How much of an svg file is read to find its `<svg …>` tag: the XML declaration,
+/// comments and a doctype come before it, never megabytes of them.
+pub(super) const SVG_HEAD_BYTES: u64 = 256 * 1024;
+
+/// Width and height from the file's header (svg: its width/height or viewBox), reading
+/// only the start of the file.
+pub fn file_dimensions(path: &Path, ext: &str) -> Option<(u32, u32)> {
+    if ext == "svg" {
+        let mut head = Vec::new();
+        std::fs::File::open(path)
+            .ok()?
+            .take(SVG_HEAD_BYTES)
+            .read_to_end(&mut head)
+            .ok()?;
+        // The limit may cut a character in two: keep the valid part.
+        let text = match std::str::from_utf8(&head) {
+            Ok(t) => t,
+            Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).ok()?,
+        };
+        return svg_dimensions(text);
+    }
+    if !matches!(ext, "png" | "jpg" | "jpeg" | "gif" | "webp") {
+        return None;
+    }
+    let size = imagesize::size(path).ok()?;
+    let (w, h) = (
+        u32::try_from(size.width).ok()?,
+        u32::try_from(size.height).ok()?,
+    );
+    (w > 0 && h > 0).then_some((w, h))
+}
+
+/// The BLAKE3 hash of a file, read in small pieces.
+pub(super) fn hash_file(path: &Path) -> std::io::Result<blake3::Hash> {
+    let file = std::fs::File::open(path)?;
+    Ok(blake3::Hasher::new().update_reader(file)?.finalize())
+}
+
+fn svg_dimensions(text: &str) -> Option<(u32, u32)> {
+    let start = text.find("<svg")?;
+    let end = start + text[start..].find('>')?;
+    let tag = &text[start..end];
+    let attr = |name: &str| -> Option<&str> {
+        let needle = format!(" {name}=");
+        let i = tag.find(&needle)? + needle.len();
+        let quote = tag[i..].chars().next()?;
+        let rest = &tag[i + 1..];
+        Some(&rest[..rest.find(quote)?])
+    };
+    let number = |s: &str| -> Option<f64> {
+        let s = s.trim().trim_end_matches("px");
+        s.parse::<f64>().ok().filter(|v| *v > 0.0)
+    };
+    if let (Some(w), Some(h)) = (
+        attr("width").and_then(number),
+        attr("height").and_then(number),
+    ) {
+        return Some((w.round() as u32, h.round() as u32));
+    }
+    let vb: Vec<f64> = attr("viewBox")?
+        .split([' ', ','])
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    match vb.as_slice() {
+        [_, _, w, h] if *w > 0.0 && *h > 0.0 => Some((w.round() as u32, h.round() as u32)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn svg_sizes() {
+        assert_eq!(
+            svg_dimensions(r#"<svg xmlns="x" width="640" height="400">"#),
+            Some((640, 400))
+        );
+        assert_eq!(
+            svg_dimensions(r#"<svg viewBox="0 0 800 450" xmlns="x">"#),
+            Some((800, 450))
+        );
+        assert_eq!(
+            svg_dimensions(r#"<svg width="100%" viewBox="0,0,10,20">"#),
+            Some((10, 20))
+        );
+        assert_eq!(svg_dimensions("<svg>"), None);
+    }
+}
