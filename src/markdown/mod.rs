@@ -14,6 +14,7 @@ mod images;
 mod links;
 mod passages;
 mod raw_html;
+pub mod report_marks;
 mod rewrite;
 pub mod site_paths;
 pub mod slug;
