@@ -11,6 +11,7 @@ mod import;
 mod inline_images;
 mod real_docs;
 mod references;
+mod report_links;
 mod reports;
 mod safety;
 mod sample_site;
