@@ -138,7 +138,7 @@ impl<'a> GuideReports<'a> {
             Place::Section(_) => ("section", " "),
         };
         Some(format!(
-            "{space}<a class=\"report-link\" data-report=\"{}\" href=\"{}\" rel=\"nofollow\">Report a problem<span class=\"visually-hidden\"> with this {what}</span></a>",
+            "{space}<a class=\"report-link\" data-report=\"{}\" href=\"{}\" rel=\"nofollow\">Report<span class=\"report-more\"> a problem</span><span class=\"visually-hidden\"> with this {what}</span></a>",
             escape(id),
             escape(&self.href(id, &place)),
         ))
