@@ -68,7 +68,7 @@ pub enum ForeignBody {
 pub const MAX_DIRECTIVE_DEPTH: usize = 32;
 
 /// A fenced code block being skipped: its fence character and length.
-struct Fence {
+pub(super) struct Fence {
     ch: char,
     len: usize,
 }
@@ -583,7 +583,7 @@ fn push_run(blocks: &mut Vec<Block>, text: &str, range: Range<usize>, line: usiz
 }
 
 /// `::: …` indented by at most three spaces: returns (indent, text after the colons).
-fn directive_marker(line: &str) -> Option<(usize, &str)> {
+pub(super) fn directive_marker(line: &str) -> Option<(usize, &str)> {
     let indent = line.len() - line.trim_start_matches(' ').len();
     if indent > 3 {
         return None;
@@ -596,7 +596,7 @@ fn directive_marker(line: &str) -> Option<(usize, &str)> {
     Some((indent, rest))
 }
 
-fn opens_fence(line: &str) -> Option<Fence> {
+pub(super) fn opens_fence(line: &str) -> Option<Fence> {
     let t = line.trim_start();
     let ch = t.chars().next().filter(|c| *c == '`' || *c == '~')?;
     let len = t.chars().take_while(|c| *c == ch).count();
@@ -604,7 +604,7 @@ fn opens_fence(line: &str) -> Option<Fence> {
     (len >= 3 && !(ch == '`' && t[len..].contains('`'))).then_some(Fence { ch, len })
 }
 
-fn closes_fence(line: &str, f: &Fence) -> bool {
+pub(super) fn closes_fence(line: &str, f: &Fence) -> bool {
     let t = line.trim();
     t.len() >= f.len && t.chars().all(|c| c == f.ch)
 }

@@ -108,9 +108,14 @@ impl PageState<'_> {
         if has_scheme(src) {
             return ImageRef::AsWritten; // data: and the like carry the image themselves
         }
-        let page_dir = self.page_dir();
-        let result = self.env.assets.image(&page_dir, src);
+        // Relative to the file it is written in (an included file's own folder).
+        let from = self.file_at(line).to_string();
+        let result = self
+            .env
+            .assets
+            .image(&super::page_dir(self.env, &from), src);
         self.out.deps.push(RenderDep::Image {
+            from,
             src: src.to_string(),
             result: result.clone(),
         });
@@ -137,7 +142,7 @@ impl PageState<'_> {
             Err(ImageError::Data { .. }) => ImageRef::Missing,
             Err(e) => {
                 let help = match e {
-                    ImageError::NotFound(_) => self.did_you_mean(src).unwrap_or_else(|| {
+                    ImageError::NotFound(_) => self.did_you_mean(src, line).unwrap_or_else(|| {
                         "the path is relative to the markdown file; a path starting with `/` is relative to static/".into()
                     }),
                     ImageError::OutsideSite(_) => "screenshots must be inside the site folder".into(),
@@ -154,12 +159,14 @@ impl PageState<'_> {
         }
     }
 
-    /// "did you mean …" for a local reference (image, file or `.md` link) that does
-    /// not resolve, recorded as a dependency of the rendering.
-    pub(super) fn did_you_mean(&mut self, written: &str) -> Option<String> {
+    /// "did you mean …" for a local reference (image, file or `.md` link) written at
+    /// expanded line `line` that does not resolve, recorded as a dependency of the
+    /// rendering.
+    pub(super) fn did_you_mean(&mut self, written: &str, line: usize) -> Option<String> {
         self.suggestions_left = self.suggestions_left.checked_sub(1)?;
         let decoded = crate::url::percent_decode(written);
-        let (base, rel) = super::suggest::base_for(&self.page_dir(), &decoded);
+        let from = super::page_dir(self.env, self.file_at(line));
+        let (base, rel) = super::suggest::base_for(&from, &decoded);
         let found = super::suggest::suggest(self.env.assets.root(), &base, &rel);
         let help = found.as_ref().map(|s| {
             let mut help = s.help();

@@ -4,11 +4,12 @@
 //!
 //! A rendering depends on the file (front matter and body, by hash), its path within
 //! the version (links are relative to it), and on what it looked at outside the file:
-//! which pages its links found, whether a broken link leads into another version, and
-//! what each screenshot resolved to. Those are recorded as `RenderDep`s while it is
-//! rendered; a cached rendering is reused only when each of them gives the same answer
-//! again. Links to pages are written relative to the version (`VERSION_BASE`), so
-//! the HTML is the same in every version.
+//! the files it includes (by content hash, nested ones too), which pages its links
+//! found, whether a broken link leads into another version, and what each screenshot
+//! resolved to. Those are recorded as `RenderDep`s while it is rendered; a cached
+//! rendering is reused only when each of them gives the same answer again. Links to
+//! pages are written relative to the version (`VERSION_BASE`), so the HTML is the same
+//! in every version.
 //!
 //! Everything else a rendering depends on (the variants, max_screenshot_kb, the URL
 //! prefix) comes from site.toml: a cache belongs to one `Config`.
@@ -18,7 +19,7 @@ use crate::markdown::{self, AnchorCheck, PageInput, RenderDep, RenderEnv};
 use crate::model::PageBody;
 use crate::screenshots::{ImageError, ImageInfo};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -29,8 +30,10 @@ pub use crate::memo::Shared;
 pub struct CachedPage {
     pub body: Arc<PageBody>,
     pub anchor_checks: Vec<AnchorCheck>,
-    /// Diagnostics, located in the file the rendering was made for.
+    /// Diagnostics, located in the files of the version folder the rendering was
+    /// made for (`version_dir`).
     pub diags: Vec<Diagnostic>,
+    version_dir: PathBuf,
     deps: Vec<RenderDep>,
 }
 
@@ -69,15 +72,24 @@ impl CachedPage {
         })
     }
 
-    /// The rendering's diagnostics, located in `site_path` (the same content may sit
-    /// in another version's folder).
-    pub fn diags_for(&self, site_path: &Path) -> Vec<Diagnostic> {
+    /// The files the rendering included (`::: include`, nested ones too), by
+    /// version-relative path.
+    pub fn includes(&self) -> impl Iterator<Item = &str> {
+        self.deps.iter().filter_map(|d| match d {
+            RenderDep::Include { path, .. } => Some(path.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The rendering's diagnostics, located in the version folder `version_dir` (the
+    /// same content may sit in another version's folder).
+    pub fn diags_in(&self, version_dir: &Path) -> Vec<Diagnostic> {
+        if version_dir == self.version_dir {
+            return self.diags.clone();
+        }
         self.diags
             .iter()
-            .map(|d| Diagnostic {
-                file: site_path.to_path_buf(),
-                ..d.clone()
-            })
+            .map(|d| d.relocated(&self.version_dir, version_dir))
             .collect()
     }
 }
@@ -110,10 +122,9 @@ impl MarkdownCache {
         // Holding the slot while rendering makes a second version with the same file
         // wait for this rendering instead of doing it again.
         let mut renderings = slot.lock().unwrap_or_else(|e| e.into_inner());
-        let page_dir = markdown::page_dir(env, page.rel_path);
         if let Some(hit) = renderings
             .iter()
-            .find(|c| c.deps.iter().all(|d| dep_holds(env, &page_dir, d)))
+            .find(|c| c.deps.iter().all(|d| dep_holds(env, d)))
         {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return hit.clone();
@@ -133,6 +144,7 @@ impl MarkdownCache {
             }),
             anchor_checks: r.anchor_checks,
             diags: r.diags,
+            version_dir: env.version_dir.to_path_buf(),
             deps: r.deps,
         });
         renderings.push(cached.clone());
@@ -158,14 +170,27 @@ impl MarkdownCache {
 }
 
 /// Whether a dependency recorded for a rendering gives the same answer in `env`.
-fn dep_holds(env: &RenderEnv, page_dir: &Path, dep: &RenderDep) -> bool {
+fn dep_holds(env: &RenderEnv, dep: &RenderDep) -> bool {
     match dep {
         RenderDep::Link { target, found } => env.targets.get(target) == found.as_ref(),
-        RenderDep::Crossing { link_path, crosses } => {
-            markdown::link_crosses_versions(env, page_dir, link_path) == *crosses
+        RenderDep::Crossing {
+            from,
+            link_path,
+            crosses,
+        } => {
+            let dir = markdown::page_dir(env, from);
+            markdown::link_crosses_versions(env, &dir, link_path) == *crosses
         }
-        RenderDep::Image { src, result } => renders_alike(&env.assets.image(page_dir, src), result),
-        RenderDep::File { src, result } => env.assets.file(page_dir, src) == *result,
+        RenderDep::Image { from, src, result } => renders_alike(
+            &env.assets.image(&markdown::page_dir(env, from), src),
+            result,
+        ),
+        RenderDep::File { from, src, result } => {
+            env.assets.file(&markdown::page_dir(env, from), src) == *result
+        }
+        RenderDep::Include { path, fingerprint } => {
+            env.includes.read(&env.version_dir.join(path)).fingerprint() == *fingerprint
+        }
         RenderDep::SitePath { path, found } => env.site.contains(path) == *found,
         RenderDep::Suggestion {
             base,

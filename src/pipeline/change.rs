@@ -10,8 +10,11 @@ use std::path::{Component, Path, PathBuf};
 pub enum Change {
     /// site.toml: everything may change.
     Config,
-    /// A markdown file in a version's folder.
+    /// A markdown file in a version's folder (a page; it may be included by others).
     Markdown(PathBuf),
+    /// A partial (`_name.md`, not `_index.md`) in a version's folder: text that pages
+    /// include, never a page itself.
+    Partial(PathBuf),
     /// A stylesheet of `static/` or of a theme.
     Stylesheet(PathBuf),
     /// A template, or another file of a theme.
@@ -32,6 +35,7 @@ impl std::fmt::Display for Change {
         match self {
             Change::Config => f.write_str(crate::config::CONFIG_FILE),
             Change::Markdown(p)
+            | Change::Partial(p)
             | Change::Stylesheet(p)
             | Change::Template(p)
             | Change::Static(p)
@@ -87,7 +91,12 @@ pub fn classify(root: &Path, config: Option<&Config>, path: &Path) -> Option<Cha
         return Some(Change::Content(owned));
     }
     if rel.extension().is_some_and(|e| e == "md") {
-        return Some(Change::Markdown(owned));
+        let name = names.last().map(String::as_str).unwrap_or("");
+        return Some(if name.starts_with('_') && name != "_index.md" {
+            Change::Partial(owned)
+        } else {
+            Change::Markdown(owned)
+        });
     }
     // A part of a screenshot that is there: an orphan sidecar, or a twin without its
     // screenshot, changes what a full build reports (or shows), so it is content.
@@ -102,8 +111,9 @@ pub fn classify(root: &Path, config: Option<&Config>, path: &Path) -> Option<Cha
 pub enum Plan {
     /// Load site.toml again and build everything with a new cache.
     Config,
-    /// Markdown files only: re-render their pages alone where the edit is to the body
-    /// (`incremental`), else build the site through the cache.
+    /// Markdown files only (pages and partials): re-render the pages of body-edited
+    /// files and every page that includes a changed file, directly or through another
+    /// (`incremental`); else build the site through the cache.
     Pages(Vec<PathBuf>),
     /// Templates, theme files and stylesheets only: render the pages again from
     /// memory, reading no source.
@@ -127,7 +137,7 @@ pub fn plan(changes: &[Change], have_config: bool, served_is_current: bool) -> P
     let markdown: Option<Vec<PathBuf>> = changes
         .iter()
         .map(|c| match c {
-            Change::Markdown(p) => Some(p.clone()),
+            Change::Markdown(p) | Change::Partial(p) => Some(p.clone()),
             _ => None,
         })
         .collect();
@@ -212,10 +222,40 @@ mod tests {
             Path::new("site.toml"),
         )
         .unwrap();
-        assert_eq!(
-            classify(root, Some(&config), Path::new("content/a.md")),
-            Some(Change::Markdown("content/a.md".into()))
-        );
+        let with_config: &[(&str, Option<Change>)] = &[
+            (
+                "content/a.md",
+                Some(Change::Markdown("content/a.md".into())),
+            ),
+            (
+                "content/_index.md",
+                Some(Change::Markdown("content/_index.md".into())),
+            ),
+            (
+                "content/_sign-in.md",
+                Some(Change::Partial("content/_sign-in.md".into())),
+            ),
+            (
+                "content/shared/_step.md",
+                Some(Change::Partial("content/shared/_step.md".into())),
+            ),
+            // A folder named with `_` holds pages, not partials.
+            (
+                "content/_drafts/a.md",
+                Some(Change::Markdown("content/_drafts/a.md".into())),
+            ),
+            (
+                "content/_shot.png",
+                Some(Change::Content("content/_shot.png".into())),
+            ),
+        ];
+        for (path, expected) in with_config {
+            assert_eq!(
+                &classify(root, Some(&config), Path::new(path)),
+                expected,
+                "{path}"
+            );
+        }
     }
 
     #[test]
@@ -273,6 +313,7 @@ mod tests {
     fn plans_what_changes_rebuild() {
         let md = |p: &str| Change::Markdown(p.into());
         let part = |p: &str, image: &str| Change::ScreenshotPart(p.into(), image.into());
+        let partial = |p: &str| Change::Partial(p.into());
         let table: Vec<(Vec<Change>, bool, bool, Plan)> = vec![
             (vec![md("content/a.md")], false, true, Plan::Config),
             (
@@ -314,6 +355,35 @@ mod tests {
                 true,
                 true,
                 Plan::Site,
+            ),
+            // A partial re-renders the pages that include it (found by `incremental`).
+            (
+                vec![partial("content/_step.md")],
+                true,
+                true,
+                Plan::Pages(vec!["content/_step.md".into()]),
+            ),
+            (
+                vec![partial("content/_step.md"), md("content/a.md")],
+                true,
+                true,
+                Plan::Pages(vec!["content/_step.md".into(), "content/a.md".into()]),
+            ),
+            (vec![partial("content/_step.md")], true, false, Plan::Site),
+            (
+                vec![
+                    partial("content/_step.md"),
+                    Change::Content("content/a.png".into()),
+                ],
+                true,
+                true,
+                Plan::Site,
+            ),
+            (
+                vec![partial("content/_step.md"), Change::Config],
+                true,
+                true,
+                Plan::Config,
             ),
             (
                 vec![

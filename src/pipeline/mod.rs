@@ -174,7 +174,14 @@ fn build_into(
     let indexes: Vec<VersionIndex> = versions.iter().map(|(v, _)| VersionIndex::of(v)).collect();
     let models: Vec<&Version> = versions.iter().map(|(v, _)| v).collect();
     let site_paths = read::site_paths(&prefix, &models, &theme);
-    let job = MarkdownJob::new(config, &assets, cache, &site_paths, opts.show_candidates);
+    let job = MarkdownJob::new(
+        root,
+        config,
+        &assets,
+        cache,
+        &site_paths,
+        opts.show_candidates,
+    );
     let versions: Vec<VersionState> = versions
         .into_par_iter()
         .map(|(version, rejected)| job.render_version(version, &rejected))

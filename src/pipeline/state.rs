@@ -55,6 +55,11 @@ pub struct VersionState {
     pub by_rel_path: HashMap<String, usize>,
     /// The markdown diagnostics of the files left out for errors in their front matter.
     pub rejected_diags: Vec<Diagnostic>,
+    /// The files that those left-out files include (version-relative paths).
+    pub rejected_includes: Vec<String>,
+    /// The warnings of the version's partials: one that no page includes, one with
+    /// front matter (which is not included).
+    pub partial_diags: Vec<Diagnostic>,
 }
 
 impl VersionState {
@@ -86,6 +91,7 @@ impl SiteState {
             all.extend(v.page_diags.iter().flatten().cloned());
             all.extend(v.anchor_diags.iter().flatten().cloned());
             all.extend(v.rejected_diags.iter().cloned());
+            all.extend(v.partial_diags.iter().cloned());
         }
         all.extend(self.screenshot_diagnostics());
         all.into_sorted()

@@ -180,7 +180,7 @@ struct OverlayDiag<'a> {
     line: usize,
     column: usize,
     message: &'a str,
-    help: Option<&'a str>,
+    help: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -204,7 +204,7 @@ fn message_for(outcome: &Outcome) -> String {
                     line: d.line,
                     column: d.column,
                     message: &d.message,
-                    help: d.help.as_deref(),
+                    help: d.full_help(),
                 })
                 .collect(),
         },

@@ -4,6 +4,7 @@
 
 pub mod edit;
 pub mod frontmatter;
+pub mod include_files;
 pub mod layout;
 pub mod sidecar;
 pub mod title;
@@ -470,6 +471,11 @@ pub fn read_file(
 fn read_text(path: &Path, site_path: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error("io", site_path, format!("cannot read: {e}")))?;
+    text_of(bytes, site_path)
+}
+
+/// `bytes` as text; an error at the first byte that is not UTF-8, located in `site_path`.
+fn text_of(bytes: Vec<u8>, site_path: &Path) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         // Everything before the bad byte is valid UTF-8.

@@ -8,6 +8,7 @@ mod foreign_syntax;
 mod harness;
 mod hostile;
 mod import;
+mod includes;
 mod inline_images;
 mod real_docs;
 mod references;

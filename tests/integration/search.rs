@@ -16,7 +16,7 @@ fn packed(run: &Run, path: &str) -> Value {
 
 /// The postings of `term` as (guide, score, flags), found the way the browser finds
 /// them, and how many guides hold it.
-fn lookup(run: &Run, version: &str, term: &str) -> (u64, Vec<(u64, u64, u64)>) {
+pub(crate) fn lookup(run: &Run, version: &str, term: &str) -> (u64, Vec<(u64, u64, u64)>) {
     let meta = json(run, &format!("{version}search/index.json"));
     let chunks = meta["chunks"].as_array().unwrap();
     let i = chunks.partition_point(|c| c.as_str().unwrap() <= term);
@@ -43,7 +43,7 @@ fn lookup(run: &Run, version: &str, term: &str) -> (u64, Vec<(u64, u64, u64)>) {
 
 /// The fragment of a guide: url, title, summary, passages
 /// ([heading, anchor, variants, caveat, text]).
-fn fragment(run: &Run, version: &str, guide: u64) -> Value {
+pub(crate) fn fragment(run: &Run, version: &str, guide: u64) -> Value {
     let meta = json(run, &format!("{version}search/index.json"));
     let dir = meta["fragments"].as_str().unwrap();
     packed(run, &format!("{version}search/{dir}/{guide}.jsonz"))

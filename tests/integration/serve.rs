@@ -178,6 +178,28 @@ fn incremental_rebuilds_give_exactly_a_full_build() {
     assert!(is_page_rebuild(&r), "{r:?}");
     assert_same_as_full_build(&session, "a deleted dark twin");
 
+    // 3c. The partial that two guides include: those two pages alone are rebuilt.
+    let partial = "content/partner-id/_look-up-partner-id.md";
+    site.write(
+        partial,
+        &site.read(partial).replace(
+            "then **Organization profile**.",
+            "then **Organization profile** from the menu.",
+        ),
+    );
+    let r = apply(&mut session, &[partial]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    assert_eq!(
+        r.outcome,
+        Outcome::Reload {
+            pages: vec![
+                "/partner-id/find-your-partner-id/".into(),
+                "/partner-id/partner-id-not-recognized/".into()
+            ]
+        }
+    );
+    assert_same_as_full_build(&session, "a partial's edit");
+
     // 4. A front matter edit (the title shows in lists and prev/next): a full build.
     site.write(
         guide,
@@ -345,6 +367,118 @@ fn anchor_checks_follow_a_page_rebuild() {
     let r = apply(&mut session, &["content/b.md"]);
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     assert_same_as_full_build(&session, "putting the heading back");
+}
+
+/// The output paths a page rebuild wrote (pages and the caveats page).
+fn rebuilt_pages(report: &Report) -> Vec<String> {
+    match &report.rebuilt {
+        Rebuilt::Pages(pages) => pages.clone(),
+        other => panic!("expected a page rebuild, got {other:?}"),
+    }
+}
+
+fn reloaded(report: &Report) -> Vec<String> {
+    match &report.outcome {
+        Outcome::Reload { pages } => pages.clone(),
+        other => panic!("expected a reload, got {other:?}"),
+    }
+}
+
+/// SPEC §3.5: saving a file rebuilds every page that includes it, directly or
+/// through another file, and only those; the result equals a full build.
+#[test]
+fn a_partial_save_rebuilds_exactly_the_pages_that_include_it() {
+    let site = SiteTest::from_files(&[
+        ("content/a.md", "---\ntitle: A\n---\n\n::: include _b.md\n"),
+        ("content/_b.md", "B says hi.\n\n::: include shared/_c.md\n"),
+        ("content/shared/_c.md", "C says hi.\n"),
+        (
+            "content/d.md",
+            "---\ntitle: D\n---\n\n## D\n\n::: include shared/_c.md\n",
+        ),
+        ("content/e.md", "---\ntitle: E\n---\n\nNo includes.\n"),
+    ]);
+    let root = site.root().canonicalize().unwrap();
+    let (mut session, first) = Session::start(BuildOptions::for_serve(root));
+    assert!(first.diagnostics.is_empty(), "{:?}", first.diagnostics);
+
+    // The nested partial: a (through _b) and d.
+    site.write("content/shared/_c.md", "C says hello.\n");
+    let r = apply(&mut session, &["content/shared/_c.md"]);
+    assert_eq!(
+        rebuilt_pages(&r),
+        ["a/index.html", "d/index.html", "caveats/index.html"]
+    );
+    assert_eq!(reloaded(&r), ["/a/", "/d/"]);
+    assert_same_as_full_build(&session, "the nested partial");
+
+    // The outer partial: a alone.
+    site.write(
+        "content/_b.md",
+        "B says hello.\n\n::: include shared/_c.md\n",
+    );
+    let r = apply(&mut session, &["content/_b.md"]);
+    assert_eq!(rebuilt_pages(&r), ["a/index.html", "caveats/index.html"]);
+    assert_eq!(reloaded(&r), ["/a/"]);
+    assert_same_as_full_build(&session, "the outer partial");
+
+    // A body edit that includes the partial in one more page; then the partial again.
+    site.write(
+        "content/e.md",
+        "---\ntitle: E\n---\n\nNow with C.\n\n::: include shared/_c.md\n",
+    );
+    let r = apply(&mut session, &["content/e.md"]);
+    assert_eq!(reloaded(&r), ["/e/"]);
+    site.write("content/shared/_c.md", "C says good morning.\n");
+    let r = apply(&mut session, &["content/shared/_c.md"]);
+    assert_eq!(reloaded(&r), ["/a/", "/d/", "/e/"]);
+    assert_same_as_full_build(&session, "a third including page");
+
+    // A guide that another page includes: both pages.
+    site.write(
+        "content/d.md",
+        "---\ntitle: D\n---\n\n## D\n\nD's own words.\n\n::: include e.md\n",
+    );
+    let r = apply(&mut session, &["content/d.md"]);
+    assert_eq!(reloaded(&r), ["/d/"]);
+    site.write(
+        "content/e.md",
+        "---\ntitle: E\n---\n\nNow with C, and more.\n\n::: include shared/_c.md\n",
+    );
+    let r = apply(&mut session, &["content/e.md"]);
+    assert_eq!(reloaded(&r), ["/d/", "/e/"]);
+    assert_same_as_full_build(&session, "an included guide");
+
+    // A partial that breaks the build (a bad include) is reported where it is; the
+    // fix rebuilds the same pages.
+    site.write("content/_b.md", "::: include _nope.md\n");
+    let r = apply(&mut session, &["content/_b.md"]);
+    match &r.outcome {
+        Outcome::Failed { errors } => {
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert_eq!(errors[0].file, Path::new("content/_b.md"));
+            assert_eq!(
+                *errors[0].included_from,
+                [(PathBuf::from("content/a.md"), 5)]
+            );
+        }
+        o => panic!("expected a failed build, got {o:?}"),
+    }
+    site.write("content/_b.md", "B is back.\n");
+    let r = apply(&mut session, &["content/_b.md"]);
+    assert!(matches!(r.outcome, Outcome::Reload { .. }), "{r:?}");
+    assert_same_as_full_build(&session, "fixing a partial");
+
+    // A new partial, and a deleted one, change what the site holds: a full build.
+    site.write("content/_new.md", "New.\n");
+    let r = apply(&mut session, &["content/_new.md"]);
+    assert!(matches!(r.rebuilt, Rebuilt::Site { .. }), "{r:?}");
+    assert!(r.diagnostics.iter().any(|d| d.code == "unused-partial"));
+    site.remove("content/_new.md");
+    let r = apply(&mut session, &["content/_new.md"]);
+    assert!(matches!(r.rebuilt, Rebuilt::Site { .. }), "{r:?}");
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_same_as_full_build(&session, "a new and a deleted partial");
 }
 
 #[test]

@@ -152,7 +152,8 @@ fn render(body: &str, dir: &Path, site: &Site) -> markdown::RenderedMarkdown {
     let assets = Screenshots::new(site.root.to_path_buf(), "/");
     let targets = HashMap::new();
     let highlights = HighlightCache::default();
-    let site_paths = crate::markdown::site_paths::SitePaths::default();
+    let site_paths = crate::markdown::SitePaths::default();
+    let includes = crate::source::include_files::IncludeFiles::new(site.root.to_path_buf());
     let env = RenderEnv {
         targets: &targets,
         assets: &assets,
@@ -163,6 +164,7 @@ fn render(body: &str, dir: &Path, site: &Site) -> markdown::RenderedMarkdown {
         other_version_dirs: Vec::new(),
         site: &site_paths,
         show_candidates: false,
+        includes: &includes,
     };
     let rel = dir
         .strip_prefix(site.version_dir)
