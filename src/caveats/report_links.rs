@@ -304,7 +304,7 @@ mod tests {
         assert!(html.starts_with("<a class=\"report-link\" data-report=\"choose-step-2\" href=\"https://github.com/acme/help/issues/new?title=Problem%20with%3A%20Verify%20the%20partner%2C%20step%202&amp;body="), "{html}");
         assert!(
             html.ends_with(
-                ">Report a problem<span class=\"visually-hidden\"> with this step</span></a>"
+                ">Report<span class=\"report-more\"> a problem</span><span class=\"visually-hidden\"> with this step</span></a>"
             ),
             "{html}"
         );
