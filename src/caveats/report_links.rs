@@ -44,20 +44,26 @@ pub fn console_text(id: &str, label: &str) -> String {
     format!("{label} ({id})")
 }
 
-/// What one guide's report links are made of.
-pub struct GuideReports<'a> {
+/// The guide whose report links are being made, and where it is published.
+pub struct ReportedGuide<'a> {
     /// `feedback_url`.
     pub template: &'a str,
-    pub guide_title: &'a str,
+    pub title: &'a str,
     /// The page's absolute URL, without a fragment.
     pub page_url: String,
     /// The guide's markdown file, relative to the site root (`content/a/b.md`).
-    pub guide_file: String,
+    pub file: String,
     pub version: &'a str,
     /// The site's consoles (id, label), in display order.
     pub site_variants: &'a [(String, String)],
     /// The consoles the guide applies to (front matter `variants:`); None: all.
     pub guide_variants: Option<&'a [String]>,
+}
+
+/// What one guide's report links are made of: the guide, and its steps and headings
+/// by id.
+pub struct GuideReports<'a> {
+    guide: ReportedGuide<'a>,
     steps: HashMap<&'a str, &'a Step>,
     headings: HashMap<&'a str, &'a Heading>,
 }
@@ -88,26 +94,9 @@ struct Fields {
 }
 
 impl<'a> GuideReports<'a> {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        template: &'a str,
-        guide_title: &'a str,
-        page_url: String,
-        guide_file: String,
-        version: &'a str,
-        site_variants: &'a [(String, String)],
-        guide_variants: Option<&'a [String]>,
-        steps: &'a [Step],
-        headings: &'a [Heading],
-    ) -> Self {
+    pub fn new(guide: ReportedGuide<'a>, steps: &'a [Step], headings: &'a [Heading]) -> Self {
         GuideReports {
-            template,
-            guide_title,
-            page_url,
-            guide_file,
-            version,
-            site_variants,
-            guide_variants,
+            guide,
             steps: steps.iter().map(|s| (s.id.as_str(), s)).collect(),
             headings: headings.iter().map(|h| (h.id.as_str(), h)).collect(),
         }
@@ -147,8 +136,8 @@ impl<'a> GuideReports<'a> {
     /// `feedback_url` with the fields of the place filled in.
     fn href(&self, id: &str, place: &Place) -> String {
         let fields = self.fields(id, place);
-        let mut href = String::with_capacity(self.template.len() + fields.body.len() * 2);
-        let mut rest = self.template;
+        let mut href = String::with_capacity(self.guide.template.len() + fields.body.len() * 2);
+        let mut rest = self.guide.template;
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}').map(|c| open + c) else {
                 break;
@@ -173,24 +162,24 @@ impl<'a> GuideReports<'a> {
     fn fields(&self, id: &str, place: &Place) -> Fields {
         // A mail's lines end with CRLF (RFC 6068); an issue form takes either.
         let newline = if self.is_mailto() { "\r\n" } else { "\n" };
-        let page = format!("{}#{}", self.page_url, crate::url::encode_path(id));
+        let page = format!("{}#{}", self.guide.page_url, crate::url::encode_path(id));
         let title = match place {
-            Place::Step(s) => format!("Problem with: {}, step {}", self.guide_title, s.number),
+            Place::Step(s) => format!("Problem with: {}, step {}", self.guide.title, s.number),
             Place::Section(h) => {
-                format!("Problem with: {}, section \"{}\"", self.guide_title, h.text)
+                format!("Problem with: {}, section \"{}\"", self.guide.title, h.text)
             }
         };
         let lines = [
             format!("Page: {page}"),
-            format!("Guide: {}", self.guide_file),
-            format!("Version: {}", self.version),
+            format!("Guide: {}", self.guide.file),
+            format!("Version: {}", self.guide.version),
             format!("Step: {id}"),
             String::new(),
         ];
         let mut body = encode(&lines.join(newline));
         // A site without consoles has no Console line (nor a `{variant}`).
         let (console, variant) = match self.known_console(place) {
-            _ if self.site_variants.is_empty() => (None, String::new()),
+            _ if self.guide.site_variants.is_empty() => (None, String::new()),
             Some((id, label)) => (Some(encode(&console_text(id, label))), encode(id)),
             None => (
                 Some(CONSOLE_NOT_GIVEN.to_string()),
@@ -209,13 +198,14 @@ impl<'a> GuideReports<'a> {
             body,
             url: encode(&page),
             step: encode(id),
-            version: encode(self.version),
+            version: encode(self.guide.version),
             variant,
         }
     }
 
     fn is_mailto(&self) -> bool {
-        self.template
+        self.guide
+            .template
             .get(..7)
             .is_some_and(|s| s.eq_ignore_ascii_case("mailto:"))
     }
@@ -223,9 +213,10 @@ impl<'a> GuideReports<'a> {
     /// The console of a place when only one console can be reading it: the one
     /// variant of its panel, else the one the guide applies to.
     fn known_console(&self, place: &Place) -> Option<(&'a str, &'a str)> {
-        let scope = place.variants().or(self.guide_variants)?;
+        let scope = place.variants().or(self.guide.guide_variants)?;
         let [only] = scope else { return None };
-        self.site_variants
+        self.guide
+            .site_variants
             .iter()
             .find(|(id, _)| id == only)
             .map(|(id, label)| (id.as_str(), label.as_str()))
@@ -261,13 +252,15 @@ mod tests {
         headings: &'a [Heading],
     ) -> GuideReports<'a> {
         GuideReports::new(
-            template,
-            "Verify the partner",
-            "https://help.example.com/docs/a/b/".into(),
-            "content/a/b.md".into(),
-            "current",
-            variants,
-            None,
+            ReportedGuide {
+                template,
+                title: "Verify the partner",
+                page_url: "https://help.example.com/docs/a/b/".into(),
+                file: "content/a/b.md".into(),
+                version: "current",
+                site_variants: variants,
+                guide_variants: None,
+            },
             steps,
             headings,
         )

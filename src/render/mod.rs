@@ -8,7 +8,7 @@ pub mod theme;
 pub use context::{SiteCtx, VariantCtx};
 pub use theme::Theme;
 
-use crate::caveats::report_links::GuideReports;
+use crate::caveats::report_links::{GuideReports, ReportedGuide};
 use crate::config::Config;
 use crate::dates::is_over_a_year_before;
 use crate::diag::Diagnostic;
@@ -94,17 +94,16 @@ impl<'a> Renderer<'a> {
         let body: &'a PageBody = &self.bodies[guide.source];
         let filled = match &self.config.feedback_url {
             Some(template) => {
-                let reports = GuideReports::new(
-                    template.get_ref(),
-                    src.title.as_deref().unwrap_or(""),
-                    self.canonical(&guide.path),
-                    crate::paths::slash_path(&src.site_path),
-                    &self.version.spec.id,
-                    &self.variant_labels,
-                    src.front.variants.as_deref(),
-                    &body.steps,
-                    &body.headings,
-                );
+                let guide = ReportedGuide {
+                    template: template.get_ref(),
+                    title: src.title.as_deref().unwrap_or(""),
+                    page_url: self.canonical(&guide.path),
+                    file: crate::paths::slash_path(&src.site_path),
+                    version: &self.version.spec.id,
+                    site_variants: &self.variant_labels,
+                    guide_variants: src.front.variants.as_deref(),
+                };
+                let reports = GuideReports::new(guide, &body.steps, &body.headings);
                 fill_report_marks(&body.html, |place| reports.fill(place))
             }
             None => without_report_marks(&body.html),
