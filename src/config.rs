@@ -22,6 +22,10 @@ pub struct Config {
     pub output_dir: PathBuf,
     #[serde(default)]
     pub edit_url: Option<String>,
+    /// The template of report links (SPEC §3.6): an http(s) or mailto URL with the
+    /// fields of `FEEDBACK_FIELDS` in braces.
+    #[serde(default)]
+    pub feedback_url: Option<Spanned<String>>,
     #[serde(default)]
     pub variants: Vec<Variant>,
     #[serde(default)]
@@ -147,6 +151,12 @@ impl Config {
 
         if let Err(msg) = parse_base_url(self.base_url.get_ref()) {
             problems.push(at(self.base_url.span(), format!("base_url: {msg}")));
+        }
+
+        if let Some(url) = &self.feedback_url {
+            if let Err(msg) = check_feedback_url(url.get_ref()) {
+                problems.push(at(url.span(), format!("feedback_url: {msg}")));
+            }
         }
 
         let mut seen = HashSet::new();
@@ -380,6 +390,46 @@ fn parse_base_url(url: &str) -> Result<(String, String), String> {
     Ok((url[..scheme_len + host.len()].to_string(), path))
 }
 
+/// The fields a `feedback_url` template may hold, each as `{name}` (SPEC §3.6).
+pub const FEEDBACK_FIELDS: [&str; 6] = ["title", "body", "url", "step", "version", "variant"];
+
+/// A `feedback_url` is an http(s) or mailto URL whose braces are only the fields of
+/// `FEEDBACK_FIELDS`; Err says what is wrong.
+fn check_feedback_url(url: &str) -> Result<(), String> {
+    let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+    if !matches!(scheme.as_deref(), Some("http" | "https" | "mailto")) {
+        return Err(format!(
+            "`{url}` must start with https://, http:// or mailto:"
+        ));
+    }
+    if url.chars().any(char::is_whitespace) {
+        return Err("a URL cannot hold spaces: write them as %20".into());
+    }
+    let fields = || {
+        FEEDBACK_FIELDS
+            .iter()
+            .map(|f| format!("{{{f}}}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut rest = url;
+    while let Some(open) = rest.find(['{', '}']) {
+        let after = &rest[open + 1..];
+        let name = match (rest.as_bytes()[open], after.find('}')) {
+            (b'{', Some(close)) => &after[..close],
+            _ => return Err(format!("an unmatched brace; the fields are {}", fields())),
+        };
+        if !FEEDBACK_FIELDS.contains(&name) {
+            return Err(format!(
+                "unknown field `{{{name}}}`; the fields are {}",
+                fields()
+            ));
+        }
+        rest = &after[name.len() + 1..];
+    }
+    Ok(())
+}
+
 /// Replaces the base_url (the `--base-url` flag), checking it like the file's.
 pub fn override_base_url(config: &mut Config, url: &str) -> Result<(), Diagnostic> {
     parse_base_url(url).map_err(|m| Diagnostic::error("config", "--base-url", m))?;
@@ -550,6 +600,35 @@ mod tests {
             "con-2",
         ] {
             assert_eq!(unusable_version_id(good), None, "{good}");
+        }
+    }
+
+    #[test]
+    fn feedback_url_templates() {
+        let with = |url: &str| {
+            parse(&format!(
+                "title='T'\nbase_url='https://h/'\nfeedback_url = '{url}'\n"
+            ))
+        };
+        let ok = with("https://github.com/acme/help/issues/new?title={title}&body={body}").unwrap();
+        assert!(ok.feedback_url.is_some());
+        with("mailto:help@example.com?subject={title}&body={body}").unwrap();
+        for (url, says) in [
+            ("https://x/new?title={titel}", "unknown field `{titel}`"),
+            ("https://x/new?title={title", "unmatched brace"),
+            ("https://x/new?title=}", "unmatched brace"),
+            ("ftp://x/{title}", "must start with"),
+            ("github.com/x?{title}", "must start with"),
+            ("https://x/new?title={title} now", "spaces"),
+        ] {
+            let e = with(url).unwrap_err();
+            assert!(
+                e[0].message.starts_with("feedback_url: "),
+                "{}",
+                e[0].message
+            );
+            assert!(e[0].message.contains(says), "{url}: {}", e[0].message);
+            assert_eq!((e[0].line, e[0].column), (3, 16), "{url}");
         }
     }
 

@@ -4,6 +4,8 @@
 //! The list comes from a build into nothing with candidates shown, so a caveat is
 //! listed exactly as the pages would have it (its step, its console, its source).
 
+pub mod report_links;
+
 use crate::config::Config;
 use crate::dates::days_between;
 use crate::diag::{Diagnostic, Severity};

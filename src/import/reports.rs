@@ -9,8 +9,11 @@
 //! and step ids, the variants of site.toml); one that names nothing that exists
 //! changes nothing and is listed with the reason.
 
+use crate::caveats::report_links::console_text;
 use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::markdown::caveats::is_safe_url;
+use crate::model::PageBody;
 use crate::output::NullSink;
 use crate::pipeline::{self, BuildCache, BuildOptions, SiteState};
 use crate::source::edit::append_caveats;
@@ -389,22 +392,21 @@ impl<'a> SiteIndex<'a> {
         if report.text.trim().is_empty() {
             return Err("the report says nothing".into());
         }
+        if let Some(url) = report.url.as_deref().filter(|u| !is_safe_url(u)) {
+            return Err(format!(
+                "its url `{url}` is not an http(s) or mailto address, which a caveat's source must be"
+            ));
+        }
         let (v, s, fragment) = self.page_of(report)?;
         let vs = &self.state.versions[v];
         let src = &vs.version.sources[s];
-        let body = &vs.pages[s].body;
+        let file = crate::paths::slash_path(&src.site_path);
         let step = report.step.clone().or(fragment).filter(|s| !s.is_empty());
         if let Some(id) = &step {
-            let exists = body.anchors().any(|a| a == id.as_str());
-            if !exists {
-                return Err(format!(
-                    "`{}` has no step or heading `{id}`",
-                    crate::paths::slash_path(&src.site_path)
-                ));
-            }
+            check_step(&vs.pages[s].body, &file, id)?;
         }
         Ok(Target {
-            file: crate::paths::slash_path(&src.site_path),
+            file,
             step,
             variants: self.variants_of(report.variant.as_deref())?,
             source_urls: src
@@ -506,13 +508,67 @@ impl<'a> SiteIndex<'a> {
         if console.eq_ignore_ascii_case("not given") {
             return Ok(None);
         }
+        // The id, the label, or both as a report link writes them: "Label (id)".
         self.config
             .variant_labels()
             .into_iter()
-            .find(|(id, label)| id == console || label.eq_ignore_ascii_case(console))
+            .find(|(id, label)| {
+                id == console
+                    || label.eq_ignore_ascii_case(console)
+                    || console_text(id, label) == console
+            })
             .map(|(id, _)| Some(vec![id]))
             .ok_or_else(|| format!("the site has no console `{console}`"))
     }
+}
+
+/// Whether a caveat may name `id` on the page (SPEC §3.4: a heading's or a step's
+/// id); Err says why not and what the page has instead.
+fn check_step(body: &PageBody, file: &str, id: &str) -> Result<(), String> {
+    let places: Vec<&str> = body
+        .headings
+        .iter()
+        .map(|h| h.id.as_str())
+        .chain(body.steps.iter().map(|s| s.id.as_str()))
+        .collect();
+    if places.contains(&id) {
+        return Ok(());
+    }
+    let mut reason = if body.anchors().any(|a| a == id) {
+        format!("`{id}` on `{file}` is neither a step nor a heading (a caveat or an element of the page's HTML), and a caveat can only belong to one of those")
+    } else {
+        format!("`{file}` has no step or heading `{id}`")
+    };
+    match nearest(id, &places) {
+        Some(near) => reason.push_str(&format!("; did you mean `{near}`?")),
+        None if places.is_empty() => reason.push_str("; the page has no steps or headings"),
+        None => {
+            const SHOWN: usize = 12;
+            let mut listed = places
+                .iter()
+                .take(SHOWN)
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if places.len() > SHOWN {
+                listed.push_str(&format!(" and {} more", places.len() - SHOWN));
+            }
+            reason.push_str(&format!("; its steps and headings are {listed}"));
+        }
+    }
+    Err(reason)
+}
+
+/// The id of `places` closest to `id`, if one is close enough to be a slip (a
+/// renumbered step, a changed heading): at most a third of its letters differ.
+fn nearest<'p>(id: &str, places: &[&'p str]) -> Option<&'p str> {
+    let limit = (id.chars().count() / 3).max(1);
+    places
+        .iter()
+        .map(|p| (strsim::osa_distance(id, p), *p))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, p)| p)
 }
 
 #[cfg(test)]
@@ -544,6 +600,60 @@ mod tests {
         let (_, line, column) = parse_reports("[\n  {\"text\": \"a\",}\n]").unwrap_err();
         assert_eq!((line, column), (2, 16));
         assert!(parse_reports(r#"[{"txt": "a"}]"#).is_err());
+    }
+
+    fn body_with(headings: &[&str], steps: &[&str], ids: &[&str]) -> PageBody {
+        PageBody {
+            headings: headings
+                .iter()
+                .map(|h| crate::markdown::Heading {
+                    level: 2,
+                    id: h.to_string(),
+                    text: h.to_string(),
+                    variants: None,
+                })
+                .collect(),
+            steps: steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| crate::markdown::Step {
+                    id: s.to_string(),
+                    number: i as u64 + 1,
+                    heading: None,
+                    variants: None,
+                    text: String::new(),
+                })
+                .collect(),
+            ids: steps.iter().chain(ids).map(|s| s.to_string()).collect(),
+            ..PageBody::default()
+        }
+    }
+
+    #[test]
+    fn a_report_names_a_step_or_a_heading_and_nothing_else() {
+        let body = body_with(
+            &["choose", "enter-id"],
+            &["choose-step-1", "choose-step-2"],
+            &["caveat-1", "old"],
+        );
+        assert_eq!(check_step(&body, "content/a.md", "choose-step-2"), Ok(()));
+        assert_eq!(check_step(&body, "content/a.md", "enter-id"), Ok(()));
+        let e = check_step(&body, "content/a.md", "caveat-1").unwrap_err();
+        assert!(e.contains("neither a step nor a heading"), "{e}");
+        let e = check_step(&body, "content/a.md", "choose-step-3").unwrap_err();
+        assert_eq!(
+            e,
+            "`content/a.md` has no step or heading `choose-step-3`; did you mean `choose-step-1`?"
+        );
+        let e = check_step(&body, "content/a.md", "something-else").unwrap_err();
+        assert!(
+            e.ends_with(
+                "its steps and headings are `choose`, `enter-id`, `choose-step-1`, `choose-step-2`"
+            ),
+            "{e}"
+        );
+        let e = check_step(&PageBody::default(), "content/a.md", "x").unwrap_err();
+        assert!(e.ends_with("the page has no steps or headings"), "{e}");
     }
 
     #[test]

@@ -514,7 +514,8 @@ pub fn caveat_footer(c: &Caveat) -> String {
     html
 }
 
-fn is_safe_url(url: &str) -> bool {
+/// Whether a caveat's `source.url` may be that (SPEC §3.4: an http(s) or mailto address).
+pub fn is_safe_url(url: &str) -> bool {
     url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:")
 }
 

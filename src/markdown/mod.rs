@@ -15,6 +15,7 @@ pub mod includes;
 mod links;
 mod passages;
 mod raw_html;
+pub mod report_marks;
 mod rewrite;
 pub mod site_paths;
 pub mod slug;

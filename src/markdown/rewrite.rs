@@ -5,6 +5,7 @@
 use super::autolink::autolink;
 use super::links::{page_link_start, LinkDest};
 use super::raw_html::Piece;
+use super::report_marks::{heading_label_mark, link_mark};
 use super::{highlight, safe_url, Heading, PageState};
 use crate::diag::Diagnostic;
 use crate::html::escape;
@@ -301,7 +302,15 @@ impl PageState<'_> {
             None => self.slugger.unique(&text),
         };
         let level = level as u8;
-        rw.html(format!("<h{level} id=\"{}\">", escape(&id)));
+        // A `##` or `###` of the page's own text gets a report link (SPEC §3.6), which
+        // the renderer fills in when the site has `feedback_url`.
+        let reportable = (2..=3).contains(&level) && !self.in_caveat && !self.untrusted;
+        let (label, link) = if reportable {
+            (heading_label_mark(&id), link_mark(&id))
+        } else {
+            (String::new(), String::new())
+        };
+        rw.html(format!("<h{level} id=\"{}\"{label}>", escape(&id)));
         rw.open_headings.push((id.clone(), text.clone()));
         if !self.in_caveat {
             self.current_heading = Some((id.clone(), text.clone()));
@@ -313,7 +322,7 @@ impl PageState<'_> {
             text,
             variants: self.variant_scope.clone(),
         });
-        rw.closers.push(format!("</h{level}>\n"));
+        rw.closers.push(format!("{link}</h{level}>\n"));
     }
 
     /// The H1 the page starts with: the template shows it, so only its id is kept

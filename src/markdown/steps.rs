@@ -3,6 +3,7 @@
 //! as displayed) and a small link to itself, so that a reader, a caveat or a report
 //! can name one step. The page's steps are returned with it (`Step`).
 
+use super::report_marks::link_mark;
 use super::rewrite::{item_text, Rewriter};
 use super::{PageState, Step};
 use crate::html::escape;
@@ -22,8 +23,10 @@ impl PageState<'_> {
         };
         let id = self.slugger.unique_id(&base);
         rw.html(format!(
-            "<li id=\"{id}\"><a class=\"step-link\" href=\"#{id}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to step {number}</span></a>",
-            id = escape(&id)
+            "<li id=\"{id}\"><a class=\"step-link\" href=\"#{id}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to step {number}</span></a>{report}",
+            id = escape(&id),
+            // Where the renderer puts the step's report link (SPEC §3.6).
+            report = link_mark(&id),
         ));
         self.out.anchors.push(id.clone());
         // What the page's caveat summary calls the step.

@@ -8,9 +8,11 @@ pub mod theme;
 pub use context::{SiteCtx, VariantCtx};
 pub use theme::Theme;
 
+use crate::caveats::report_links::{GuideReports, ReportedGuide};
 use crate::config::Config;
 use crate::dates::is_over_a_year_before;
 use crate::diag::Diagnostic;
+use crate::markdown::report_marks::{fill_report_marks, without_report_marks};
 use crate::model::{PageBody, Version, VersionIndex};
 use crate::url::encode_path;
 use context::*;
@@ -50,6 +52,8 @@ pub struct Renderer<'a> {
     has_caveats: bool,
     today: Option<&'a str>,
     versions: &'a [VersionIndex],
+    /// The site's consoles (id, label), for report links.
+    variant_labels: Vec<(String, String)>,
 }
 
 impl<'a> Renderer<'a> {
@@ -73,12 +77,50 @@ impl<'a> Renderer<'a> {
             has_caveats: bodies.iter().any(|b| !b.caveats.is_empty()),
             today: shared.today,
             versions: shared.versions,
+            variant_labels: shared.config.variant_labels(),
         }
     }
 
     /// Rendered markdown with its links completed for this version.
     fn linked(&self, html: &'a str) -> Cow<'a, str> {
         crate::markdown::with_version_base(html, &self.version_base)
+    }
+
+    /// A guide's rendered markdown, its report links filled in (SPEC §3.6; none
+    /// without `feedback_url`) and its links completed for this version.
+    fn guide_content(&self, g: usize) -> Cow<'a, str> {
+        let guide = &self.version.guides[g];
+        let src = &self.version.sources[guide.source];
+        let body: &'a PageBody = &self.bodies[guide.source];
+        let filled = match &self.config.feedback_url {
+            Some(template) => {
+                let guide = ReportedGuide {
+                    template: template.get_ref(),
+                    title: src.title.as_deref().unwrap_or(""),
+                    page_url: self.canonical(&guide.path),
+                    file: crate::paths::slash_path(&src.site_path),
+                    version: &self.version.spec.id,
+                    site_variants: &self.variant_labels,
+                    guide_variants: src.front.variants.as_deref(),
+                };
+                let reports = GuideReports::new(guide, &body.steps, &body.headings);
+                fill_report_marks(&body.html, |place| reports.fill(place))
+            }
+            None => without_report_marks(&body.html),
+        };
+        match filled {
+            Cow::Borrowed(html) => self.linked(html),
+            Cow::Owned(html) => Cow::Owned(self.linked(&html).into_owned()),
+        }
+    }
+
+    /// A section page's rendered markdown: no report links there, links completed.
+    fn section_content(&self, source: usize) -> Cow<'a, str> {
+        let body: &'a PageBody = &self.bodies[source];
+        match without_report_marks(&body.html) {
+            Cow::Borrowed(html) => self.linked(html),
+            Cow::Owned(html) => Cow::Owned(self.linked(&html).into_owned()),
+        }
     }
 
     /// The navigation tree for a page in section `s`.
@@ -221,7 +263,7 @@ impl<'a> Renderer<'a> {
             summary: src.front.summary.as_deref(),
             url: self.url(&guide.path),
             canonical: self.canonical_for(&guide.path, &src.front.aliases),
-            content: self.linked(&body.html),
+            content: self.guide_content(g),
             toc: toc(&body.headings),
             toc_size: body
                 .headings
@@ -277,7 +319,7 @@ impl<'a> Renderer<'a> {
             canonical: self.canonical_for(&sec.path, &[]),
             content: sec
                 .source
-                .map(|i| self.linked(&self.bodies[i].html))
+                .map(|i| self.section_content(i))
                 .unwrap_or_default(),
             breadcrumbs: if s == 0 {
                 Vec::new()

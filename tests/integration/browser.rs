@@ -201,6 +201,33 @@ fn caveat_links_scroll_and_caveats_follow_the_variant() {
     );
 }
 
+/// SPEC §3.4 and §3.6: a step's report link carries the console the reader chose
+/// (by picker or tab, reached by keyboard or clicked), shows on hover, focus and touch
+/// screens; the candidate caveat shows in serve, and not in the built page or its
+/// search; axe finds nothing on either.
+#[test]
+#[cfg_attr(
+    no_browser,
+    ignore = "no browser here: needs Chromium, node and tests/browser/node_modules (see DEVELOPERS.md)"
+)]
+fn report_links_carry_the_readers_console_and_candidates_show_in_serve_only() {
+    require_browser("report_links_carry_the_readers_console_and_candidates_show_in_serve_only");
+    let site = SiteTest::from_fixture("reports/links");
+    site.build(&["--strict", "--base-url", "http://127.0.0.1/"])
+        .ok();
+    let built = serve_dir(&site.root().join("public"));
+    let served = crate::harness::ServeProcess::start(site.root(), &[]);
+    run_script(
+        "reports.mjs",
+        &[
+            &built.base_url(),
+            // serve keeps the site's prefix (base_url's path).
+            &format!("http://{}/docs/", served.addr),
+            "http://127.0.0.1/",
+        ],
+    );
+}
+
 #[test]
 #[cfg_attr(
     no_browser,

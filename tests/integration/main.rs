@@ -12,6 +12,7 @@ mod includes;
 mod inline_images;
 mod real_docs;
 mod references;
+mod report_links;
 mod reports;
 mod safety;
 mod sample_site;

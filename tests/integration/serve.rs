@@ -756,13 +756,14 @@ fn open_starts_the_browser_with_the_url() {
 fn a_site_that_does_not_build_yet_is_served_once_fixed() {
     let site = SiteTest::from_files(&[("content/a.md", "---\ntitle: A\n---\n::: nonsense\n")]);
     let mut server = ServeProcess::start(site.root(), &[]);
-    assert!(
+    // The terminal lines arrive on stderr, read on another thread than stdout's first
+    // line: under load they may come a moment later.
+    let said = wait_until(|| {
         server
             .stderr()
-            .contains("still serving the last good build"),
-        "{}",
-        server.stderr()
-    );
+            .contains("still serving the last good build")
+    });
+    assert!(said, "{}", server.stderr());
     let page = http_get(&server.addr, "/a/");
     assert_eq!(page.status, 404);
     let doc = scraper::Html::parse_document(&page.body_text());

@@ -54,14 +54,17 @@ impl Page {
     }
 }
 
-/// The text of a step (`li`) as the reader reads it: without its `a.step-link`.
+/// The text of a step (`li`) as the reader reads it: without its `a.step-link` and its
+/// report link (`a[data-report]`).
 pub fn step_text(e: ElementRef) -> String {
     e.descendants()
         .filter(|n| {
             !n.ancestors().any(|a| {
-                a.value()
-                    .as_element()
-                    .is_some_and(|el| el.name() == "a" && el.classes().any(|c| c == "step-link"))
+                a.value().as_element().is_some_and(|el| {
+                    el.name() == "a"
+                        && (el.classes().any(|c| c == "step-link")
+                            || el.attr("data-report").is_some())
+                })
             })
         })
         .filter_map(|n| n.value().as_text().map(|t| t.to_string()))

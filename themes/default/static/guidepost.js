@@ -85,6 +85,34 @@
     picker.addEventListener("change", function () { chooseVariant(picker.value); });
   }
 
+  // Report links (a[data-report], SPEC §3.6): the build writes every field but the
+  // reader's console, which it leaves as "not given" spelled with every letter
+  // percent-encoded (upper-case escapes in the `Console:` line of the body, lower-case
+  // ones for {variant}), so that nothing else in the URL looks the same. When the
+  // reader follows, focuses or points at the link, those become the console they have
+  // chosen; the link as built stays in data-report-href, so a later choice counts.
+  var CONSOLE_NOT_GIVEN = "%6E%6F%74%20%67%69%76%65%6E";
+  var VARIANT_NOT_GIVEN = "%6e%6f%74%20%67%69%76%65%6e";
+
+  function fillReportLink(link) {
+    var built = link.getAttribute("data-report-href") || link.getAttribute("href") || "";
+    var v = root.getAttribute("data-variant");
+    if (!v || (built.indexOf(CONSOLE_NOT_GIVEN) < 0 && built.indexOf(VARIANT_NOT_GIVEN) < 0)) return;
+    link.setAttribute("data-report-href", built);
+    var option = document.querySelector('select[name="variant"] option[value="' + v + '"]');
+    // The same words as the build writes for a known console: "Label (id)".
+    var named = option ? option.textContent.trim() + " (" + v + ")" : v;
+    link.setAttribute("href", built.split(CONSOLE_NOT_GIVEN).join(encodeURIComponent(named))
+      .split(VARIANT_NOT_GIVEN).join(encodeURIComponent(v)));
+  }
+
+  ["click", "auxclick", "contextmenu", "focusin", "mouseover", "touchstart"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var link = event.target.closest ? event.target.closest("a[data-report]") : null;
+      if (link) fillReportLink(link);
+    }, { capture: true, passive: true });
+  });
+
   // Caveats not verified for over a year are marked at read time, so that the built
   // pages stay the same from day to day (the build marks them only with SOURCE_DATE_EPOCH).
   var yearAgo = new Date();

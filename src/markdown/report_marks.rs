@@ -1,0 +1,113 @@
+//! Where report links go (SPEC §3.6, §8 `a[data-report]`): the markdown stage marks
+//! the place of each step's and each `##`/`###` heading's report link, and the
+//! renderer, which knows `feedback_url`, the guide's title, its version and its URL,
+//! fills the marks (`caveats::report_links`) or removes them. So a rendering does not
+//! depend on `feedback_url` or on where the page is published, and the build cache
+//! keeps sharing identical files between versions.
+//!
+//! A mark is `VERSION_BASE` (U+0000, which never reaches the HTML from the input),
+//! U+0001, a kind letter, the step's or heading's id (which holds no U+0000 either)
+//! and U+0000 again. A page link's `VERSION_BASE` is followed by its percent-encoded
+//! path, which never starts with U+0001, so the two never mix.
+
+use super::VERSION_BASE;
+use std::borrow::Cow;
+
+/// What starts a mark.
+const START: &str = "\0\u{1}";
+const LINK: char = 'L';
+const HEADING_LABEL: char = 'A';
+
+/// One marked place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportPlace<'h> {
+    /// The report link of the step or heading with this id: at the start of the
+    /// step's `<li>` (after its self-link), at the end of the heading's text.
+    Link(&'h str),
+    /// Inside the start tag of the heading with this id: its `aria-label`, so that the
+    /// heading's accessible name stays its own text and not the link's too.
+    HeadingLabel(&'h str),
+}
+
+/// The mark of the report link of step or heading `id`.
+pub fn link_mark(id: &str) -> String {
+    format!("{START}{LINK}{id}{VERSION_BASE}")
+}
+
+/// The mark of the `aria-label` of heading `id` (in its start tag).
+pub fn heading_label_mark(id: &str) -> String {
+    format!("{START}{HEADING_LABEL}{id}{VERSION_BASE}")
+}
+
+/// `html` with each mark replaced by what `fill` makes of its place (`""` removes it).
+pub fn fill_report_marks<'h>(
+    html: &'h str,
+    mut fill: impl FnMut(ReportPlace<'_>) -> String,
+) -> Cow<'h, str> {
+    if !html.contains(START) {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + html.len() / 4);
+    let mut rest = html;
+    while let Some(at) = rest.find(START) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + START.len()..];
+        let mut chars = after.chars();
+        let kind = chars.next();
+        let tail = chars.as_str();
+        let Some(end) = tail.find(VERSION_BASE) else {
+            // Not a mark the markdown stage wrote: keep it as it is.
+            out.push_str(&rest[at..]);
+            return Cow::Owned(out);
+        };
+        let id = &tail[..end];
+        match kind {
+            Some(LINK) => out.push_str(&fill(ReportPlace::Link(id))),
+            Some(HEADING_LABEL) => out.push_str(&fill(ReportPlace::HeadingLabel(id))),
+            _ => {}
+        }
+        rest = &tail[end + VERSION_BASE.len_utf8()..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// `html` without its marks (a section page's text: no report links there).
+pub fn without_report_marks(html: &str) -> Cow<'_, str> {
+    fill_report_marks(html, |_| String::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_are_filled_in_order_and_leave_page_links_alone() {
+        let html = format!(
+            "<h2 id=\"a\"{}>A{}</h2><a href=\"\0b/\">b</a><li id=\"step-1\">{}x</li>",
+            heading_label_mark("a"),
+            link_mark("a"),
+            link_mark("step-1")
+        );
+        let filled = fill_report_marks(&html, |place| match place {
+            ReportPlace::Link(id) => format!("[{id}]"),
+            ReportPlace::HeadingLabel(id) => format!(" aria-label=\"{id}\""),
+        });
+        assert_eq!(
+            filled,
+            "<h2 id=\"a\" aria-label=\"a\">A[a]</h2><a href=\"\0b/\">b</a><li id=\"step-1\">[step-1]x</li>"
+        );
+        assert_eq!(
+            without_report_marks(&html),
+            "<h2 id=\"a\">A</h2><a href=\"\0b/\">b</a><li id=\"step-1\">x</li>"
+        );
+        assert!(matches!(without_report_marks("<p>x</p>"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn ids_with_any_characters_round_trip() {
+        let html = link_mark("é \u{1}\"<x>");
+        let filled = fill_report_marks(&html, |place| format!("{place:?}"));
+        assert_eq!(filled, "Link(\"é \\u{1}\\\"<x>\")");
+    }
+}
