@@ -69,12 +69,17 @@ pub fn smaller_widths(width: u32) -> Vec<u32> {
     WIDTHS.iter().copied().filter(|w| *w < width).collect()
 }
 
-/// Decodes the file at `path`, written in `format` (the image crate's default limits
-/// refuse pictures too large to hold in memory).
+/// Decodes the file at `path`, written in `format` unless its first bytes say it is
+/// another one: a JPEG saved as `.png` is common in real trees, and browsers show it
+/// (the image crate's default limits refuse pictures too large to hold in memory).
 pub fn decode(path: &Path, format: Format) -> Result<DynamicImage, String> {
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut reader = image::ImageReader::new(std::io::BufReader::new(file));
-    reader.set_format(format.image_format());
+    let mut reader = image::ImageReader::new(std::io::BufReader::new(file))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    if reader.format().is_none() {
+        reader.set_format(format.image_format());
+    }
     reader.decode().map_err(|e| e.to_string())
 }
 
@@ -229,6 +234,21 @@ mod tests {
         assert_eq!(smaller_widths(737), vec![480]);
         assert_eq!(smaller_widths(1600), vec![480, 800, 1200]);
         assert_eq!(smaller_widths(2560), vec![480, 800, 1200, 1600]);
+    }
+
+    #[test]
+    fn a_jpeg_named_png_decodes_as_the_jpeg_it_is() {
+        let img = DynamicImage::ImageRgb8(ImageBuffer::from_pixel(8, 4, image::Rgb([9, 99, 199])));
+        let mut jpeg = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shot.png");
+        std::fs::write(&path, jpeg.into_inner()).unwrap();
+        let back = decode(&path, Format::Png).unwrap();
+        assert_eq!((back.width(), back.height()), (8, 4));
+        // Bytes of no known format are still read as the extension says, and fail.
+        std::fs::write(&path, b"not an image").unwrap();
+        assert!(decode(&path, Format::Png).is_err());
     }
 
     #[test]
