@@ -67,10 +67,12 @@ pub enum ForeignBody {
 /// admonitions and tabs count as levels too.
 pub const MAX_DIRECTIVE_DEPTH: usize = 32;
 
-/// A fenced code block being skipped: its fence character and length.
+/// A fenced code block being skipped: its fence character and length, and the
+/// indentation of its opening line.
 pub(super) struct Fence {
     ch: char,
     len: usize,
+    indent: usize,
 }
 
 /// `first_line` is 1-based and is the file line on which `body` starts.
@@ -600,13 +602,19 @@ pub(super) fn opens_fence(line: &str) -> Option<Fence> {
     let t = line.trim_start();
     let ch = t.chars().next().filter(|c| *c == '`' || *c == '~')?;
     let len = t.chars().take_while(|c| *c == ch).count();
+    let indent = line.len() - t.len();
     // A backtick fence's info string cannot hold a backtick.
-    (len >= 3 && !(ch == '`' && t[len..].contains('`'))).then_some(Fence { ch, len })
+    (len >= 3 && !(ch == '`' && t[len..].contains('`'))).then_some(Fence { ch, len, indent })
 }
 
+/// Whether `line` closes the fence `f`. A closing fence is indented at most three
+/// columns more than its container's text, which starts at or before the opening
+/// fence: a fence line indented deeper is code inside the block (documentation of
+/// nested fences, as in MkDocs' own pages), not its end.
 pub(super) fn closes_fence(line: &str, f: &Fence) -> bool {
     let t = line.trim();
-    t.len() >= f.len && t.chars().all(|c| c == f.ch)
+    let indent = line.len() - line.trim_start().len();
+    indent <= f.indent + 3 && t.len() >= f.len && t.chars().all(|c| c == f.ch)
 }
 
 #[cfg(test)]
@@ -643,6 +651,23 @@ mod tests {
         let (blocks, d) = run("```\n:::\n::: x\n```\n~~~~\n:::\n~~~~\n");
         assert!(d.is_empty());
         assert_eq!(blocks.len(), 1);
+    }
+
+    #[test]
+    fn a_fence_line_indented_deeper_than_the_opener_is_code() {
+        // A page that shows nested fences (MkDocs' own docs do): the indented ``` is
+        // text of the outer block; it neither closes it nor, with the outer closer,
+        // opens a fence that would hide the rest of the page from the pre-pass.
+        let (blocks, d) = run("```\n    ```\n    x\n    ```\n```\n::: variant a\ny\n:::\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(blocks.len(), 2, "{blocks:?}");
+        assert!(matches!(&blocks[1], Block::Directive(v) if v.line == 15));
+        let (_, d) = run("```\n    ```\n```\n\n!!! note\n\n    body\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].code, d[0].line), (foreign::CODE, 14));
+        // Up to three columns deeper it still closes, as in CommonMark.
+        let (blocks, _) = run("```\nx\n   ```\n::: variant a\ny\n:::\n");
+        assert_eq!(blocks.len(), 2, "{blocks:?}");
     }
 
     #[test]

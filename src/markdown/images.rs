@@ -108,6 +108,9 @@ impl PageState<'_> {
         if has_scheme(src) {
             return ImageRef::AsWritten; // data: and the like carry the image themselves
         }
+        // `shot.png#gh-dark-mode-only` (GitHub's and MkDocs' theme markers), `shot.png?v=2`:
+        // the file is what comes before, as a browser asks the server for that.
+        let src = src.split(['#', '?']).next().unwrap_or(src);
         // Relative to the file it is written in (an included file's own folder).
         let from = self.file_at(line).to_string();
         let result = self

@@ -44,6 +44,11 @@ impl PageState<'_> {
             Some((p, q)) => (p, Some(q)),
             None => (path, None),
         };
+        if path.is_empty() {
+            // `?q=word`: this very page with a query (MkDocs links to its search so);
+            // no file to find.
+            return as_written();
+        }
         if path.to_ascii_lowercase().ends_with(".md") {
             return self.resolve_page_link(dest, path, fragment, line, column);
         }

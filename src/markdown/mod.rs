@@ -15,6 +15,7 @@ pub mod includes;
 mod links;
 mod passages;
 mod raw_html;
+mod refdefs;
 pub mod report_marks;
 mod rewrite;
 pub mod site_paths;
@@ -254,6 +255,7 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         current_heading: None,
         in_caveat: false,
         suggestions_left: MAX_SUGGESTIONS,
+        refs: refdefs::PageRefs::default(),
     };
     state.out.passages.push(Passage::default());
     state.take_front_matter_caveats();
@@ -264,6 +266,7 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         page.site_path,
         &mut state.out.diags,
     );
+    state.refs = refdefs::PageRefs::of(&doc);
     state.render_blocks(&doc.blocks, &doc);
     let unplaced = state.unplaced_caveats();
     state.out.html.push_str(&unplaced);
@@ -334,6 +337,9 @@ struct PageState<'a> {
     in_caveat: bool,
     /// "Did you mean" searches this page may still make (`MAX_SUGGESTIONS`).
     suggestions_left: usize,
+    /// The page's link reference definitions, for runs that use one defined in
+    /// another run.
+    refs: refdefs::PageRefs,
 }
 
 impl PageState<'_> {
@@ -409,9 +415,12 @@ impl PageState<'_> {
         };
         let text = text.as_ref();
         let lines = LineIndex::new(text);
-        let events: Vec<(Event, Range<usize>)> = Parser::new_ext(text, options())
-            .into_offset_iter()
-            .collect();
+        let refs = &self.refs;
+        let page_refs = |link: pulldown_cmark::BrokenLink| refs.resolve(link);
+        let events: Vec<(Event, Range<usize>)> =
+            Parser::new_with_broken_link_callback(text, options(), Some(page_refs))
+                .into_offset_iter()
+                .collect();
         let locate = |offset: usize| {
             let (l, c) = lines.locate(offset);
             (first_line + l - 1, c + indent)

@@ -9,7 +9,9 @@ use super::report_marks::{heading_label_mark, link_mark};
 use super::{highlight, safe_url, Heading, PageState};
 use crate::diag::Diagnostic;
 use crate::html::escape;
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd,
+};
 use std::ops::Range;
 
 /// Events with their byte ranges in the markdown run.
@@ -108,13 +110,16 @@ impl PageState<'_> {
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H1,
                 id,
+                attrs,
                 ..
             }) if rw.title_at == Some(range.start) => {
-                return self.title_heading(events, i, id.as_deref(), rw);
+                return self.title_heading(events, i, declared_id(id, attrs), rw);
             }
-            Event::Start(Tag::Heading { level, id, .. }) => {
+            Event::Start(Tag::Heading {
+                level, id, attrs, ..
+            }) => {
                 let at = locate(range.start);
-                self.open_heading(events, i, *level, id.as_deref(), at, rw);
+                self.open_heading(events, i, *level, declared_id(id, attrs), at, rw);
             }
             Event::End(TagEnd::Heading(_)) => self.close_heading(rw),
             Event::Start(Tag::BlockQuote(Some(kind))) => open_callout(*kind, rw),
@@ -211,7 +216,13 @@ impl PageState<'_> {
             }) => {
                 rw.links_kept.push(true);
                 let (l, c) = locate(range.start);
-                match self.resolve_link(dest_url, l, c) {
+                // `<name@example.com>`: pulldown-cmark writes the `mailto:` itself.
+                let dest = if *link_type == LinkType::Email {
+                    LinkDest::AsWritten(dest_url.to_string())
+                } else {
+                    self.resolve_link(dest_url, l, c)
+                };
+                match dest {
                     LinkDest::Page(local) => {
                         rw.inline(Event::InlineHtml(page_link_start(&local, title).into()))
                     }
@@ -583,4 +594,21 @@ fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Warning => ("warning", "Warning"),
         BlockQuoteKind::Caution => ("caution", "Caution"),
     }
+}
+
+/// The id a heading declares: `{#id}`, or `{ id="id" }` (also unquoted), the form
+/// MkDocs' attribute lists allow too, which pulldown-cmark hands over as a plain
+/// attribute with its quotes.
+fn declared_id<'a>(
+    id: &'a Option<CowStr<'a>>,
+    attrs: &'a [(CowStr<'a>, Option<CowStr<'a>>)],
+) -> Option<&'a str> {
+    id.as_deref().or_else(|| {
+        attrs
+            .iter()
+            .find(|(key, _)| key.as_ref() == "id")
+            .and_then(|(_, value)| value.as_deref())
+            .map(|value| value.trim_matches(|c| c == '"' || c == '\''))
+            .filter(|value| !value.is_empty())
+    })
 }

@@ -683,3 +683,117 @@ fn foreign_front_matter_keys_make_one_warning_per_file() {
         ("content/plan-hub-sites.md", 3)
     );
 }
+
+// ---- Found on the real trees after the second wave (FINDINGS-after-merge) ----
+
+#[test]
+fn email_autolinks_and_query_links_name_no_file() {
+    // SharePoint writes `<first.last@fabrikam.com>`; MkDocs links its search as
+    // `[word][q=word]` with `[q=word]: ?q=word`.
+    let site = SiteTest::from_files(&[(
+        "content/a.md",
+        "---\ntitle: A\n---\nMail <first.last@fabrikam.com> or [search](?q=支持).\n",
+    )]);
+    let run = site.build(&[]);
+    run.ok();
+    let hrefs = run.page("a/").attrs(".content a", "href");
+    assert_eq!(hrefs.len(), 2, "{hrefs:?}");
+    assert_eq!(hrefs[0], "mailto:first.last@fabrikam.com");
+    assert!(hrefs[1].starts_with("?q="), "{hrefs:?}");
+}
+
+#[test]
+fn attribute_list_ids_name_their_headings() {
+    // MkDocs' changelog: `### 9.7.6 <small>…</small> { id="9.7.6" }`.
+    let site = SiteTest::from_files(&[
+        (
+            "content/changelog.md",
+            "---\ntitle: Changelog\n---\n### 9.7.6 <small>March 19</small> { id=\"9.7.6\" }\n\n### Navigation path { id=navigation-path }\n\n### Kept {#kept data-toc-label=\"x\"}\n",
+        ),
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\n[9.7.6](changelog.md#9.7.6) [path](changelog.md#navigation-path) [kept](changelog.md#kept)\n",
+        ),
+    ]);
+    let run = site.build(&[]);
+    run.ok();
+    assert_eq!(
+        run.page("changelog/").attrs(".content h3", "id"),
+        vec!["9.7.6", "navigation-path", "kept"]
+    );
+}
+
+#[test]
+fn reference_definitions_reach_across_admonitions_tabs_and_variant_blocks() {
+    // A MkDocs page keeps its definitions at the bottom, below its admonitions and
+    // tabs; every reference above them must still be a link (or an image).
+    let site = SiteTest::from_files(&[
+        ("content/b.md", "---\ntitle: B\n---\nB.\n"),
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\nAfter you've [installed] it:\n\n!!! tip \"Recommended\"\n\n    See [the guide][b] and [installed].\n\n=== \"Unix\"\n\n    Run [installed].\n\n[![Shot]][Shot]\n\n::: variant one\nIn one: [installed].\n:::\n\n  [installed]: b.md\n  [B]: b.md \"Guide B\"\n  [Shot]: shot.png\n",
+        ),
+    ]);
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://t.example/\"\n[[variants]]\nid = \"one\"\nlabel = \"One\"\n",
+    );
+    site.write_bytes(
+        "content/shot.png",
+        &crate::screenshot_data::noise_png(40, 20, 1),
+    );
+    let run = site.build(&[]);
+    let codes: Vec<String> = run.diags().into_iter().map(|d| d.code).collect();
+    assert!(
+        codes.iter().all(|c| c == "foreign-syntax"),
+        "{:#?}",
+        run.diags()
+    );
+    let page = run.page("a/");
+    let links = page.attrs(".content a[href='/b/']", "href");
+    assert_eq!(links.len(), 5, "{}", page.text(".content"));
+    assert!(
+        !page.text(".content").contains('['),
+        "{}",
+        page.text(".content")
+    );
+    assert_eq!(page.select(".content img").len(), 1);
+}
+
+#[test]
+fn an_image_url_fragment_or_query_is_not_part_of_its_file_name() {
+    // GitHub's and MkDocs' light/dark markers: `shot.png#gh-dark-mode-only`.
+    let site = SiteTest::from_files(&[(
+        "content/a.md",
+        "---\ntitle: A\n---\n![Light](shot.png#gh-light-mode-only)\n\nAn icon ![Icon](shot.png?v=2) inline.\n",
+    )]);
+    site.write_bytes(
+        "content/shot.png",
+        &crate::screenshot_data::noise_png(40, 20, 1),
+    );
+    let run = site.build(&[]);
+    run.ok();
+    let page = run.page("a/");
+    assert_eq!(page.select(".content figure img").len(), 1);
+    assert_eq!(page.select(".content img.inline-image").len(), 1);
+}
+
+#[test]
+fn a_jpeg_saved_as_png_is_published_like_browsers_show_it() {
+    // Three SharePoint screenshots are JPEGs named `.png`; wide ones are resized, so
+    // their pixels are decoded.
+    let img = image::DynamicImage::ImageRgb8(image::ImageBuffer::from_pixel(
+        1000,
+        50,
+        image::Rgb([10, 120, 200]),
+    ));
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
+    let site = SiteTest::from_files(&[("content/a.md", "---\ntitle: A\n---\n![Wide](wide.png)\n")]);
+    site.write_bytes("content/wide.png", &jpeg.into_inner());
+    let run = site.build(&[]);
+    run.ok();
+    let page = run.page("a/");
+    assert_eq!(page.attr(".content figure img", "width"), "1000");
+    assert!(!page.attr(".content figure img", "srcset").is_empty());
+}
