@@ -21,16 +21,19 @@ pub mod change;
 mod checks;
 pub mod incremental;
 pub mod live;
+mod pages;
 mod read;
+pub mod served;
 mod state;
 mod timings;
 mod write;
 
 pub use cache::{CachedPage, MarkdownCache, Shared};
 pub use change::{classify, Change};
-pub use live::{LiveSite, Rebuild, Rebuilt};
+pub use live::{ChangedPages, LiveSite, Rebuild, Rebuilt};
+pub use pages::{page_index, render_one, PageRef};
 pub use state::{SiteState, VersionState};
-pub use write::WRITE_ERROR;
+pub use write::{PageMode, WRITE_ERROR};
 
 /// Search index files by the fingerprint of what they index.
 pub type SearchCache = Shared<Vec<(String, String)>>;
@@ -50,6 +53,15 @@ pub struct BuildOptions {
     /// The build's date (`YYYY-MM-DD`), when it has one: from `SOURCE_DATE_EPOCH`, so
     /// that built pages do not change from one day to the next.
     pub today: Option<String>,
+    /// What the build does with its pages: write them (the default), or only render
+    /// and hash them, or skip them (`serve`, which renders pages on request).
+    pub pages: PageMode,
+}
+
+impl Default for PageMode {
+    fn default() -> Self {
+        PageMode::Write
+    }
 }
 
 impl BuildOptions {
@@ -61,6 +73,7 @@ impl BuildOptions {
             live_reload: true,
             show_candidates: true,
             today: None,
+            pages: PageMode::Write,
         }
     }
 }
@@ -79,6 +92,9 @@ pub struct BuildSummary {
     pub candidates: usize,
     /// How long each phase took, and what the caches saved (for GUIDEPOST_TIMINGS).
     pub timings: Vec<String>,
+    /// With `PageMode::Hash`: each page's output path and content hash (a path
+    /// rendered twice appears twice, the one kept last).
+    pub page_hashes: Vec<(String, blake3::Hash)>,
 }
 
 /// Builds the whole site into `sink`. Never stops at the first problem: every
@@ -198,8 +214,19 @@ fn build_into(
         read_diags: Vec::new(), // both set by build_site once every stage has reported
         write_diags: Vec::new(),
     };
-    let (mut summary, keys) = write_site(&state, opts.live_reload, &cache.search, out, &timings);
-    state.search_keys = keys;
+    let written = write_site(
+        &state,
+        opts.live_reload,
+        &cache.search,
+        out,
+        &timings,
+        opts.pages,
+    );
+    state.search_keys = written.search_keys;
+    let mut summary = BuildSummary {
+        page_hashes: written.page_hashes,
+        ..written.summary
+    };
     let (loads, seconds) = state.assets.load_stats();
     timings.note(format!(
         "screenshots: {loads} files read, measured and hashed in {seconds:.3} s of CPU (all threads), {} distinct copies",
@@ -211,32 +238,55 @@ fn build_into(
 
 /// Renders and writes the whole site again from `state` after a template, theme or
 /// `static/` change: the theme is loaded again, nothing is read or parsed again.
+/// Also returns the theme it replaced (None when the theme could not be loaded).
 pub fn rerender(
+    state: &mut SiteState,
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+    cache: &BuildCache,
+) -> (BuildSummary, Vec<Diagnostic>, Option<Theme>) {
+    match Theme::load(&opts.root, &state.config.theme, &state.prefix) {
+        Ok(theme) => {
+            let previous = std::mem::replace(&mut state.theme, theme);
+            let (summary, diags) = rerender_with_theme(state, opts, sink, cache);
+            (summary, diags, Some(previous))
+        }
+        Err(ds) => {
+            state.write_diags = ds;
+            (BuildSummary::default(), state.diagnostics(), None)
+        }
+    }
+}
+
+/// Renders and writes the whole site again from `state` with the theme it holds.
+pub fn rerender_with_theme(
     state: &mut SiteState,
     opts: &BuildOptions,
     sink: &dyn Sink,
     cache: &BuildCache,
 ) -> (BuildSummary, Vec<Diagnostic>) {
     let diags = Diagnostics::new();
-    match Theme::load(&opts.root, &state.config.theme, &state.prefix) {
-        Ok(theme) => {
-            diags.extend(theme.warnings.iter().cloned());
-            state.theme = theme;
-        }
-        Err(ds) => {
-            state.write_diags = ds;
-            return (BuildSummary::default(), state.diagnostics());
-        }
-    }
+    diags.extend(state.theme.warnings.iter().cloned());
     state.today = opts.today.clone();
     let timings = Timings::start();
     let out = Out {
         sink,
         diags: &diags,
     };
-    let (mut summary, keys) = write_site(state, opts.live_reload, &cache.search, out, &timings);
+    let written = write_site(
+        state,
+        opts.live_reload,
+        &cache.search,
+        out,
+        &timings,
+        opts.pages,
+    );
+    let mut summary = BuildSummary {
+        page_hashes: written.page_hashes,
+        ..written.summary
+    };
     summary.timings = timings.into_lines();
-    state.search_keys = keys;
+    state.search_keys = written.search_keys;
     state.write_diags = diags.into_sorted();
     (summary, state.diagnostics())
 }
