@@ -142,6 +142,30 @@ fn drain(events: &Receiver<(Instant, String)>) {
     while events.try_recv().is_ok() {}
 }
 
+/// GETs `path` from the server and reads the whole answer (the connection is closed
+/// after it); the number of bytes read.
+fn fetch(addr: &str, path: &str) -> Result<usize, String> {
+    use std::io::Read;
+    let mut stream =
+        TcpStream::connect(addr).map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| format!("cannot ask for {path}: {e}"))?;
+    let mut answer = Vec::new();
+    stream
+        .read_to_end(&mut answer)
+        .map_err(|e| format!("cannot read {path}: {e}"))?;
+    if !answer.starts_with(b"HTTP/1.1 200") {
+        return Err(format!(
+            "{path}: {}",
+            String::from_utf8_lossy(&answer[..answer.len().min(80)])
+        ));
+    }
+    Ok(answer.len())
+}
+
 /// Guide files of the current version, spread over the site.
 fn pick_guides(site: &Path, n: usize) -> Vec<PathBuf> {
     let mut all: Vec<PathBuf> = walk(&site.join("content"))
@@ -268,6 +292,7 @@ fn run(o: &Options) -> Result<(), String> {
     let after_start = (peak_mib(pid), rss_mib(pid));
 
     let mut latencies = Vec::new();
+    let mut page_latencies = Vec::new();
     for (i, (file, text)) in restore.originals.iter().enumerate() {
         drain(&events);
         let url = page_url(&o.site, file);
@@ -279,8 +304,13 @@ fn run(o: &Options) -> Result<(), String> {
         .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
         let reloaded = wait_for(&events, &format!("\"{url}\""))?;
         let ms = (reloaded - saved).as_secs_f64() * 1000.0;
-        println!("save {i:2}: {url} reload message after {ms:.1} ms");
+        fetch(&server.addr, &url)?;
+        let page_ms = saved.elapsed().as_secs_f64() * 1000.0;
+        println!(
+            "save {i:2}: {url} reload message after {ms:.1} ms, page fetched after {page_ms:.1} ms"
+        );
         latencies.push(ms);
+        page_latencies.push(page_ms);
         std::thread::sleep(o.pause);
     }
 
@@ -290,6 +320,7 @@ fn run(o: &Options) -> Result<(), String> {
     std::fs::create_dir_all(&templates)
         .map_err(|e| format!("cannot create {}: {e}", templates.display()))?;
     let mut template_ms = Vec::new();
+    let mut template_page_ms = Vec::new();
     for i in 0..=o.template_saves {
         drain(&events);
         let saved = Instant::now();
@@ -305,12 +336,20 @@ fn run(o: &Options) -> Result<(), String> {
         .map_err(|e| format!("cannot write the template: {e}"))?;
         let reloaded = wait_for(&events, "\"reload\"")?;
         let ms = (reloaded - saved).as_secs_f64() * 1000.0;
+        // The page a reader has open: one of the guides saved above.
+        let url = page_url(
+            &o.site,
+            &restore.originals[i % restore.originals.len().max(1)].0,
+        );
+        fetch(&server.addr, &url)?;
+        let page_ms = saved.elapsed().as_secs_f64() * 1000.0;
         println!(
-            "template save {i}: reload message after {ms:.0} ms (resident {:.0} MiB)",
+            "template save {i}: reload message after {ms:.0} ms, {url} fetched after {page_ms:.0} ms (resident {:.0} MiB)",
             rss_mib(pid)
         );
         if i > 0 {
             template_ms.push(ms);
+            template_page_ms.push(page_ms);
         }
         std::thread::sleep(o.pause);
     }
@@ -324,8 +363,16 @@ fn run(o: &Options) -> Result<(), String> {
         summary(&latencies, 100.0)
     );
     println!(
+        "guide save → page fetched after the reload message: {}",
+        summary(&page_latencies, 100.0)
+    );
+    println!(
         "template save → reload message: {}",
         summary(&template_ms, 500.0)
+    );
+    println!(
+        "template save → page fetched after the reload message: {}",
+        summary(&template_page_ms, 500.0)
     );
     println!(
         "server memory: peak {:.0} MiB after the first build ({:.0} MiB resident then), peak {peak:.0} MiB at the end (VmHWM)",

@@ -13,6 +13,7 @@ use crate::source;
 use rayon::prelude::*;
 use read::{read_version, MarkdownJob};
 use std::path::PathBuf;
+use std::sync::Arc;
 use timings::Timings;
 use write::{write_site, Out};
 
@@ -200,6 +201,7 @@ fn build_into(
     timings.note(format!(
         "markdown cache: {hits} renderings reused, {misses} made"
     ));
+    timings.note(rendering_sizes(&versions));
     let mut state = SiteState {
         config: config.clone(),
         theme,
@@ -234,6 +236,37 @@ fn build_into(
     ));
     summary.timings = timings.into_lines();
     (summary, Some(state))
+}
+
+/// What the renderings of the versions hold, in MiB (for GUIDEPOST_TIMINGS): HTML,
+/// search text, and the sources they were made from.
+fn rendering_sizes(versions: &[VersionState]) -> String {
+    let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
+    let mut seen = std::collections::HashSet::new();
+    let (mut html, mut text, mut sources) = (0, 0, 0);
+    for vs in versions {
+        for page in vs.pages.iter().filter(|p| seen.insert(Arc::as_ptr(p))) {
+            html += page.body.html.packed_len();
+            text += page
+                .body
+                .passages
+                .iter()
+                .map(|p| p.text.len())
+                .sum::<usize>();
+        }
+        sources += vs
+            .version
+            .sources
+            .iter()
+            .map(|s| s.body.len())
+            .sum::<usize>();
+    }
+    format!(
+        "renderings: {:.0} MiB of HTML (compressed), {:.0} MiB of search text; sources: {:.0} MiB",
+        mib(html),
+        mib(text),
+        mib(sources)
+    )
 }
 
 /// Renders and writes the whole site again from `state` after a template, theme or

@@ -81,6 +81,15 @@ impl<'a> Renderer<'a> {
         crate::markdown::with_version_base(html, &self.version_base)
     }
 
+    /// A page's rendered markdown, unpacked, with its links completed.
+    fn linked_body(&self, body: &PageBody) -> String {
+        let html = body.html.unpack();
+        match crate::markdown::with_version_base(&html, &self.version_base) {
+            Cow::Owned(linked) => linked,
+            Cow::Borrowed(_) => html,
+        }
+    }
+
     /// The navigation tree for a page in section `s`.
     fn nav(&self, s: usize) -> &Vec<NavItem> {
         self.nav[s].get_or_init(|| nav_for(self.version, self.site.prefix, s, None))
@@ -221,7 +230,7 @@ impl<'a> Renderer<'a> {
             summary: src.front.summary.as_deref(),
             url: self.url(&guide.path),
             canonical: self.canonical_for(&guide.path, &src.front.aliases),
-            content: self.linked(&body.html),
+            content: Cow::Owned(self.linked_body(body)),
             toc: toc(&body.headings),
             toc_size: body
                 .headings
@@ -277,7 +286,7 @@ impl<'a> Renderer<'a> {
             canonical: self.canonical_for(&sec.path, &[]),
             content: sec
                 .source
-                .map(|i| self.linked(&self.bodies[i].html))
+                .map(|i| Cow::Owned(self.linked_body(&self.bodies[i])))
                 .unwrap_or_default(),
             breadcrumbs: if s == 0 {
                 Vec::new()
