@@ -4,7 +4,7 @@
 use crate::caveats;
 use crate::cli::{
     BuildArgs, CaveatsArgs, CheckArgs, Cli, Command, CutArgs, ImportCommand, NewArgs, ReportsArgs,
-    ServeArgs, SiteArgs, StatusArg, VersionCommand,
+    ServeArgs, SiteArgs, StatusArg, VersionCommand, WordpressArgs,
 };
 use crate::config::{self, Config};
 use crate::diag::{self, Diagnostic, Format, Printer, Severity};
@@ -66,6 +66,62 @@ pub fn run(cli: Cli, env: &Environment) -> Status {
         Command::Version(VersionCommand::Cut(args)) => run_cut(args, env),
         Command::Caveats(args) => run_caveats(args, env),
         Command::Import(ImportCommand::Reports(args)) => run_import_reports(args, env),
+        Command::Import(ImportCommand::Wordpress(args)) => run_import_wordpress(args, env),
+    }
+}
+
+fn run_import_wordpress(args: WordpressArgs, env: &Environment) -> Status {
+    use crate::import::wordpress::{import, ImportOptions};
+    let format: Format = args.format.into();
+    let printer = env.printer(format);
+    let fail = |diags: Vec<Diagnostic>| {
+        printer.print(&diags);
+        Status::Usage
+    };
+    let root = match args.root.canonicalize() {
+        Ok(root) => root,
+        Err(e) => {
+            return fail(vec![Diagnostic::error(
+                "config",
+                &args.root,
+                format!("cannot open the site folder: {e}"),
+            )])
+        }
+    };
+    let config = match Config::load(&root) {
+        Ok(config) => config,
+        Err(diags) => return fail(diags),
+    };
+    let opts = ImportOptions {
+        export: args.export,
+        root,
+        section: args.section,
+        uploads: args.uploads,
+        only: args.only,
+        dry_run: args.dry_run,
+    };
+    match import(&config, &opts) {
+        Ok(report) => {
+            match format {
+                Format::Human => print!("{}", report.to_human()),
+                Format::Json => println!("{}", report.to_json()),
+            }
+            Status::Ok
+        }
+        Err(diags) => {
+            let what = if opts.dry_run {
+                ""
+            } else {
+                "; nothing was written"
+            };
+            let diags_count = diags.len();
+            printer.print(&diags);
+            printer.summary(&format!(
+                "Import stopped: {diags_count} problem{}{what}",
+                if diags_count == 1 { "" } else { "s" }
+            ));
+            Status::Usage
+        }
     }
 }
 

@@ -40,6 +40,9 @@ pub enum ImportCommand {
     /// Turn readers' reports (the JSON of `gh issue list --json
     /// number,title,body,author,createdAt,url`) into candidate caveats at their step
     Reports(ReportsArgs),
+    /// Turn the published posts and pages of a WordPress export (WXR) into guides,
+    /// their comment threads into candidate caveats
+    Wordpress(WordpressArgs),
 }
 
 #[derive(Debug, Args)]
@@ -54,6 +57,30 @@ pub struct ReportsArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// How the result and diagnostics are printed
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct WordpressArgs {
+    /// The export file (WordPress: Tools → Export → All content)
+    pub export: PathBuf,
+    /// The folder holding site.toml
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The section (folder below the content folder) the guides go to
+    #[arg(long, value_name = "PATH", default_value = crate::import::wordpress::DEFAULT_SECTION)]
+    pub section: String,
+    /// A copy of the blog's wp-content/uploads, where the screenshots are copied from
+    #[arg(long, value_name = "DIR")]
+    pub uploads: Option<PathBuf>,
+    /// Import only the posts and pages with these slugs
+    #[arg(long, value_name = "SLUG,…", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Print what would be imported without writing anything
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How the report and diagnostics are printed
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
 }

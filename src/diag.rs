@@ -24,19 +24,77 @@ impl Severity {
 }
 
 /// One problem found in the input, located at a file, line and column (1-based).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// A stable, greppable identifier such as `broken-link` or `yaml`.
     pub code: &'static str,
     /// Path relative to the site root where possible.
-    #[serde(serialize_with = "lossy_path")]
     pub file: PathBuf,
     pub line: usize,
     pub column: usize,
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// When `file` was included into a page (`::: include`): the file and line of
+    /// each include that led here, innermost first, ending at the page. Printed as
+    /// `help: included from FILE:LINE` lines after the help.
+    pub included_from: IncludedFrom,
+}
+
+/// The includes that led to a diagnostic's file: the including file and line of each,
+/// innermost first. Most diagnostics have none; a thin pointer keeps `Diagnostic`,
+/// which is passed by value everywhere, as small as it was without it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[allow(clippy::box_collection)] // the box is what makes the pointer thin
+pub struct IncludedFrom(Option<Box<Vec<(PathBuf, usize)>>>);
+
+impl std::ops::Deref for IncludedFrom {
+    type Target = [(PathBuf, usize)];
+    fn deref(&self) -> &Self::Target {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl FromIterator<(PathBuf, usize)> for IncludedFrom {
+    fn from_iter<I: IntoIterator<Item = (PathBuf, usize)>>(iter: I) -> Self {
+        let chain: Vec<_> = iter.into_iter().collect();
+        IncludedFrom((!chain.is_empty()).then(|| Box::new(chain)))
+    }
+}
+
+impl From<Vec<(PathBuf, usize)>> for IncludedFrom {
+    fn from(chain: Vec<(PathBuf, usize)>) -> Self {
+        chain.into_iter().collect()
+    }
+}
+
+/// A diagnostic as JSON shows it: the help holds the "included from" lines too.
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    severity: Severity,
+    code: &'static str,
+    #[serde(serialize_with = "lossy_path")]
+    file: &'a Path,
+    line: usize,
+    column: usize,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<String>,
+}
+
+impl Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        JsonDiagnostic {
+            severity: self.severity,
+            code: self.code,
+            file: &self.file,
+            line: self.line,
+            column: self.column,
+            message: &self.message,
+            help: self.full_help(),
+        }
+        .serialize(serializer)
+    }
 }
 
 /// A path as text, with U+FFFD for bytes that are not UTF-8: serde would refuse such a
@@ -55,6 +113,7 @@ impl Diagnostic {
             column: 1,
             message: message.into(),
             help: None,
+            included_from: IncludedFrom::default(),
         }
     }
 
@@ -80,13 +139,50 @@ impl Diagnostic {
         self
     }
 
-    fn sort_key(&self) -> (&Path, usize, usize, Severity, &str) {
+    /// The lines that say where the diagnostic's file was included from.
+    pub fn included_from_lines(&self) -> impl Iterator<Item = String> + '_ {
+        self.included_from
+            .iter()
+            .map(|(file, line)| format!("included from {}:{line}", file.display()))
+    }
+
+    /// The help and the "included from" lines, one per line; None when there are none.
+    pub fn full_help(&self) -> Option<String> {
+        let lines: Vec<String> = self
+            .help
+            .iter()
+            .cloned()
+            .chain(self.included_from_lines())
+            .collect();
+        (!lines.is_empty()).then(|| lines.join("\n"))
+    }
+
+    /// The same diagnostic with every path below `from` moved below `to` (a rendering
+    /// made for one version's folder, reused for another's).
+    pub fn relocated(&self, from: &Path, to: &Path) -> Diagnostic {
+        let moved = |p: &Path| match p.strip_prefix(from) {
+            Ok(rest) => to.join(rest),
+            Err(_) => p.to_path_buf(),
+        };
+        Diagnostic {
+            file: moved(&self.file),
+            included_from: self
+                .included_from
+                .iter()
+                .map(|(f, l)| (moved(f), *l))
+                .collect(),
+            ..self.clone()
+        }
+    }
+
+    fn sort_key(&self) -> (&Path, usize, usize, Severity, &str, &IncludedFrom) {
         (
             &self.file,
             self.line,
             self.column,
             self.severity,
             &self.message,
+            &self.included_from,
         )
     }
 }
@@ -192,6 +288,9 @@ pub fn to_human(d: &Diagnostic) -> String {
     if let Some(help) = &d.help {
         let _ = writeln!(s, "   = help: {help}");
     }
+    for line in d.included_from_lines() {
+        let _ = writeln!(s, "   = help: {line}");
+    }
     s
 }
 
@@ -207,13 +306,17 @@ pub fn to_github(d: &Diagnostic) -> String {
             .replace('\n', "%0A")
     };
     let prop = |s: &str| escape(s).replace(':', "%3A").replace(',', "%2C");
+    // The file that included this one is not on the annotated line: say it.
+    let message: Vec<String> = std::iter::once(d.message.clone())
+        .chain(d.included_from_lines())
+        .collect();
     format!(
         "::{} file={},line={},col={}::{}",
         d.severity.as_str(),
         prop(&d.file.display().to_string()),
         d.line,
         d.column,
-        escape(&d.message)
+        escape(&message.join("\n"))
     )
 }
 
@@ -278,6 +381,54 @@ mod tests {
         assert_eq!(
             to_github(&d),
             "::error file=a%2Cb.md,line=3,col=4::bad: 100%25%0Anext"
+        );
+    }
+
+    #[test]
+    fn included_from_in_every_format() {
+        let mut d = Diagnostic::warning("broken-link", "content/_b.md", "link to `x.md`")
+            .at(3, 5)
+            .help("check the file name");
+        d.included_from = vec![
+            ("content/_a.md".into(), 2),
+            ("content/guides/por.md".into(), 12),
+        ]
+        .into();
+        let human = to_human(&d);
+        assert!(
+            human.ends_with(
+                "  --> content/_b.md:3:5\n   = help: check the file name\n   = help: included from content/_a.md:2\n   = help: included from content/guides/por.md:12\n"
+            ),
+            "{human}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&to_json(&d)).unwrap();
+        assert_eq!(
+            json["help"],
+            "check the file name\nincluded from content/_a.md:2\nincluded from content/guides/por.md:12"
+        );
+        assert_eq!(json["file"], "content/_b.md");
+        assert_eq!(
+            to_github(&d),
+            "::warning file=content/_b.md,line=3,col=5::link to `x.md`%0Aincluded from content/_a.md:2%0Aincluded from content/guides/por.md:12"
+        );
+        // Without a help of its own, the "included from" lines are the help.
+        d.help = None;
+        let json: serde_json::Value = serde_json::from_str(&to_json(&d)).unwrap();
+        assert_eq!(
+            json["help"],
+            "included from content/_a.md:2\nincluded from content/guides/por.md:12"
+        );
+    }
+
+    #[test]
+    fn relocated_moves_every_path_of_the_version() {
+        let mut d = Diagnostic::error("x", "content/_b.md", "m");
+        d.included_from = vec![("content/a.md".into(), 4)].into();
+        let moved = d.relocated(Path::new("content"), Path::new("versions/2013"));
+        assert_eq!(moved.file, Path::new("versions/2013/_b.md"));
+        assert_eq!(
+            *moved.included_from,
+            [(PathBuf::from("versions/2013/a.md"), 4)]
         );
     }
 

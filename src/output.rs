@@ -101,7 +101,14 @@ pub fn checked_output_dir(root: &Path, out: &Path) -> Result<PathBuf, Diagnostic
     if root.starts_with(&out) {
         return Err(refuse("it contains the site folder"));
     }
-    for input in ["content", "versions", "static", "templates", "themes"] {
+    for input in [
+        "content",
+        "versions",
+        "static",
+        "templates",
+        "themes",
+        crate::screenshots::cache::CACHE_DIR,
+    ] {
         let input_dir = root.join(input);
         if input_dir.starts_with(&out) {
             return Err(refuse(&format!("it contains {input}/")));

@@ -2,8 +2,10 @@
 //! caveats included, in a small version with one other page and two variants.
 #![no_main]
 
-use guidepost::assets::Assets;
-use guidepost::markdown::{render_page, PageInput, RenderEnv};
+use guidepost::markdown::highlight::HighlightCache;
+use guidepost::markdown::{render_page, PageInput, RenderEnv, SitePaths};
+use guidepost::screenshots::Screenshots;
+use guidepost::source::include_files::IncludeFiles;
 use guidepost::source::frontmatter::{self, FrontMatter};
 use libfuzzer_sys::fuzz_target;
 use std::collections::HashMap;
@@ -24,7 +26,11 @@ fuzz_target!(|text: &str| {
     ]
     .into_iter()
     .collect();
-    let assets = Assets::new(PathBuf::from("/nonexistent-guidepost-fuzz"), "/");
+    let root = PathBuf::from("/nonexistent-guidepost-fuzz");
+    let assets = Screenshots::new(root.clone(), "/");
+    let includes = IncludeFiles::new(root);
+    let highlights = HighlightCache::default();
+    let site = SitePaths::new("/", ["a/".to_string(), "sec/b/".to_string()]);
     let variants = [
         ("cloud".to_string(), "Cloud".to_string()),
         ("server".to_string(), "Server".to_string()),
@@ -32,10 +38,14 @@ fuzz_target!(|text: &str| {
     let env = RenderEnv {
         targets: &targets,
         assets: &assets,
+        highlights: &highlights,
         version_dir: Path::new("content"),
         max_screenshot_kb: 500,
         variants: &variants,
         other_version_dirs: vec![Path::new("versions/2013")],
+        site: &site,
+        show_candidates: true,
+        includes: &includes,
     };
     let site_path = Path::new("content/a.md");
     let _ = render_page(

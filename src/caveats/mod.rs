@@ -83,7 +83,7 @@ pub fn list(config: &Config, opts: &ListOptions) -> (Vec<CaveatEntry>, Vec<Diagn
             let src = &vs.version.sources[i];
             let url = vs.version.page_path(i).unwrap_or_default();
             for c in &page.body.caveats {
-                let entry = entry(&vs.version.spec.id, src, url.clone(), c, &opts.today);
+                let entry = entry(&vs.version.spec, src, url.clone(), c, &opts.today);
                 if wanted(&entry, opts) {
                     if opts.stale_after.is_some() {
                         problems.push(stale_warning(&entry));
@@ -96,7 +96,13 @@ pub fn list(config: &Config, opts: &ListOptions) -> (Vec<CaveatEntry>, Vec<Diagn
     (entries, problems)
 }
 
-fn entry(version: &str, src: &SourceFile, url: String, c: &Caveat, today: &str) -> CaveatEntry {
+fn entry(
+    version: &crate::config::VersionSpec,
+    src: &SourceFile,
+    url: String,
+    c: &Caveat,
+    today: &str,
+) -> CaveatEntry {
     let (dated, dated_by) = match (&c.verified, c.origin.as_ref().and_then(|o| o.date.as_ref())) {
         (Some(v), _) => (Some(v.clone()), Some("verified")),
         (None, Some(d)) => (Some(d.clone()), Some("source date")),
@@ -105,11 +111,16 @@ fn entry(version: &str, src: &SourceFile, url: String, c: &Caveat, today: &str) 
             None => (None, None),
         },
     };
+    // An inline caveat of an included file is listed where it is written.
+    let file = match &c.written_in {
+        Some(w) => version.dir.join(&w.file),
+        None => src.site_path.clone(),
+    };
     CaveatEntry {
-        version: version.to_string(),
+        version: version.id.clone(),
         guide: src.title.clone().unwrap_or_default(),
         url,
-        file: crate::paths::slash_path(&src.site_path),
+        file: crate::paths::slash_path(&file),
         line: c.line,
         id: c.id.clone(),
         step: c.step.as_ref().map(|(id, _)| id.clone()),

@@ -35,6 +35,9 @@ pub struct Caveat {
     pub candidate: bool,
     /// The file line where it is written (its front matter item, or its `::: caveat`).
     pub line: usize,
+    /// The included file it is written in, when it is not the page's (an inline
+    /// caveat of an included file).
+    pub written_in: Option<super::WrittenIn>,
     /// Its front matter `source`, as written.
     pub origin: Option<CaveatSource>,
 }
@@ -350,6 +353,7 @@ impl PageState<'_> {
             verified: spec.verified.clone(),
             candidate: pending.is_candidate(),
             line: pending.line,
+            written_in: None,
             origin: spec.source.clone(),
         };
         let out = self.caveat_html(&caveat);
@@ -418,6 +422,7 @@ impl PageState<'_> {
             verified: None,
             candidate: false,
             line: d.line,
+            written_in: None,
             origin: None,
         };
         let out = self.caveat_html(&caveat);

@@ -68,7 +68,7 @@ pub enum ForeignBody {
 pub const MAX_DIRECTIVE_DEPTH: usize = 32;
 
 /// A fenced code block being skipped: its fence character and length.
-struct Fence {
+pub(super) struct Fence {
     ch: char,
     len: usize,
 }
@@ -544,6 +544,38 @@ fn code_ranges(text: &str) -> Vec<Range<usize>> {
     ranges
 }
 
+/// What the pre-pass would read in `body` as markup of its own, for text that must not
+/// hold any (imported markdown): the 0-based lines it takes for directive markers, and
+/// the line of a code fence that `body` leaves open (which would hide what follows).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Markup {
+    pub marker_lines: Vec<usize>,
+    pub unclosed_fence: Option<usize>,
+}
+
+pub fn markup_lines(body: &str) -> Markup {
+    let mut found = Markup::default();
+    let mut fence: Option<(Fence, usize)> = None;
+    for (i, raw) in body.split_inclusive('\n').enumerate() {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        if let Some((f, _)) = &fence {
+            if closes_fence(line, f) {
+                fence = None;
+            }
+            continue;
+        }
+        if let Some(f) = opens_fence(line) {
+            fence = Some((f, i));
+            continue;
+        }
+        if directive_marker(line).is_some() {
+            found.marker_lines.push(i);
+        }
+    }
+    found.unclosed_fence = fence.map(|(_, line)| line);
+    found
+}
+
 fn push_run(blocks: &mut Vec<Block>, text: &str, range: Range<usize>, line: usize) {
     if !text[range.clone()].trim().is_empty() {
         blocks.push(Block::Markdown { range, line });
@@ -551,7 +583,7 @@ fn push_run(blocks: &mut Vec<Block>, text: &str, range: Range<usize>, line: usiz
 }
 
 /// `::: …` indented by at most three spaces: returns (indent, text after the colons).
-fn directive_marker(line: &str) -> Option<(usize, &str)> {
+pub(super) fn directive_marker(line: &str) -> Option<(usize, &str)> {
     let indent = line.len() - line.trim_start_matches(' ').len();
     if indent > 3 {
         return None;
@@ -564,7 +596,7 @@ fn directive_marker(line: &str) -> Option<(usize, &str)> {
     Some((indent, rest))
 }
 
-fn opens_fence(line: &str) -> Option<Fence> {
+pub(super) fn opens_fence(line: &str) -> Option<Fence> {
     let t = line.trim_start();
     let ch = t.chars().next().filter(|c| *c == '`' || *c == '~')?;
     let len = t.chars().take_while(|c| *c == ch).count();
@@ -572,7 +604,7 @@ fn opens_fence(line: &str) -> Option<Fence> {
     (len >= 3 && !(ch == '`' && t[len..].contains('`'))).then_some(Fence { ch, len })
 }
 
-fn closes_fence(line: &str, f: &Fence) -> bool {
+pub(super) fn closes_fence(line: &str, f: &Fence) -> bool {
     let t = line.trim();
     t.len() >= f.len && t.chars().all(|c| c == f.ch)
 }
@@ -662,6 +694,13 @@ mod tests {
         let (blocks, d) = run(&body);
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(depth(&blocks), n);
+    }
+
+    #[test]
+    fn markup_lines_are_what_the_pre_pass_reads() {
+        let m = markup_lines("::: a\ntext\n```\n::: in code\n```\n   :::\n    ::: not\n~~~\nopen");
+        assert_eq!(m.marker_lines, vec![0, 5]);
+        assert_eq!(m.unclosed_fence, Some(7));
     }
 
     #[test]

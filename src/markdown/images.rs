@@ -8,7 +8,7 @@ use super::links::has_scheme;
 use super::{PageState, RenderDep};
 use crate::diag::Diagnostic;
 use crate::html::escape;
-use crate::screenshots::{ImageError, ImageInfo};
+use crate::screenshots::{html, ImageError, ImageInfo};
 use std::sync::Arc;
 
 /// What an image reference resolved to.
@@ -22,7 +22,8 @@ pub(super) enum ImageRef {
 }
 
 impl PageState<'_> {
-    /// A screenshot: `figure > a[href=full image] > img`, then the title as caption.
+    /// A screenshot: `figure > a[href=full image] > img` (in a `picture` with a dark
+    /// twin), its marks and legend, then the title as caption.
     pub(super) fn figure(
         &mut self,
         src: &str,
@@ -32,17 +33,17 @@ impl PageState<'_> {
         col: usize,
     ) -> String {
         self.check_alt(src, alt, "screenshot", line, col);
-        let (url, size) = match self.resolve_image(src, line, col) {
-            ImageRef::Local(img) => (img.url.clone(), dimensions(&img)),
-            ImageRef::AsWritten => (src.to_string(), String::new()),
-            ImageRef::Missing => return String::new(),
-        };
-        format!(
-            "<figure><a href=\"{url}\"><img src=\"{url}\" alt=\"{alt}\"{size} loading=\"lazy\" decoding=\"async\"></a>{cap}</figure>\n",
-            url = escape(&url),
-            alt = escape(alt),
-            cap = caption(title)
-        )
+        match self.resolve_image(src, line, col) {
+            ImageRef::Local(img) => {
+                let legend_id = (!img.marks.is_empty()).then(|| {
+                    self.legends += 1;
+                    format!("marks-{}", self.legends)
+                });
+                html::figure(&img, alt, title, legend_id.as_deref())
+            }
+            ImageRef::AsWritten => html::remote_figure(src, alt, title),
+            ImageRef::Missing => String::new(),
+        }
     }
 
     /// An image in a sentence, a table cell, a heading or a link: `<img>` in place,
@@ -107,9 +108,14 @@ impl PageState<'_> {
         if has_scheme(src) {
             return ImageRef::AsWritten; // data: and the like carry the image themselves
         }
-        let page_dir = self.page_dir();
-        let result = self.env.assets.image(&page_dir, src);
+        // Relative to the file it is written in (an included file's own folder).
+        let from = self.file_at(line).to_string();
+        let result = self
+            .env
+            .assets
+            .image(&super::page_dir(self.env, &from), src);
         self.out.deps.push(RenderDep::Image {
+            from,
             src: src.to_string(),
             result: result.clone(),
         });
@@ -132,13 +138,16 @@ impl PageState<'_> {
                 }
                 ImageRef::Local(img)
             }
+            // Reported at the sidecar or twin, once however many pages show it.
+            Err(ImageError::Data { .. }) => ImageRef::Missing,
             Err(e) => {
                 let help = match e {
-                    ImageError::NotFound(_) => self.did_you_mean(src).unwrap_or_else(|| {
+                    ImageError::NotFound(_) => self.did_you_mean(src, line).unwrap_or_else(|| {
                         "the path is relative to the markdown file; a path starting with `/` is relative to static/".into()
                     }),
                     ImageError::OutsideSite(_) => "screenshots must be inside the site folder".into(),
                     ImageError::Unreadable(_) => "re-export the image as png, jpg, gif, webp or svg".into(),
+                    ImageError::Data { .. } => String::new(),
                 };
                 self.out.diags.push(
                     Diagnostic::error("image", file, e.to_string())
@@ -150,12 +159,14 @@ impl PageState<'_> {
         }
     }
 
-    /// "did you mean …" for a local reference (image, file or `.md` link) that does
-    /// not resolve, recorded as a dependency of the rendering.
-    pub(super) fn did_you_mean(&mut self, written: &str) -> Option<String> {
+    /// "did you mean …" for a local reference (image, file or `.md` link) written at
+    /// expanded line `line` that does not resolve, recorded as a dependency of the
+    /// rendering.
+    pub(super) fn did_you_mean(&mut self, written: &str, line: usize) -> Option<String> {
         self.suggestions_left = self.suggestions_left.checked_sub(1)?;
         let decoded = crate::url::percent_decode(written);
-        let (base, rel) = super::suggest::base_for(&self.page_dir(), &decoded);
+        let from = super::page_dir(self.env, self.file_at(line));
+        let (base, rel) = super::suggest::base_for(&from, &decoded);
         let found = super::suggest::suggest(self.env.assets.root(), &base, &rel);
         let help = found.as_ref().map(|s| {
             let mut help = s.help();
@@ -181,12 +192,4 @@ pub(super) fn is_remote(src: &str) -> bool {
 
 fn dimensions(img: &ImageInfo) -> String {
     format!(" width=\"{}\" height=\"{}\"", img.width, img.height)
-}
-
-fn caption(title: &str) -> String {
-    if title.is_empty() {
-        String::new()
-    } else {
-        format!("<figcaption>{}</figcaption>", escape(title))
-    }
 }

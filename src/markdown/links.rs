@@ -28,11 +28,14 @@ impl PageState<'_> {
         if path.is_empty() {
             // DocFX tabs (`#tab/…`) are foreign syntax, warned about as such.
             if let Some(f) = fragment.filter(|f| !f.starts_with("tab/")) {
+                // `#anchor` alone is on the page being rendered, even when an included
+                // file writes it: included text is part of the page.
                 self.out.anchor_checks.push(AnchorCheck {
                     target: self.page.rel_path.to_string(),
                     anchor: percent_decode_fragment(f),
                     line,
                     column,
+                    written_in: None,
                 });
             }
             return as_written();
@@ -61,7 +64,9 @@ impl PageState<'_> {
         column: usize,
     ) -> LinkDest {
         let as_written = || LinkDest::AsWritten(dest.to_string());
-        let target = resolve_relative(self.page.rel_path, &crate::url::percent_decode(path));
+        // Relative to the file the link is written in (an included file's own folder).
+        let written_in = self.map.origin_at(line).rel_path.as_str();
+        let target = resolve_relative(written_in, &crate::url::percent_decode(path));
         let found = target.as_ref().and_then(|t| self.env.targets.get(t));
         if let Some(t) = &target {
             self.out.deps.push(RenderDep::Link {
@@ -77,13 +82,14 @@ impl PageState<'_> {
                         anchor: percent_decode_fragment(f),
                         line,
                         column,
+                        written_in: None,
                     });
                     LinkDest::Page(format!("{url}#{f}"))
                 } else {
                     LinkDest::Page(url)
                 }
             }
-            _ if self.crosses_versions(path) => {
+            _ if self.crosses_versions(path, line) => {
                 self.out.diags.push(
                     Diagnostic::error(
                         "cross-version-link",
@@ -96,7 +102,7 @@ impl PageState<'_> {
                 as_written()
             }
             _ => {
-                let help = self.did_you_mean(path).unwrap_or_else(|| {
+                let help = self.did_you_mean(path, line).unwrap_or_else(|| {
                     "the path is relative to this markdown file; check the file name".into()
                 });
                 self.out.diags.push(
@@ -151,12 +157,14 @@ impl PageState<'_> {
         column: usize,
     ) -> LinkDest {
         let decoded = crate::url::percent_decode(path);
-        if let Some(url) = self.folder_page(&decoded) {
+        // Relative to the file the link is written in (an included file's own folder).
+        let from = self.file_at(line).to_string();
+        if let Some(url) = self.folder_page(&from, &decoded) {
             return LinkDest::Page(with_suffix(url, query, fragment));
         }
-        let page_dir = self.page_dir();
-        let result = self.env.assets.file(&page_dir, path);
+        let result = self.env.assets.file(&page_dir(self.env, &from), path);
         self.out.deps.push(RenderDep::File {
+            from,
             src: path.to_string(),
             result: result.clone(),
         });
@@ -164,7 +172,7 @@ impl PageState<'_> {
             Ok(file) => return LinkDest::File(with_suffix(file.url.clone(), query, fragment)),
             Err(ImageError::NotFound(_)) => (
                 format!("link to `{dest}`: there is no such file"),
-                self.did_you_mean(path).unwrap_or_else(|| {
+                self.did_you_mean(path, line).unwrap_or_else(|| {
                     "the path is relative to this markdown file; check the file name".into()
                 }),
             ),
@@ -176,6 +184,10 @@ impl PageState<'_> {
                 format!("link to `{dest}`: {m}"),
                 "link a file, or the `.md` file of a guide".into(),
             ),
+            Err(e @ ImageError::Data { .. }) => (
+                format!("link to `{dest}`: {e}"),
+                "fix the errors reported at its sidecar or dark twin".into(),
+            ),
         };
         self.out.diags.push(
             Diagnostic::warning("broken-link", self.page.site_path, message)
@@ -185,9 +197,9 @@ impl PageState<'_> {
         LinkDest::AsWritten(dest.to_string())
     }
 
-    /// The page of a folder named by a relative link (`../licensing/`): its
-    /// `_index.md` or `index.md`, when it has one.
-    fn folder_page(&mut self, decoded: &str) -> Option<String> {
+    /// The page of a folder named by a relative link (`../licensing/`) written in the
+    /// file `from` (version-relative): its `_index.md` or `index.md`, when it has one.
+    fn folder_page(&mut self, from: &str, decoded: &str) -> Option<String> {
         let last = decoded
             .trim_end_matches('/')
             .rsplit('/')
@@ -196,7 +208,7 @@ impl PageState<'_> {
         if !decoded.ends_with('/') && last.contains('.') && last != ".." {
             return None;
         }
-        let folder = resolve_relative(self.page.rel_path, decoded)?;
+        let folder = resolve_relative(from, decoded)?;
         ["_index.md", "index.md"].into_iter().find_map(|index| {
             let target = if folder.is_empty() {
                 index.to_string()
@@ -225,16 +237,19 @@ impl PageState<'_> {
         );
     }
 
-    /// The folder of the page's markdown file, relative to the site root.
-    pub(super) fn page_dir(&self) -> std::path::PathBuf {
-        page_dir(self.env, self.page.rel_path)
+    /// The version-relative path of the file that expanded line `line` was written
+    /// in: the page's, or an included file's.
+    pub(super) fn file_at(&self, line: usize) -> &str {
+        &self.map.origin_at(line).rel_path
     }
 
-    /// Whether a relative link path, followed from this page on disk, ends in the
-    /// folder of another version.
-    fn crosses_versions(&mut self, link_path: &str) -> bool {
-        let crosses = link_crosses_versions(self.env, &self.page_dir(), link_path);
+    /// Whether a relative link path, followed on disk from the folder of the file it
+    /// is written in (at expanded line `line`), ends in the folder of another version.
+    fn crosses_versions(&mut self, link_path: &str, line: usize) -> bool {
+        let from = self.file_at(line).to_string();
+        let crosses = link_crosses_versions(self.env, &page_dir(self.env, &from), link_path);
         self.out.deps.push(RenderDep::Crossing {
+            from,
             link_path: link_path.to_string(),
             crosses,
         });
@@ -280,7 +295,8 @@ pub(super) fn page_link_start(local: &str, title: &str) -> String {
     format!("<a href=\"{VERSION_BASE}{href}\"{title}>")
 }
 
-/// The folder of a page's markdown file, relative to the site root.
+/// The folder of a markdown file of the version (a page or an included file),
+/// relative to the site root.
 pub fn page_dir(env: &RenderEnv, rel_path: &str) -> std::path::PathBuf {
     env.version_dir
         .join(rel_path)

@@ -11,6 +11,7 @@ pub mod directives;
 mod foreign;
 pub mod highlight;
 mod images;
+pub mod includes;
 mod links;
 mod passages;
 mod raw_html;
@@ -25,6 +26,7 @@ mod variants;
 pub use links::{link_crosses_versions, page_dir, resolve_relative};
 
 pub use caveats::Caveat;
+pub use includes::WrittenIn;
 pub use site_paths::SitePaths;
 pub use untrusted::safe_url;
 
@@ -75,6 +77,8 @@ pub struct RenderEnv<'a> {
     /// Show `status: candidate` caveats (serve), marked as candidates; a build leaves
     /// them out of the page.
     pub show_candidates: bool,
+    /// The files that `::: include` reads, read once per build.
+    pub includes: &'a crate::source::include_files::IncludeFiles,
 }
 
 /// One page to render.
@@ -109,8 +113,11 @@ pub struct Heading {
 pub struct AnchorCheck {
     pub target: String,
     pub anchor: String,
+    /// Line and column in the file the link is written in: the page, or the included
+    /// file of `written_in`.
     pub line: usize,
     pub column: usize,
+    pub written_in: Option<WrittenIn>,
 }
 
 /// A step (SPEC §3): an item of an ordered list that is not nested in another list.
@@ -134,6 +141,9 @@ pub struct Step {
 pub struct Passage {
     /// The heading it sits under: (id, text); None before the first heading.
     pub heading: Option<(String, String)>,
+    /// The id a search result links to when it is not the heading's (a caveat's id;
+    /// a step's, once steps start passages of their own).
+    pub anchor: Option<String>,
     pub variants: Option<Vec<String>>,
     /// The caveat's id, when the passage is a caveat.
     pub caveat: Option<String>,
@@ -150,15 +160,25 @@ pub enum RenderDep {
         target: String,
         found: Option<String>,
     },
-    /// A relative link matching no page: whether it leads into another version's folder.
-    Crossing { link_path: String, crosses: bool },
-    /// A screenshot as written in the page and what it resolved to.
+    /// A relative link matching no page: whether it leads into another version's
+    /// folder, followed from the folder of `from` (the version-relative path of the
+    /// file it is written in: the page or an included file).
+    Crossing {
+        from: String,
+        link_path: String,
+        crosses: bool,
+    },
+    /// A screenshot as written in the file `from` (version-relative: the page or an
+    /// included file) and what it resolved to.
     Image {
+        from: String,
         src: String,
         result: Result<std::sync::Arc<crate::screenshots::ImageInfo>, ImageError>,
     },
-    /// A linked local file (not markdown) as written and what it resolved to.
+    /// A linked local file (not markdown) as written in the file `from` (like `Image`)
+    /// and what it resolved to.
     File {
+        from: String,
         src: String,
         result: Result<std::sync::Arc<crate::screenshots::FileInfo>, ImageError>,
     },
@@ -170,6 +190,12 @@ pub enum RenderDep {
         base: std::path::PathBuf,
         written: String,
         found: Option<suggest::Suggestion>,
+    },
+    /// A file included (`::: include`, directly or through another file), by
+    /// version-relative path, and what reading it gave (`IncludedFile::fingerprint`).
+    Include {
+        path: String,
+        fingerprint: blake3::Hash,
     },
 }
 
@@ -211,13 +237,17 @@ pub fn options() -> Options {
 }
 
 pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
+    let expanded = includes::expand(env, page);
     let mut state = PageState {
         env,
         page,
+        body: &expanded.text,
+        map: &expanded.map,
         slugger: Slugger::default(),
         out: RenderedMarkdown::default(),
         variant_scope: None,
         groups: 0,
+        legends: 0,
         pending: Vec::new(),
         untrusted: false,
         current_heading: None,
@@ -228,7 +258,7 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
     state.take_front_matter_caveats();
     state.out.html = state.caveats_for_top();
     let doc = directives::parse(
-        page.body,
+        state.body,
         page.body_line,
         page.site_path,
         &mut state.out.diags,
@@ -240,18 +270,58 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
     for p in &mut state.out.passages {
         p.text = p.text.split_whitespace().collect::<Vec<_>>().join(" ");
     }
-    state.out
+    let mut out = state.out;
+    if expanded.map.has_includes() {
+        locate_in_included_files(&mut out, &expanded.map, env.version_dir);
+    }
+    out.diags.extend(expanded.diags);
+    out.deps.extend(expanded.deps);
+    out
+}
+
+/// Moves what was located at lines of the expanded text (diagnostics, the links of
+/// anchor checks, inline caveats) to the file and line it was written on.
+fn locate_in_included_files(
+    out: &mut RenderedMarkdown,
+    map: &includes::SourceMap,
+    version_dir: &Path,
+) {
+    for d in &mut out.diags {
+        map.locate_diagnostic(d, version_dir);
+    }
+    for check in &mut out.anchor_checks {
+        if let Some((written_in, line)) = map.written_in(check.line) {
+            check.line = line;
+            check.written_in = Some(written_in);
+        } else {
+            check.line = map.locate(check.line).1;
+        }
+    }
+    for caveat in &mut out.caveats {
+        if let Some((written_in, line)) = map.written_in(caveat.line) {
+            caveat.line = line;
+            caveat.written_in = Some(written_in);
+        } else {
+            caveat.line = map.locate(caveat.line).1;
+        }
+    }
 }
 
 struct PageState<'a> {
     env: &'a RenderEnv<'a>,
     page: &'a PageInput<'a>,
+    /// The page's body with its includes expanded; its lines are numbered from
+    /// `page.body_line` on, and `map` says which file and line each comes from.
+    body: &'a str,
+    map: &'a includes::SourceMap,
     slugger: Slugger,
     out: RenderedMarkdown,
     /// The variants of the variant block being rendered, if any.
     variant_scope: Option<Vec<String>>,
     /// Variant groups rendered so far, for unique element ids.
     groups: usize,
+    /// Screenshot legends rendered so far, for unique element ids (`marks-N`).
+    legends: usize,
     /// Front matter caveats not placed yet (they follow the heading their step names).
     pending: Vec<caveats::PendingCaveat>,
     /// Set while rendering markdown from front matter (`untrusted`): raw HTML is
@@ -301,7 +371,7 @@ impl PageState<'_> {
                             format!("unknown directive `::: {}`", d.name),
                         )
                         .at(d.line, d.column)
-                        .help("the directives are `::: variant ID…` and `::: caveat`; check the spelling"),
+                        .help("the directives are `::: variant ID…`, `::: caveat` and `::: include PATH`; check the spelling"),
                     );
                     self.render_blocks(&d.body, doc);
                 }
@@ -363,6 +433,9 @@ mod tests {
             .into_iter()
             .collect();
         let assets = Screenshots::new(std::path::PathBuf::from("/nonexistent"), "/");
+        let includes = crate::source::include_files::IncludeFiles::new(std::path::PathBuf::from(
+            "/nonexistent",
+        ));
         let env = RenderEnv {
             targets: &targets,
             assets: &assets,
@@ -373,6 +446,7 @@ mod tests {
             other_version_dirs: Vec::new(),
             site: &SitePaths::default(),
             show_candidates: false,
+            includes: &includes,
         };
         let site_path = Path::new(dir).join("a.md");
         render_page(

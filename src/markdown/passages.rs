@@ -9,6 +9,7 @@ impl PageState<'_> {
     pub(super) fn start_passage(&mut self) {
         self.out.passages.push(Passage {
             heading: self.current_heading.clone(),
+            anchor: None,
             variants: self.variant_scope.clone(),
             caveat: None,
             text: String::new(),
@@ -48,6 +49,7 @@ impl PageState<'_> {
     pub(super) fn add_caveat_passage(&mut self, caveat: &Caveat) {
         self.out.passages.push(Passage {
             heading: caveat.step.clone(),
+            anchor: Some(caveat.id.clone()),
             variants: caveat.variants.clone(),
             caveat: Some(caveat.id.clone()),
             text: caveat.text.clone(),

@@ -4,11 +4,12 @@
 //!
 //! A rendering depends on the file (front matter and body, by hash), its path within
 //! the version (links are relative to it), and on what it looked at outside the file:
-//! which pages its links found, whether a broken link leads into another version, and
-//! what each screenshot resolved to. Those are recorded as `RenderDep`s while it is
-//! rendered; a cached rendering is reused only when each of them gives the same answer
-//! again. Links to pages are written relative to the version (`VERSION_BASE`), so
-//! the HTML is the same in every version.
+//! the files it includes (by content hash, nested ones too), which pages its links
+//! found, whether a broken link leads into another version, and what each screenshot
+//! resolved to. Those are recorded as `RenderDep`s while it is rendered; a cached
+//! rendering is reused only when each of them gives the same answer again. Links to
+//! pages are written relative to the version (`VERSION_BASE`), so the HTML is the same
+//! in every version.
 //!
 //! Everything else a rendering depends on (the variants, max_screenshot_kb, the URL
 //! prefix) comes from site.toml: a cache belongs to one `Config`.
@@ -16,8 +17,9 @@
 use crate::diag::Diagnostic;
 use crate::markdown::{self, AnchorCheck, PageInput, RenderDep, RenderEnv};
 use crate::model::PageBody;
+use crate::screenshots::{ImageError, ImageInfo};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -28,35 +30,66 @@ pub use crate::memo::Shared;
 pub struct CachedPage {
     pub body: Arc<PageBody>,
     pub anchor_checks: Vec<AnchorCheck>,
-    /// Diagnostics, located in the file the rendering was made for.
+    /// Diagnostics, located in the files of the version folder the rendering was
+    /// made for (`version_dir`).
     pub diags: Vec<Diagnostic>,
+    version_dir: PathBuf,
     deps: Vec<RenderDep>,
 }
 
 impl CachedPage {
-    /// The output paths of the copies (screenshots and linked files) the rendering
-    /// shows or links, given the site's URL prefix.
+    /// The output paths of the copies (every published file of its screenshots, and
+    /// the files it links), given the site's URL prefix.
     pub fn asset_paths<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> {
-        self.deps.iter().filter_map(move |d| match d {
-            RenderDep::Image {
-                result: Ok(img), ..
-            } => img.url.strip_prefix(prefix),
+        let images = self
+            .images()
+            .flat_map(|img| img.urls())
+            .filter_map(move |url| url.strip_prefix(prefix));
+        let files = self.deps.iter().filter_map(|d| match d {
             RenderDep::File {
                 result: Ok(file), ..
             } => Some(file.path.as_str()),
             _ => None,
+        });
+        images.chain(files)
+    }
+
+    /// The screenshots the rendering shows.
+    pub fn images(&self) -> impl Iterator<Item = &ImageInfo> {
+        self.deps.iter().filter_map(|d| match d {
+            RenderDep::Image {
+                result: Ok(img), ..
+            } => Some(img.as_ref()),
+            _ => None,
         })
     }
 
-    /// The rendering's diagnostics, located in `site_path` (the same content may sit
-    /// in another version's folder).
-    pub fn diags_for(&self, site_path: &Path) -> Vec<Diagnostic> {
+    /// The screenshot references of the rendering, as written.
+    pub fn image_srcs(&self) -> impl Iterator<Item = &str> {
+        self.deps.iter().filter_map(|d| match d {
+            RenderDep::Image { src, .. } => Some(src.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The files the rendering included (`::: include`, nested ones too), by
+    /// version-relative path.
+    pub fn includes(&self) -> impl Iterator<Item = &str> {
+        self.deps.iter().filter_map(|d| match d {
+            RenderDep::Include { path, .. } => Some(path.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The rendering's diagnostics, located in the version folder `version_dir` (the
+    /// same content may sit in another version's folder).
+    pub fn diags_in(&self, version_dir: &Path) -> Vec<Diagnostic> {
+        if version_dir == self.version_dir {
+            return self.diags.clone();
+        }
         self.diags
             .iter()
-            .map(|d| Diagnostic {
-                file: site_path.to_path_buf(),
-                ..d.clone()
-            })
+            .map(|d| d.relocated(&self.version_dir, version_dir))
             .collect()
     }
 }
@@ -89,10 +122,9 @@ impl MarkdownCache {
         // Holding the slot while rendering makes a second version with the same file
         // wait for this rendering instead of doing it again.
         let mut renderings = slot.lock().unwrap_or_else(|e| e.into_inner());
-        let page_dir = markdown::page_dir(env, page.rel_path);
         if let Some(hit) = renderings
             .iter()
-            .find(|c| c.deps.iter().all(|d| dep_holds(env, &page_dir, d)))
+            .find(|c| c.deps.iter().all(|d| dep_holds(env, d)))
         {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return hit.clone();
@@ -116,6 +148,7 @@ impl MarkdownCache {
             }),
             anchor_checks: r.anchor_checks,
             diags: r.diags,
+            version_dir: env.version_dir.to_path_buf(),
             deps: r.deps,
         });
         renderings.push(cached.clone());
@@ -141,19 +174,46 @@ impl MarkdownCache {
 }
 
 /// Whether a dependency recorded for a rendering gives the same answer in `env`.
-fn dep_holds(env: &RenderEnv, page_dir: &Path, dep: &RenderDep) -> bool {
+fn dep_holds(env: &RenderEnv, dep: &RenderDep) -> bool {
     match dep {
         RenderDep::Link { target, found } => env.targets.get(target) == found.as_ref(),
-        RenderDep::Crossing { link_path, crosses } => {
-            markdown::link_crosses_versions(env, page_dir, link_path) == *crosses
+        RenderDep::Crossing {
+            from,
+            link_path,
+            crosses,
+        } => {
+            let dir = markdown::page_dir(env, from);
+            markdown::link_crosses_versions(env, &dir, link_path) == *crosses
         }
-        RenderDep::Image { src, result } => env.assets.image(page_dir, src) == *result,
-        RenderDep::File { src, result } => env.assets.file(page_dir, src) == *result,
+        RenderDep::Image { from, src, result } => renders_alike(
+            &env.assets.image(&markdown::page_dir(env, from), src),
+            result,
+        ),
+        RenderDep::File { from, src, result } => {
+            env.assets.file(&markdown::page_dir(env, from), src) == *result
+        }
+        RenderDep::Include { path, fingerprint } => {
+            env.includes.read(&env.version_dir.join(path)).fingerprint() == *fingerprint
+        }
         RenderDep::SitePath { path, found } => env.site.contains(path) == *found,
         RenderDep::Suggestion {
             base,
             written,
             found,
         } => markdown::suggest::suggest(env.assets.root(), base, written) == *found,
+    }
+}
+
+/// Whether two results of a screenshot give the same HTML. Which files a screenshot is
+/// made of, and their diagnostics, differ between versions of one file and are not
+/// part of the HTML (`VersionState::images` keeps them per version).
+fn renders_alike(
+    a: &Result<Arc<ImageInfo>, ImageError>,
+    b: &Result<Arc<ImageInfo>, ImageError>,
+) -> bool {
+    match (a, b) {
+        (Ok(a), Ok(b)) => a.renders_like(b),
+        (Err(ImageError::Data { .. }), Err(ImageError::Data { .. })) => true,
+        _ => a == b,
     }
 }

@@ -10,14 +10,21 @@ use std::path::{Component, Path, PathBuf};
 pub enum Change {
     /// site.toml: everything may change.
     Config,
-    /// A markdown file in a version's folder.
+    /// A markdown file in a version's folder (a page; it may be included by others).
     Markdown(PathBuf),
+    /// A partial (`_name.md`, not `_index.md`) in a version's folder: text that pages
+    /// include, never a page itself.
+    Partial(PathBuf),
     /// A stylesheet of `static/` or of a theme.
     Stylesheet(PathBuf),
     /// A template, or another file of a theme.
     Template(PathBuf),
     /// Another file of `static/` (it may be a screenshot that pages show).
     Static(PathBuf),
+    /// A screenshot's sidecar (`NAME.EXT.yaml`) or dark twin (`NAME.dark.EXT`) in a
+    /// version's folder, whose screenshot `NAME.EXT` (the second path) exists: only
+    /// the pages showing that screenshot change.
+    ScreenshotPart(PathBuf, PathBuf),
     /// Another file in a version's folder (a screenshot), or a folder appearing or
     /// going; without a configuration, any file of the version folders.
     Content(PathBuf),
@@ -28,9 +35,11 @@ impl std::fmt::Display for Change {
         match self {
             Change::Config => f.write_str(crate::config::CONFIG_FILE),
             Change::Markdown(p)
+            | Change::Partial(p)
             | Change::Stylesheet(p)
             | Change::Template(p)
             | Change::Static(p)
+            | Change::ScreenshotPart(p, _)
             | Change::Content(p) => write!(f, "{}", p.display()),
         }
     }
@@ -78,10 +87,22 @@ pub fn classify(root: &Path, config: Option<&Config>, path: &Path) -> Option<Cha
     if !version_dirs.iter().any(|d| rel.starts_with(d)) {
         return None;
     }
-    if config.is_some() && rel.extension().is_some_and(|e| e == "md") {
-        Some(Change::Markdown(owned))
-    } else {
-        Some(Change::Content(owned))
+    if config.is_none() {
+        return Some(Change::Content(owned));
+    }
+    if rel.extension().is_some_and(|e| e == "md") {
+        let name = names.last().map(String::as_str).unwrap_or("");
+        return Some(if name.starts_with('_') && name != "_index.md" {
+            Change::Partial(owned)
+        } else {
+            Change::Markdown(owned)
+        });
+    }
+    // A part of a screenshot that is there: an orphan sidecar, or a twin without its
+    // screenshot, changes what a full build reports (or shows), so it is content.
+    match crate::screenshots::screenshot_of_part(rel) {
+        Some(image) if root.join(&image).is_file() => Some(Change::ScreenshotPart(owned, image)),
+        _ => Some(Change::Content(owned)),
     }
 }
 
@@ -90,12 +111,16 @@ pub fn classify(root: &Path, config: Option<&Config>, path: &Path) -> Option<Cha
 pub enum Plan {
     /// Load site.toml again and build everything with a new cache.
     Config,
-    /// Markdown files only: re-render their pages alone where the edit is to the body
-    /// (`incremental`), else build the site through the cache.
+    /// Markdown files only (pages and partials): re-render the pages of body-edited
+    /// files and every page that includes a changed file, directly or through another
+    /// (`incremental`); else build the site through the cache.
     Pages(Vec<PathBuf>),
     /// Templates, theme files and stylesheets only: render the pages again from
     /// memory, reading no source.
     Theme,
+    /// Sidecars and dark twins only: render again the pages that show a screenshot
+    /// made of these files (the changed files and their screenshots).
+    Screenshots(Vec<PathBuf>),
     /// Build the site through the cache (unchanged files are not rendered again).
     Site,
 }
@@ -112,12 +137,25 @@ pub fn plan(changes: &[Change], have_config: bool, served_is_current: bool) -> P
     let markdown: Option<Vec<PathBuf>> = changes
         .iter()
         .map(|c| match c {
-            Change::Markdown(p) => Some(p.clone()),
+            Change::Markdown(p) | Change::Partial(p) => Some(p.clone()),
             _ => None,
         })
         .collect();
-    match markdown {
-        Some(files) if !files.is_empty() => Plan::Pages(files),
+    let parts: Option<Vec<PathBuf>> = changes
+        .iter()
+        .map(|c| match c {
+            Change::ScreenshotPart(part, image) => Some([part.clone(), image.clone()]),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()
+        .map(|pairs| pairs.into_iter().flatten().collect());
+    match (markdown, parts) {
+        (Some(files), _) if !files.is_empty() => Plan::Pages(files),
+        (_, Some(mut files)) if !files.is_empty() => {
+            files.sort();
+            files.dedup();
+            Plan::Screenshots(files)
+        }
         _ if !changes.is_empty() && changes.iter().all(is_theme_change) => Plan::Theme,
         _ => Plan::Site,
     }
@@ -184,15 +222,98 @@ mod tests {
             Path::new("site.toml"),
         )
         .unwrap();
-        assert_eq!(
-            classify(root, Some(&config), Path::new("content/a.md")),
-            Some(Change::Markdown("content/a.md".into()))
-        );
+        let with_config: &[(&str, Option<Change>)] = &[
+            (
+                "content/a.md",
+                Some(Change::Markdown("content/a.md".into())),
+            ),
+            (
+                "content/_index.md",
+                Some(Change::Markdown("content/_index.md".into())),
+            ),
+            (
+                "content/_sign-in.md",
+                Some(Change::Partial("content/_sign-in.md".into())),
+            ),
+            (
+                "content/shared/_step.md",
+                Some(Change::Partial("content/shared/_step.md".into())),
+            ),
+            // A folder named with `_` holds pages, not partials.
+            (
+                "content/_drafts/a.md",
+                Some(Change::Markdown("content/_drafts/a.md".into())),
+            ),
+            (
+                "content/_shot.png",
+                Some(Change::Content("content/_shot.png".into())),
+            ),
+        ];
+        for (path, expected) in with_config {
+            assert_eq!(
+                &classify(root, Some(&config), Path::new(path)),
+                expected,
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn classifies_parts_of_screenshots_that_exist() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/shots")).unwrap();
+        std::fs::write(root.join("content/shots/a.png"), b"png").unwrap();
+        let config = Config::parse(
+            "title = \"T\"\nbase_url = \"https://t.example/\"\n",
+            Path::new("site.toml"),
+        )
+        .unwrap();
+        let c = |p: &str| classify(root, Some(&config), Path::new(p));
+        let part = |p: &str| {
+            Some(Change::ScreenshotPart(
+                p.into(),
+                "content/shots/a.png".into(),
+            ))
+        };
+        let content = |p: &str| Some(Change::Content(PathBuf::from(p)));
+        let table: &[(&str, Option<Change>)] = &[
+            ("content/shots/a.png.yaml", part("content/shots/a.png.yaml")),
+            ("content/shots/a.dark.png", part("content/shots/a.dark.png")),
+            ("content/shots/a.png", content("content/shots/a.png")),
+            // No screenshot beside it: an orphan (a warning of the full build).
+            (
+                "content/shots/b.png.yaml",
+                content("content/shots/b.png.yaml"),
+            ),
+            (
+                "content/shots/b.dark.png",
+                content("content/shots/b.dark.png"),
+            ),
+            (
+                "content/shots/a.txt.yaml",
+                content("content/shots/a.txt.yaml"),
+            ),
+            (
+                "content/shots/a.dark.txt",
+                content("content/shots/a.dark.txt"),
+            ),
+            // static/ is copied as it is, minus redacted screenshots: a full build.
+            (
+                "static/a.png.yaml",
+                Some(Change::Static("static/a.png.yaml".into())),
+            ),
+        ];
+        for (path, expected) in table {
+            assert_eq!(&c(path), expected, "{path}");
+        }
     }
 
     #[test]
     fn plans_what_changes_rebuild() {
         let md = |p: &str| Change::Markdown(p.into());
+        let part = |p: &str, image: &str| Change::ScreenshotPart(p.into(), image.into());
+        let partial = |p: &str| Change::Partial(p.into());
         let table: Vec<(Vec<Change>, bool, bool, Plan)> = vec![
             (vec![md("content/a.md")], false, true, Plan::Config),
             (
@@ -235,10 +356,74 @@ mod tests {
                 true,
                 Plan::Site,
             ),
+            // A partial re-renders the pages that include it (found by `incremental`).
+            (
+                vec![partial("content/_step.md")],
+                true,
+                true,
+                Plan::Pages(vec!["content/_step.md".into()]),
+            ),
+            (
+                vec![partial("content/_step.md"), md("content/a.md")],
+                true,
+                true,
+                Plan::Pages(vec!["content/_step.md".into(), "content/a.md".into()]),
+            ),
+            (vec![partial("content/_step.md")], true, false, Plan::Site),
+            (
+                vec![
+                    partial("content/_step.md"),
+                    Change::Content("content/a.png".into()),
+                ],
+                true,
+                true,
+                Plan::Site,
+            ),
+            (
+                vec![partial("content/_step.md"), Change::Config],
+                true,
+                true,
+                Plan::Config,
+            ),
             (
                 vec![
                     Change::Template("templates/guide.html".into()),
                     md("content/a.md"),
+                ],
+                true,
+                true,
+                Plan::Site,
+            ),
+            (
+                vec![
+                    part("s/b.png.yaml", "s/b.png"),
+                    part("s/a.dark.png", "s/a.png"),
+                ],
+                true,
+                true,
+                Plan::Screenshots(vec![
+                    "s/a.dark.png".into(),
+                    "s/a.png".into(),
+                    "s/b.png".into(),
+                    "s/b.png.yaml".into(),
+                ]),
+            ),
+            (
+                vec![part("s/a.png.yaml", "s/a.png")],
+                true,
+                false,
+                Plan::Site,
+            ),
+            (
+                vec![part("s/a.png.yaml", "s/a.png"), md("content/a.md")],
+                true,
+                true,
+                Plan::Site,
+            ),
+            (
+                vec![
+                    part("s/a.png.yaml", "s/a.png"),
+                    Change::Content("s/a.png".into()),
                 ],
                 true,
                 true,

@@ -1,12 +1,14 @@
 //! Checks across pages of a version: `#anchor`s of links, the variants a guide names,
-//! and aliases.
+//! aliases, and partials that no page includes.
 
 use super::state::VersionState;
 use crate::diag::Diagnostic;
 use crate::markdown::AnchorCheck;
 use crate::model::Version;
 use crate::source;
+use crate::source::include_files::{IncludeFiles, IncludedFile};
 use std::collections::HashSet;
+use std::path::Path;
 
 /// The missing-anchor warnings of the links of source `i`: links to `page#anchor`
 /// whose page has no heading with that id.
@@ -16,19 +18,76 @@ pub(super) fn anchor_diagnostics_of(state: &VersionState, i: usize) -> Vec<Diagn
         .anchor_checks
         .iter()
         .filter(|check| !anchor_exists(state, check))
-        .map(|check| missing_anchor(src, check))
+        .map(|check| missing_anchor(src, &state.version.spec.dir, check))
         .collect()
 }
 
-/// The warning for a link to `page#anchor` whose page has no such id.
-pub(super) fn missing_anchor(src: &source::SourceFile, check: &AnchorCheck) -> Diagnostic {
-    Diagnostic::warning(
+/// The warning for a link to `page#anchor` whose page has no such id, at the link: in
+/// the page `src`, or in the file it included that holds the link.
+pub(super) fn missing_anchor(
+    src: &source::SourceFile,
+    version_dir: &Path,
+    check: &AnchorCheck,
+) -> Diagnostic {
+    let mut d = Diagnostic::warning(
         "missing-anchor",
         &src.site_path,
         format!("`{}` has no heading, step or element with the id `#{}`", check.target, check.anchor),
     )
     .at(check.line, check.column)
-    .help("link to one of the page's headings (ids are the heading text in lowercase, with `-` for spaces) or steps (`#step-2`, `#<heading id>-step-2`)")
+    .help("link to one of the page's headings (ids are the heading text in lowercase, with `-` for spaces) or steps (`#step-2`, `#<heading id>-step-2`)");
+    if let Some(written_in) = &check.written_in {
+        (d.file, d.included_from) = written_in.place(version_dir);
+    }
+    d
+}
+
+/// The warnings of the version's partials: one that no page includes (directly or
+/// through another file), and one whose front matter would be dropped when included.
+pub(super) fn partial_diagnostics(
+    state: &VersionState,
+    includes: &IncludeFiles,
+) -> Vec<Diagnostic> {
+    let included: HashSet<&str> = state
+        .pages
+        .iter()
+        .flat_map(|p| p.includes())
+        .chain(state.rejected_includes.iter().map(String::as_str))
+        .collect();
+    let version_dir = &state.version.spec.dir;
+    let mut diags = Vec::new();
+    for partial in &state.version.unpublished.partials {
+        let site_path = version_dir.join(partial);
+        if !included.contains(partial.as_str()) {
+            diags.push(
+                Diagnostic::warning(
+                    "unused-partial",
+                    &site_path,
+                    "no page includes this partial: files named `_name.md` are never pages themselves",
+                )
+                .help(format!(
+                    "include it where it belongs with `::: include {}` (relative to the including file), or delete it",
+                    partial.rsplit('/').next().unwrap_or(partial)
+                )),
+            );
+        } else if matches!(
+            &*includes.read(&site_path),
+            IncludedFile::Text {
+                front_matter: true,
+                ..
+            }
+        ) {
+            diags.push(
+                Diagnostic::warning(
+                    "partial-front-matter",
+                    &site_path,
+                    "the front matter of a partial is not included: only the text after it is",
+                )
+                .help("move what it says (caveats, say) into the front matter of the pages that include it, and delete it here"),
+            );
+        }
+    }
+    diags
 }
 
 /// The missing-anchor warnings of every source of the version, by source.

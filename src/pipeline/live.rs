@@ -5,7 +5,7 @@
 use super::change::{plan, Change, Plan};
 use super::incremental::{self, rebuild_page};
 use super::pages;
-use super::served::ServedPages;
+use super::served::{Served, ServedPages};
 use super::{
     build_site, rerender, rerender_with_theme, BuildCache, BuildOptions, PageMode, SiteState,
 };
@@ -167,6 +167,9 @@ impl LiveSite {
             },
             Plan::Pages(files) => self.pages(&files).unwrap_or_else(|| self.whole_site()),
             Plan::Theme => self.theme(),
+            Plan::Screenshots(files) => self
+                .screenshot_pages(&files)
+                .unwrap_or_else(|| self.whole_site()),
             Plan::Site => self.whole_site(),
         };
         self.current = result.errors().is_empty() && result.rebuilt != Rebuilt::Nothing;
@@ -342,67 +345,171 @@ impl LiveSite {
         }
     }
 
+    /// Re-renders the pages showing a screenshot made of any of `files` (after a
+    /// sidecar or dark twin was saved); None when the state cannot tell.
+    fn screenshot_pages(&mut self, files: &[PathBuf]) -> Option<Rebuild> {
+        let mut served = self.served.write();
+        let state = served.state.as_mut()?;
+        let checkpoint = Checkpoint::of(state, files);
+        let sink = MemorySink::default();
+        let pages =
+            incremental::rebuild_screenshot_pages(state, &self.opts, &self.cache, files, &sink)?;
+        let outcome = PageOutcome {
+            pages,
+            // Sidecars and twins add nothing to the search text.
+            versions: Vec::new(),
+            screenshots_changed: true,
+        };
+        Some(page_rebuild(&mut served, checkpoint, sink, outcome))
+    }
+
     /// Re-renders the pages of body-edited markdown files; None when one of them
     /// needs a full build.
     fn pages(&mut self, files: &[PathBuf]) -> Option<Rebuild> {
-        // The pages these files show as served now, kept, so that they stay served
-        // if the rebuild fails (the served state is changed in place).
-        {
-            let served = self.served.read();
-            let state = served.state.as_ref()?;
-            for path in files
-                .iter()
-                .flat_map(|f| incremental::affected_pages(state, f))
-            {
-                // A page that fails to render is not kept: the rebuild reports it.
-                let _ = served.page(&path);
-            }
-        }
         let mut served = self.served.write();
         let state = served.state.as_mut()?;
+        let checkpoint = Checkpoint::of(state, files);
         let sink = MemorySink::default();
-        let mut pages = Vec::new();
-        let mut versions = Vec::new();
-        let mut screenshots_changed = false;
+        let mut outcome = PageOutcome::default();
         for file in files {
             // On None the state may hold some of the new sources: the full build
             // that follows reads them all again anyway.
             let rebuilt = rebuild_page(state, &self.opts, &self.cache, file, &sink)?;
-            pages.extend(rebuilt.pages);
-            versions.push(rebuilt.version);
-            screenshots_changed |= rebuilt.screenshots_changed;
+            outcome.pages.extend(rebuilt.pages);
+            outcome.versions.push(rebuilt.version);
+            outcome.screenshots_changed |= rebuilt.screenshots_changed;
         }
-        versions.sort_unstable();
-        versions.dedup();
-        let diagnostics = state.diagnostics();
-        let screenshots = screenshots_changed.then(|| incremental::screenshots(state));
-        let good = !diagnostics.iter().any(|d| d.severity == Severity::Error);
-        let mut changed = Vec::new();
-        if good {
-            let mut rendered = served.lock_rendered();
-            let mut hashes = Vec::new();
-            for (path, bytes) in sink.into_files() {
-                let hash = blake3::hash(&bytes);
-                if rendered
-                    .get(&path)
-                    .is_none_or(|old| old.as_ref() != bytes.as_slice())
-                {
-                    changed.push(path.clone());
-                }
-                rendered.insert(path.clone(), Arc::from(bytes));
-                hashes.push((path, hash));
+        outcome.versions.sort_unstable();
+        outcome.versions.dedup();
+        Some(page_rebuild(&mut served, checkpoint, sink, outcome))
+    }
+}
+
+/// What a page rebuild did to the state.
+#[derive(Default)]
+struct PageOutcome {
+    /// Output paths of the pages written.
+    pages: Vec<String>,
+    /// Versions whose search index is to be rebuilt.
+    versions: Vec<usize>,
+    screenshots_changed: bool,
+}
+
+/// The result of a page rebuild that wrote its pages into `sink`: when it has no
+/// errors, its pages are served from now on (which of them changed is told); else the
+/// state goes back to `checkpoint`, so that every page is served as it was.
+fn page_rebuild(
+    served: &mut Served,
+    checkpoint: Checkpoint,
+    sink: MemorySink,
+    outcome: PageOutcome,
+) -> Rebuild {
+    let Some(state) = served.state.as_mut() else {
+        return Rebuild::failed(Vec::new());
+    };
+    let diagnostics = state.diagnostics();
+    let good = !diagnostics.iter().any(|d| d.severity == Severity::Error);
+    if !good {
+        checkpoint.restore(state);
+        return Rebuild {
+            rebuilt: Rebuilt::Pages(outcome.pages),
+            ..Rebuild::failed(diagnostics)
+        };
+    }
+    let screenshots = outcome
+        .screenshots_changed
+        .then(|| incremental::screenshots(state));
+    let mut changed = Vec::new();
+    let mut hashes = Vec::new();
+    {
+        let mut rendered = served.lock_rendered();
+        for (path, bytes) in sink.into_files() {
+            let hash = blake3::hash(&bytes);
+            let known = rendered
+                .get(&path)
+                .map(|old| blake3::hash(old))
+                .or_else(|| served.hashes.get(&path).copied());
+            if known != Some(hash) {
+                changed.push(path.clone());
             }
-            drop(rendered);
-            served.hashes.extend(hashes);
+            rendered.insert(path.clone(), Arc::from(bytes));
+            hashes.push((path, hash));
         }
-        Some(Rebuild {
-            rebuilt: Rebuilt::Pages(pages),
-            files: None,
-            changed: ChangedPages::Some(changed),
-            diagnostics,
-            screenshots: if good { screenshots } else { None },
-            search_pending: if good { versions } else { Vec::new() },
-            check_pending: false,
-        })
+    }
+    served.hashes.extend(hashes);
+    Rebuild {
+        rebuilt: Rebuilt::Pages(outcome.pages),
+        files: None,
+        changed: ChangedPages::Some(changed),
+        diagnostics,
+        screenshots,
+        search_pending: outcome.versions,
+        check_pending: false,
+    }
+}
+
+/// What a page rebuild may change in the state, as it was before: so that a rebuild
+/// with errors leaves the served state (and so every page served) as it was.
+struct Checkpoint {
+    versions: Vec<(usize, VersionParts)>,
+    /// The sources of the saved files, by (version, index).
+    sources: Vec<(usize, usize, crate::source::SourceFile)>,
+}
+
+/// The per-source parts of a version that page rebuilds replace.
+struct VersionParts {
+    pages: Vec<Arc<super::CachedPage>>,
+    page_diags: Vec<Vec<Diagnostic>>,
+    images: Vec<Vec<super::state::ShownImage>>,
+    anchor_diags: Vec<Vec<Diagnostic>>,
+    partial_diags: Vec<Diagnostic>,
+}
+
+impl Checkpoint {
+    /// Every version's parts (a screenshot or a partial may be shown in any), and the
+    /// sources of `files` (relative to the site root).
+    fn of(state: &SiteState, files: &[PathBuf]) -> Checkpoint {
+        let versions = state
+            .versions
+            .iter()
+            .enumerate()
+            .map(|(v, vs)| {
+                (
+                    v,
+                    VersionParts {
+                        pages: vs.pages.clone(),
+                        page_diags: vs.page_diags.clone(),
+                        images: vs.images.clone(),
+                        anchor_diags: vs.anchor_diags.clone(),
+                        partial_diags: vs.partial_diags.clone(),
+                    },
+                )
+            })
+            .collect();
+        let sources = files
+            .iter()
+            .filter_map(|file| {
+                state.versions.iter().enumerate().find_map(|(v, vs)| {
+                    let rel = file.strip_prefix(&vs.version.spec.dir).ok()?;
+                    let s = *vs.by_rel_path.get(&crate::source::slash_path(rel))?;
+                    Some((v, s, vs.version.sources[s].clone()))
+                })
+            })
+            .collect();
+        Checkpoint { versions, sources }
+    }
+
+    fn restore(self, state: &mut SiteState) {
+        for (v, parts) in self.versions {
+            let vs = &mut state.versions[v];
+            vs.pages = parts.pages;
+            vs.page_diags = parts.page_diags;
+            vs.images = parts.images;
+            vs.anchor_diags = parts.anchor_diags;
+            vs.partial_diags = parts.partial_diags;
+        }
+        for (v, s, source) in self.sources {
+            state.versions[v].version.sources[s] = source;
+        }
     }
 }

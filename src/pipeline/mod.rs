@@ -37,7 +37,7 @@ pub use state::{SiteState, VersionState};
 pub use write::{PageMode, WRITE_ERROR};
 
 /// Search index files by the fingerprint of what they index.
-pub type SearchCache = Shared<Vec<(String, String)>>;
+pub type SearchCache = Shared<Vec<(String, Vec<u8>)>>;
 
 /// How to build: what the command line and the environment said.
 #[derive(Debug, Clone, Default)]
@@ -57,12 +57,6 @@ pub struct BuildOptions {
     /// What the build does with its pages: write them (the default), or only render
     /// and hash them, or skip them (`serve`, which renders pages on request).
     pub pages: PageMode,
-}
-
-impl Default for PageMode {
-    fn default() -> Self {
-        PageMode::Write
-    }
 }
 
 impl BuildOptions {
@@ -191,7 +185,14 @@ fn build_into(
     let indexes: Vec<VersionIndex> = versions.iter().map(|(v, _)| VersionIndex::of(v)).collect();
     let models: Vec<&Version> = versions.iter().map(|(v, _)| v).collect();
     let site_paths = read::site_paths(&prefix, &models, &theme);
-    let job = MarkdownJob::new(config, &assets, cache, &site_paths, opts.show_candidates);
+    let job = MarkdownJob::new(
+        root,
+        config,
+        &assets,
+        cache,
+        &site_paths,
+        opts.show_candidates,
+    );
     let versions: Vec<VersionState> = versions
         .into_par_iter()
         .map(|(version, rejected)| job.render_version(version, &rejected))
@@ -229,9 +230,9 @@ fn build_into(
         page_hashes: written.page_hashes,
         ..written.summary
     };
-    let (loads, seconds) = state.assets.load_stats();
+    let (loads, seconds, encoded) = state.assets.load_stats();
     timings.note(format!(
-        "screenshots: {loads} files read, measured and hashed in {seconds:.3} s of CPU (all threads), {} distinct copies",
+        "screenshots: {loads} files read, measured, hashed and processed in {seconds:.3} s of CPU (all threads), {encoded} images encoded, {} distinct copies",
         summary.screenshots
     ));
     summary.timings = timings.into_lines();

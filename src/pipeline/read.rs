@@ -2,8 +2,11 @@
 //! the cache.
 
 use super::cache::CachedPage;
-use super::checks::{anchor_diagnostics, anchor_exists, guide_variant_diagnostics, missing_anchor};
-use super::state::VersionState;
+use super::checks::{
+    anchor_diagnostics, anchor_exists, guide_variant_diagnostics, missing_anchor,
+    partial_diagnostics,
+};
+use super::state::{ShownImage, VersionState};
 use super::BuildCache;
 use crate::config::{Config, VersionSpec};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -11,6 +14,7 @@ use crate::markdown::{PageInput, RenderEnv, SitePaths};
 use crate::model::Version;
 use crate::screenshots::Screenshots;
 use crate::source;
+use crate::source::include_files::IncludeFiles;
 use crate::url::encode_path;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -47,10 +51,15 @@ pub(super) struct MarkdownJob<'a> {
     pub site: &'a SitePaths,
     /// Show candidate caveats (`BuildOptions::show_candidates`).
     pub show_candidates: bool,
+    /// The files pages include, each read once by this job (so a job sees the files
+    /// as they are when it runs: every build and `serve` rebuild makes its own).
+    pub includes: IncludeFiles,
 }
 
 impl<'a> MarkdownJob<'a> {
+    /// `root`: the site folder, canonical.
     pub(super) fn new(
+        root: &Path,
         config: &'a Config,
         assets: &'a Screenshots,
         cache: &'a BuildCache,
@@ -65,6 +74,7 @@ impl<'a> MarkdownJob<'a> {
             cache,
             variants: config.variant_labels(),
             show_candidates,
+            includes: IncludeFiles::new(root.to_path_buf()),
         }
     }
 
@@ -78,11 +88,19 @@ impl<'a> MarkdownJob<'a> {
     ) -> VersionState {
         let local_targets = local_targets(&version);
         let env = self.env(&version, &local_targets);
-        let (pages, page_diags): (Vec<_>, Vec<_>) = version
+        let rendered: Vec<Rendered> = version
             .sources
             .par_iter()
             .map(|src| self.render_source(&env, src))
-            .unzip();
+            .collect();
+        let mut pages = Vec::with_capacity(rendered.len());
+        let mut page_diags = Vec::with_capacity(rendered.len());
+        let mut images = Vec::with_capacity(rendered.len());
+        for r in rendered {
+            pages.push(r.page);
+            page_diags.push(r.diags);
+            images.push(r.images);
+        }
         let by_rel_path = version
             .sources
             .iter()
@@ -94,27 +112,32 @@ impl<'a> MarkdownJob<'a> {
             local_targets,
             pages,
             page_diags,
+            images,
             anchor_diags: Vec::new(),
             by_rel_path,
             rejected_diags: Vec::new(),
+            rejected_includes: Vec::new(),
+            partial_diags: Vec::new(),
         };
         state.anchor_diags = anchor_diagnostics(&state);
-        state.rejected_diags = self.check_rejected(&state, rejected);
+        (state.rejected_diags, state.rejected_includes) = self.check_rejected(&state, rejected);
+        state.partial_diags = partial_diagnostics(&state, &self.includes);
         state
     }
 
     /// The diagnostics of the bodies of files left out for errors in their front
     /// matter, rendered like pages (links, directives, screenshots, anchors) but not
-    /// published.
+    /// published; and the files they include (which are not unused).
     fn check_rejected(
         &self,
         state: &VersionState,
         rejected: &[source::SourceFile],
-    ) -> Vec<Diagnostic> {
+    ) -> (Vec<Diagnostic>, Vec<String>) {
         let env = self.env(&state.version, &state.local_targets);
-        rejected
+        let version_dir = &state.version.spec.dir;
+        let checked: Vec<(Vec<Diagnostic>, Vec<String>)> = rejected
             .par_iter()
-            .flat_map_iter(|src| {
+            .map(|src| {
                 let page = crate::markdown::render_page(&env, &page_input(src));
                 let anchors: Vec<Diagnostic> = page
                     .anchor_checks
@@ -127,11 +150,24 @@ impl<'a> MarkdownJob<'a> {
                                 || page.anchors.contains(&check.anchor));
                         !own && !anchor_exists(state, check)
                     })
-                    .map(|check| missing_anchor(src, check))
+                    .map(|check| missing_anchor(src, version_dir, check))
                     .collect();
-                page.diags.into_iter().chain(anchors)
+                let includes = page
+                    .deps
+                    .iter()
+                    .filter_map(|d| match d {
+                        crate::markdown::RenderDep::Include { path, .. } => Some(path.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                (page.diags.into_iter().chain(anchors).collect(), includes)
             })
-            .collect()
+            .collect();
+        let (diags, includes): (Vec<_>, Vec<_>) = checked.into_iter().unzip();
+        (
+            diags.into_iter().flatten().collect(),
+            includes.into_iter().flatten().collect(),
+        )
     }
 
     /// What every page of `version` shares while rendering.
@@ -155,20 +191,37 @@ impl<'a> MarkdownJob<'a> {
                 .collect(),
             site: self.site,
             show_candidates: self.show_candidates,
+            includes: &self.includes,
         }
     }
 
-    /// One source's rendering (cached or new) and its diagnostics.
-    pub(super) fn render_source(
-        &self,
-        env: &RenderEnv,
-        src: &source::SourceFile,
-    ) -> (Arc<CachedPage>, Vec<Diagnostic>) {
+    /// One source's rendering (cached or new), its diagnostics and its screenshots.
+    pub(super) fn render_source(&self, env: &RenderEnv, src: &source::SourceFile) -> Rendered {
         let page = self.cache.markdown.render(env, &page_input(src), &src.hash);
-        let mut diags = page.diags_for(&src.site_path);
+        let mut diags = page.diags_in(env.version_dir);
         diags.extend(guide_variant_diagnostics(&self.variants, src));
-        (page, diags)
+        // The rendering may come from another version's file with the same text: the
+        // screenshots are looked up again here (a hit in `Screenshots`), so that their
+        // files and diagnostics are this version's.
+        let page_dir = crate::markdown::page_dir(env, &src.rel_path);
+        let images = page
+            .image_srcs()
+            .map(|src| env.assets.image(&page_dir, src))
+            .collect();
+        Rendered {
+            page,
+            diags,
+            images,
+        }
     }
+}
+
+/// One source rendered for one version.
+pub(super) struct Rendered {
+    pub page: Arc<CachedPage>,
+    pub diags: Vec<Diagnostic>,
+    /// What each screenshot of the page resolved to in this version.
+    pub images: Vec<ShownImage>,
 }
 
 /// What the markdown stage needs of a source.

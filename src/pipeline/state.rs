@@ -7,7 +7,9 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{PageBody, Version, VersionIndex};
 use crate::render::{Renderer, SiteCtx, SiteRender, Theme, VariantCtx};
 use crate::screenshots::Screenshots;
-use std::collections::HashMap;
+use crate::screenshots::{ImageError, ImageInfo};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// What one build made that a rebuild after a save can reuse.
@@ -32,6 +34,9 @@ pub struct SiteState {
     pub write_diags: Vec<Diagnostic>,
 }
 
+/// A screenshot as a page found it.
+pub type ShownImage = Result<Arc<ImageInfo>, ImageError>;
+
 /// One version as built: its sources and the rendering of each.
 pub struct VersionState {
     pub version: Version,
@@ -41,15 +46,36 @@ pub struct VersionState {
     pub pages: Vec<Arc<CachedPage>>,
     /// The markdown diagnostics of each source, by index.
     pub page_diags: Vec<Vec<Diagnostic>>,
+    /// The screenshots each source shows (or tries to), by index, as found in this
+    /// version's folder (a rendering may be shared with another version).
+    pub images: Vec<Vec<ShownImage>>,
     /// The missing-anchor warnings of each source's links, by index.
     pub anchor_diags: Vec<Vec<Diagnostic>>,
     /// Version-relative `.md` path → source index.
     pub by_rel_path: HashMap<String, usize>,
     /// The markdown diagnostics of the files left out for errors in their front matter.
     pub rejected_diags: Vec<Diagnostic>,
+    /// The files that those left-out files include (version-relative paths).
+    pub rejected_includes: Vec<String>,
+    /// The warnings of the version's partials: one that no page includes, one with
+    /// front matter (which is not included).
+    pub partial_diags: Vec<Diagnostic>,
 }
 
 impl VersionState {
+    /// Whether source `s` shows (or tries to show) a screenshot made of any of
+    /// `files` (images, sidecars, twins; relative to the site root).
+    pub fn shows_any(&self, s: usize, files: &[PathBuf]) -> bool {
+        self.images[s].iter().any(|shown| {
+            let made_of = match shown {
+                Ok(img) => &img.files,
+                Err(ImageError::Data { files, .. }) => files,
+                Err(_) => return false,
+            };
+            made_of.iter().any(|f| files.contains(f))
+        })
+    }
+
     pub fn bodies(&self) -> Vec<Arc<PageBody>> {
         self.pages.iter().map(|p| p.body.clone()).collect()
     }
@@ -65,8 +91,28 @@ impl SiteState {
             all.extend(v.page_diags.iter().flatten().cloned());
             all.extend(v.anchor_diags.iter().flatten().cloned());
             all.extend(v.rejected_diags.iter().cloned());
+            all.extend(v.partial_diags.iter().cloned());
         }
+        all.extend(self.screenshot_diagnostics());
         all.into_sorted()
+    }
+
+    /// The diagnostics of the sidecars and dark twins of the screenshots that pages
+    /// show, once per screenshot however many pages show it.
+    fn screenshot_diagnostics(&self) -> Vec<Diagnostic> {
+        let mut seen: HashSet<&[PathBuf]> = HashSet::new();
+        let mut diags = Vec::new();
+        for shown in self.versions.iter().flat_map(|v| v.images.iter().flatten()) {
+            let (files, ds) = match shown {
+                Ok(img) => (&img.files, &img.notes),
+                Err(ImageError::Data { files, diags }) => (files, diags),
+                Err(_) => continue,
+            };
+            if !ds.is_empty() && seen.insert(files.as_slice()) {
+                diags.extend(ds.iter().cloned());
+            }
+        }
+        diags
     }
 
     /// What the renderers of every version share.

@@ -65,9 +65,10 @@ impl Out<'_> {
 }
 
 /// What a build does with its pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PageMode {
     /// Render and write them (`build`, `check`).
+    #[default]
     Write,
     /// Render them, to report template errors and know each page's content hash, but
     /// keep nothing (`serve`, which renders a page again when a browser asks for it).
@@ -76,6 +77,9 @@ pub enum PageMode {
     /// renders them afterwards).
     Skip,
 }
+
+/// Output paths of pages and the hashes of their contents.
+type PageHashes = Vec<(String, blake3::Hash)>;
 
 /// What `write_site` made besides the files.
 pub(super) struct Written {
@@ -97,7 +101,7 @@ pub(super) fn write_site(
     mode: PageMode,
 ) -> Written {
     let shared = state.site_render(live_reload);
-    let written: Vec<(usize, blake3::Hash, Vec<(String, blake3::Hash)>)> = state
+    let written: Vec<(usize, blake3::Hash, PageHashes)> = state
         .versions
         .par_iter()
         .enumerate()
@@ -300,14 +304,19 @@ pub(super) fn write_search_index(
         .map(|g| search::SearchPage {
             url: encode_path(g.path.strip_prefix(vprefix).unwrap_or(&g.path)).into_owned(),
             title: version.sources[g.source].title.as_deref().unwrap_or(""),
+            summary: version.sources[g.source]
+                .front
+                .summary
+                .as_deref()
+                .unwrap_or(""),
             passages: &bodies[g.source].passages,
         })
         .collect();
     let variants = config.variant_labels();
     let key = search::fingerprint(&pages, &variants);
     let files = searches.get_or_make(key, || search::build_index(&pages, &variants));
-    files.par_iter().for_each(|(path, json)| {
-        out.write(&format!("{vprefix}{path}"), json.as_bytes());
+    files.par_iter().for_each(|(path, bytes)| {
+        out.write(&format!("{vprefix}{path}"), bytes);
     });
     key
 }

@@ -147,7 +147,10 @@ impl Theme {
                         format!("cannot read: {e}"),
                     )),
                 },
-                None => site_static.push((name, path)),
+                None if crate::screenshots::static_file_published_as_is(&path) => {
+                    site_static.push((name, path))
+                }
+                None => {}
             }
         }
 

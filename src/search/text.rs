@@ -1,10 +1,16 @@
 //! Words for the search index. The browser runs the same steps on the query
 //! (themes/default/static/search.js: `tokenize`, `stem`); a test keeps the two in step.
 
-/// Words too common to help find a passage; left out of the index and of queries.
+/// Words too common to help find a guide; left out of the index and of queries. Articles,
+/// prepositions and conjunctions, and the pronouns, question words and auxiliaries of
+/// questions ("how do I …", "can you …"). Words that can carry a task's meaning
+/// ("not", "off", "only", "all", "after", "new") are kept.
 pub const STOPWORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
-    "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with",
+    "a", "am", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did",
+    "do", "does", "for", "from", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into",
+    "is", "it", "its", "me", "my", "of", "on", "or", "our", "she", "should", "so", "than", "that",
+    "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "was", "we",
+    "were", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your",
 ];
 
 /// Lowercase words: runs of letters and digits; other characters separate words.
@@ -171,6 +177,8 @@ pub const STEM_SAMPLES: &[&str] = &[
     "recognized",
     "the",
     "and",
+    "how",
+    "your",
     "certificates",
     "renewal",
     "syndicator",

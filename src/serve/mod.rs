@@ -188,7 +188,7 @@ struct OverlayDiag<'a> {
     line: usize,
     column: usize,
     message: &'a str,
-    help: Option<&'a str>,
+    help: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -224,7 +224,7 @@ fn message_for(outcome: &Outcome) -> String {
                     line: d.line,
                     column: d.column,
                     message: &d.message,
-                    help: d.help.as_deref(),
+                    help: d.full_help(),
                 })
                 .collect(),
         },

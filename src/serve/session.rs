@@ -280,8 +280,13 @@ impl Session {
     /// browsers have been told to reload.
     pub fn finish_search(&mut self, v: usize) {
         if let Some((dir, files)) = self.site.finish_search(v) {
+            // Every index file of the version: the entry (.json) and the compressed
+            // files (.jsonz), whose folders are named after their contents.
+            let packed = format!(".{}", crate::search::PACKED);
             self.files.replace_where(
-                |path| path.starts_with(&dir) && path.ends_with(".json"),
+                |path| {
+                    path.starts_with(&dir) && (path.ends_with(".json") || path.ends_with(&packed))
+                },
                 files,
             );
         }

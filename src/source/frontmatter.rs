@@ -434,9 +434,9 @@ fn take_description(
 }
 
 /// serde_yaml's message without its place in the fragment (the reader sees the
-/// markdown file, so the caller places it), in the words of the front matter rather
-/// than Rust's; and the place, 1-based in the fragment.
-fn serde_message(e: &serde_yaml::Error) -> (String, (usize, usize)) {
+/// markdown file or the sidecar, so the caller places it), in the words of the front
+/// matter rather than Rust's; and the place, 1-based in the fragment.
+pub(super) fn serde_message(e: &serde_yaml::Error) -> (String, (usize, usize)) {
     let place = e
         .location()
         .map(|loc| (loc.line(), loc.column()))
@@ -481,6 +481,13 @@ fn check_dates(fm: &FrontMatter, file: &Path, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// YAML text of a value, for front matter that guidepost writes itself (the
+/// importers): quoting and block scalars are serde_yaml's, so what is written reads
+/// back as the same strings.
+pub fn to_yaml<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| e.to_string())
 }
 
 /// Top-level mapping keys with their 1-based lines. Indented lines, list items and

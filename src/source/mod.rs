@@ -4,7 +4,9 @@
 
 pub mod edit;
 pub mod frontmatter;
+pub mod include_files;
 pub mod layout;
+pub mod sidecar;
 pub mod title;
 pub mod yaml_limits;
 
@@ -70,6 +72,24 @@ pub struct Unpublished {
     pub partials: Vec<String>,
     /// Drafts (`draft: true`) of a build that leaves them out.
     pub drafts: Vec<String>,
+}
+
+/// A warning for a screenshot sidecar (`NAME.EXT.yaml`) with no `NAME.EXT` beside
+/// it: its marks and redactions apply to nothing.
+fn orphan_sidecar(root: &Path, path: &Path) -> Option<Diagnostic> {
+    let image = crate::screenshots::screenshot_of_part(path)?;
+    if !path.to_string_lossy().ends_with(".yaml") || image.exists() {
+        return None;
+    }
+    let name = image.file_name()?.to_string_lossy().into_owned();
+    Some(
+        Diagnostic::warning(
+            sidecar::CODE,
+            rel_to(root, path),
+            format!("this sidecar belongs to `{name}`, which is not beside it: its marks and redactions apply to nothing"),
+        )
+        .help("rename it after its screenshot (`NAME.png.yaml` beside `NAME.png`), or delete it"),
+    )
 }
 
 /// How deep section folders may nest below the version folder. Each level is one more
@@ -174,6 +194,7 @@ fn walk(root: &Path, base: &Path, diags: &mut Vec<Diagnostic>) -> Walked {
         };
         let path = entry.path();
         let rel = path.strip_prefix(base).unwrap_or(path);
+        diags.extend(orphan_sidecar(root, path));
         // Folder symlinks are never followed (walkdir's default), here as in `serve`'s
         // watcher; a link to a file is read like a file (`read_file` checks where it leads).
         if entry.path_is_symlink() && path.is_dir() {
@@ -450,6 +471,11 @@ pub fn read_file(
 fn read_text(path: &Path, site_path: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error("io", site_path, format!("cannot read: {e}")))?;
+    text_of(bytes, site_path)
+}
+
+/// `bytes` as text; an error at the first byte that is not UTF-8, located in `site_path`.
+fn text_of(bytes: Vec<u8>, site_path: &Path) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         // Everything before the bad byte is valid UTF-8.

@@ -229,6 +229,50 @@ fn search_finds_steps_caveats_and_typos_in_its_own_version() {
     );
 }
 
+/// SPEC §5, ranking: the judged queries of tests/search-eval/sample.json on the
+/// repository's sample site, typed into the search box of a real browser. Every query's
+/// guide comes first (MRR@5 = 1), and no guide is shown twice.
+#[test]
+#[cfg_attr(
+    no_browser,
+    ignore = "no browser here: needs Chromium, node and tests/browser/node_modules (see DEVELOPERS.md)"
+)]
+fn sample_site_judged_queries_find_their_guide_first() {
+    require_browser("sample_site_judged_queries_find_their_guide_first");
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_guidepost"))
+        .args(["build", "--base-url", "http://127.0.0.1/", "--out"])
+        .arg(out.path().join("public"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let judged = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search-eval/sample.json");
+    let queries =
+        serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&judged).unwrap())
+            .unwrap()["queries"]
+            .as_array()
+            .unwrap()
+            .len();
+    run_script(
+        "search-eval.mjs",
+        &[
+            judged.to_str().unwrap(),
+            "--site",
+            out.path().join("public").to_str().unwrap(),
+            "--work",
+            out.path().join("eval").to_str().unwrap(),
+            "--details",
+            "--expect-mrr",
+            "1",
+            "--expect-top1",
+            &queries.to_string(),
+            "--expect-no-repeats",
+        ],
+    );
+}
+
 /// Evaluates `expression` in node with `s` bound to the theme's search.js, and parses
 /// what it prints as JSON.
 fn eval_search_js<T: serde::de::DeserializeOwned>(expression: &str) -> T {
@@ -356,4 +400,26 @@ fn serve_reloads_the_open_page_swaps_css_and_shows_errors() {
     let base = format!("http://{}/", server.addr);
     run_script("livereload.mjs", &[&base, site.root().to_str().unwrap()]);
     eprintln!("{}", server.stderr());
+}
+
+#[test]
+#[cfg_attr(
+    no_browser,
+    ignore = "no browser here: needs Chromium, node and tests/browser/node_modules (see DEVELOPERS.md)"
+)]
+fn screenshot_marks_line_up_and_the_dark_twin_loads() {
+    require_browser("screenshot_marks_line_up_and_the_dark_twin_loads");
+    // The sample site: svg mock-ups with marks, and a png with marks, a redacted
+    // region, a dark twin and smaller widths.
+    let site = SiteTest::from_sample_site();
+    site.build(&["--strict", "--base-url", "http://127.0.0.1/"])
+        .expect_status(0);
+    let server = serve_dir(&site.root().join("public"));
+    run_script(
+        "marks.mjs",
+        &[
+            &server.base_url(),
+            "partner-of-record/verify-partner-of-record/",
+        ],
+    );
 }

@@ -107,6 +107,99 @@ fn incremental_rebuilds_give_exactly_a_full_build() {
     assert!(is_page_rebuild(&r), "{r:?}");
     assert_same_as_full_build(&session, "a body edit removing a screenshot");
 
+    // 3b. Screenshots as data: a saved sidecar or dark twin re-renders only the pages
+    // showing its screenshot, and the result is still a full build's.
+    let shots = "content/partner-of-record/verify-partner-of-record/screenshots";
+    let guide_url = "/partner-of-record/verify-partner-of-record/";
+    let sidecar = format!("{shots}/subscriptions.svg.yaml");
+    site.write(
+        &sidecar,
+        &site.read(&sidecar).replace("such as", "for example"),
+    );
+    let r = apply(&mut session, &[&sidecar]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    assert_eq!(
+        r.outcome,
+        Outcome::Reload {
+            pages: vec![guide_url.into()]
+        }
+    );
+    assert!(String::from_utf8_lossy(
+        &session
+            .files()
+            .get("partner-of-record/verify-partner-of-record/index.html")
+            .unwrap()
+    )
+    .contains("for example Office 365"));
+    assert_same_as_full_build(&session, "a sidecar edit");
+    let twin = format!("{shots}/subscriptions.dark.svg");
+    site.write(&twin, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"450\"><rect width=\"800\" height=\"450\" fill=\"#161b22\"/></svg>");
+    let r = apply(&mut session, &[&twin]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    assert_same_as_full_build(&session, "a new dark twin");
+    let png_sidecar = format!("{shots}/partner-updated.png.yaml");
+    site.write(
+        &png_sidecar,
+        &site
+            .read(&png_sidecar)
+            .replace("[544, 229, 396, 34]", "[540, 226, 404, 40]"),
+    );
+    let r = apply(&mut session, &[&png_sidecar]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    assert_same_as_full_build(&session, "a new redacted region");
+    let served: Vec<(String, Vec<u8>)> = session.files().snapshot().into_iter().collect();
+    for original in ["partner-updated.png", "partner-updated.dark.png"] {
+        let bytes = std::fs::read(site.root().join(shots).join(original)).unwrap();
+        crate::screenshot_data::assert_absent(&served, &bytes, original);
+    }
+    // A broken sidecar: reported at its line, the last good build stays; fixed, caught up.
+    let good = session.files().snapshot();
+    let text = site.read(&png_sidecar);
+    site.write(
+        &png_sidecar,
+        &text.replace("[540, 226, 404, 40]", "[540, 226, 404, 4000]"),
+    );
+    let r = apply(&mut session, &[&png_sidecar]);
+    match &r.outcome {
+        Outcome::Failed { errors } => assert!(
+            errors
+                .iter()
+                .any(|e| e.file == Path::new(&png_sidecar) && e.line == 8),
+            "{errors:?}"
+        ),
+        o => panic!("expected a failed build, got {o:?}"),
+    }
+    assert_eq!(session.files().snapshot(), good);
+    site.write(&png_sidecar, &text);
+    apply(&mut session, &[&png_sidecar]);
+    assert_same_as_full_build(&session, "a fixed sidecar");
+    site.remove(&twin);
+    let r = apply(&mut session, &[&twin]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    assert_same_as_full_build(&session, "a deleted dark twin");
+
+    // 3c. The partial that two guides include: those two pages alone are rebuilt.
+    let partial = "content/partner-id/_look-up-partner-id.md";
+    site.write(
+        partial,
+        &site.read(partial).replace(
+            "then **Organization profile**.",
+            "then **Organization profile** from the menu.",
+        ),
+    );
+    let r = apply(&mut session, &[partial]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    assert_eq!(
+        r.outcome,
+        Outcome::Reload {
+            pages: vec![
+                "/partner-id/find-your-partner-id/".into(),
+                "/partner-id/partner-id-not-recognized/".into()
+            ]
+        }
+    );
+    assert_same_as_full_build(&session, "a partial's edit");
+
     // 4. A front matter edit (the title shows in lists and prev/next): a full build.
     site.write(
         guide,
@@ -276,6 +369,118 @@ fn anchor_checks_follow_a_page_rebuild() {
     assert_same_as_full_build(&session, "putting the heading back");
 }
 
+/// The output paths a page rebuild wrote (pages and the caveats page).
+fn rebuilt_pages(report: &Report) -> Vec<String> {
+    match &report.rebuilt {
+        Rebuilt::Pages(pages) => pages.clone(),
+        other => panic!("expected a page rebuild, got {other:?}"),
+    }
+}
+
+fn reloaded(report: &Report) -> Vec<String> {
+    match &report.outcome {
+        Outcome::Reload { pages } => pages.clone(),
+        other => panic!("expected a reload, got {other:?}"),
+    }
+}
+
+/// SPEC §3.5: saving a file rebuilds every page that includes it, directly or
+/// through another file, and only those; the result equals a full build.
+#[test]
+fn a_partial_save_rebuilds_exactly_the_pages_that_include_it() {
+    let site = SiteTest::from_files(&[
+        ("content/a.md", "---\ntitle: A\n---\n\n::: include _b.md\n"),
+        ("content/_b.md", "B says hi.\n\n::: include shared/_c.md\n"),
+        ("content/shared/_c.md", "C says hi.\n"),
+        (
+            "content/d.md",
+            "---\ntitle: D\n---\n\n## D\n\n::: include shared/_c.md\n",
+        ),
+        ("content/e.md", "---\ntitle: E\n---\n\nNo includes.\n"),
+    ]);
+    let root = site.root().canonicalize().unwrap();
+    let (mut session, first) = Session::start(BuildOptions::for_serve(root));
+    assert!(first.diagnostics.is_empty(), "{:?}", first.diagnostics);
+
+    // The nested partial: a (through _b) and d.
+    site.write("content/shared/_c.md", "C says hello.\n");
+    let r = apply(&mut session, &["content/shared/_c.md"]);
+    assert_eq!(
+        rebuilt_pages(&r),
+        ["a/index.html", "d/index.html", "caveats/index.html"]
+    );
+    assert_eq!(reloaded(&r), ["/a/", "/d/"]);
+    assert_same_as_full_build(&session, "the nested partial");
+
+    // The outer partial: a alone.
+    site.write(
+        "content/_b.md",
+        "B says hello.\n\n::: include shared/_c.md\n",
+    );
+    let r = apply(&mut session, &["content/_b.md"]);
+    assert_eq!(rebuilt_pages(&r), ["a/index.html", "caveats/index.html"]);
+    assert_eq!(reloaded(&r), ["/a/"]);
+    assert_same_as_full_build(&session, "the outer partial");
+
+    // A body edit that includes the partial in one more page; then the partial again.
+    site.write(
+        "content/e.md",
+        "---\ntitle: E\n---\n\nNow with C.\n\n::: include shared/_c.md\n",
+    );
+    let r = apply(&mut session, &["content/e.md"]);
+    assert_eq!(reloaded(&r), ["/e/"]);
+    site.write("content/shared/_c.md", "C says good morning.\n");
+    let r = apply(&mut session, &["content/shared/_c.md"]);
+    assert_eq!(reloaded(&r), ["/a/", "/d/", "/e/"]);
+    assert_same_as_full_build(&session, "a third including page");
+
+    // A guide that another page includes: both pages.
+    site.write(
+        "content/d.md",
+        "---\ntitle: D\n---\n\n## D\n\nD's own words.\n\n::: include e.md\n",
+    );
+    let r = apply(&mut session, &["content/d.md"]);
+    assert_eq!(reloaded(&r), ["/d/"]);
+    site.write(
+        "content/e.md",
+        "---\ntitle: E\n---\n\nNow with C, and more.\n\n::: include shared/_c.md\n",
+    );
+    let r = apply(&mut session, &["content/e.md"]);
+    assert_eq!(reloaded(&r), ["/d/", "/e/"]);
+    assert_same_as_full_build(&session, "an included guide");
+
+    // A partial that breaks the build (a bad include) is reported where it is; the
+    // fix rebuilds the same pages.
+    site.write("content/_b.md", "::: include _nope.md\n");
+    let r = apply(&mut session, &["content/_b.md"]);
+    match &r.outcome {
+        Outcome::Failed { errors } => {
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert_eq!(errors[0].file, Path::new("content/_b.md"));
+            assert_eq!(
+                *errors[0].included_from,
+                [(PathBuf::from("content/a.md"), 5)]
+            );
+        }
+        o => panic!("expected a failed build, got {o:?}"),
+    }
+    site.write("content/_b.md", "B is back.\n");
+    let r = apply(&mut session, &["content/_b.md"]);
+    assert!(matches!(r.outcome, Outcome::Reload { .. }), "{r:?}");
+    assert_same_as_full_build(&session, "fixing a partial");
+
+    // A new partial, and a deleted one, change what the site holds: a full build.
+    site.write("content/_new.md", "New.\n");
+    let r = apply(&mut session, &["content/_new.md"]);
+    assert!(matches!(r.rebuilt, Rebuilt::Site { .. }), "{r:?}");
+    assert!(r.diagnostics.iter().any(|d| d.code == "unused-partial"));
+    site.remove("content/_new.md");
+    let r = apply(&mut session, &["content/_new.md"]);
+    assert!(matches!(r.rebuilt, Rebuilt::Site { .. }), "{r:?}");
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_same_as_full_build(&session, "a new and a deleted partial");
+}
+
 #[test]
 fn editor_temporary_files_and_other_folders_are_ignored() {
     let site = SiteTest::from_files(&[("content/a.md", "---\ntitle: A\n---\nText.\n")]);
@@ -416,7 +621,10 @@ fn search_words(addr: &str, letter: char) -> String {
     let index = http_get(addr, "/search/index.json").body_text();
     let v: serde_json::Value = serde_json::from_str(&index).unwrap_or_default();
     match v.get("vocabulary").and_then(|f| f.as_str()) {
-        Some(dir) => http_get(addr, &format!("/search/{dir}/{letter}.json")).body_text(),
+        Some(dir) => {
+            let file = http_get(addr, &format!("/search/{dir}/{letter}.jsonz"));
+            guidepost::search::unpack(&file.body).unwrap_or_default()
+        }
         None => String::new(),
     }
 }
@@ -724,4 +932,31 @@ fn a_template_failing_at_render_time_is_found_by_the_check() {
     );
     assert!(session.check_pages(&|| false).is_none());
     assert_same_as_full_build(&session, "the fixed template");
+}
+
+/// Issue 22: pages are rendered when first asked for, so a save that breaks a partial
+/// must leave the state they render from as it was: the pages that include it, never
+/// opened before, are still the last good build's.
+#[test]
+fn a_broken_partial_leaves_unopened_pages_as_they_were() {
+    let site = SiteTest::from_sample_site();
+    let root = site.root().canonicalize().unwrap();
+    let good = full_build(&root);
+    let (mut session, _) = Session::start(BuildOptions::for_serve(root));
+    let partial = "content/partner-id/_look-up-partner-id.md";
+    site.write(partial, &format!("{}\n::: nonsense\n", site.read(partial)));
+    let r = apply(&mut session, &[partial]);
+    assert!(matches!(r.outcome, Outcome::Failed { .. }), "{r:?}");
+    assert_eq!(
+        session.files().snapshot(),
+        good,
+        "the last good build is served"
+    );
+    site.write(
+        partial,
+        &site.read(partial).replace("\n::: nonsense\n", "\n"),
+    );
+    let r = apply(&mut session, &[partial]);
+    assert!(!matches!(r.outcome, Outcome::Failed { .. }), "{r:?}");
+    assert_same_as_full_build(&session, "fixing the partial");
 }

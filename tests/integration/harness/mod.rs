@@ -15,7 +15,7 @@ mod site;
 mod static_server;
 
 pub use http_client::{http_get, http_request, HttpResponse};
-pub use page::{text_of, Page};
+pub use page::{step_text, text_of, Page};
 pub use serve_process::ServeProcess;
-pub use site::{generate_corpus, Run, SiteTest};
+pub use site::{generate_corpus, Diag, Run, SiteTest};
 pub use static_server::serve_dir;

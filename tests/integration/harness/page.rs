@@ -54,6 +54,23 @@ impl Page {
     }
 }
 
+/// The text of a step (`li`) as the reader reads it: without its `a.step-link`.
+pub fn step_text(e: ElementRef) -> String {
+    e.descendants()
+        .filter(|n| {
+            !n.ancestors().any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|el| el.name() == "a" && el.classes().any(|c| c == "step-link"))
+            })
+        })
+        .filter_map(|n| n.value().as_text().map(|t| t.to_string()))
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 pub fn text_of(e: ElementRef) -> String {
     e.text()
         .collect::<String>()

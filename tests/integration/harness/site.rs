@@ -131,6 +131,7 @@ pub struct Diag {
     pub line: u64,
     pub column: u64,
     pub message: String,
+    /// The help lines, with any "included from FILE:LINE" lines at the end.
     pub help: Option<String>,
 }
 

@@ -120,7 +120,8 @@
   }
 
   // Lightbox: a screenshot's link (figure > a) opens the full-size image in a modal
-  // dialog over the page. Without JavaScript the link simply opens the image.
+  // dialog over the page, with its marks and their legend, and the dark twin for a
+  // reader in dark mode. Without JavaScript the link simply opens the image.
   var dialog = null;
   var opener = null;
 
@@ -129,7 +130,9 @@
     dialog.className = "lightbox";
     dialog.innerHTML =
       '<button type="button" class="lightbox-close" aria-label="Close the screenshot">\u00d7</button>' +
-      '<figure class="lightbox-figure"><img alt=""><figcaption></figcaption></figure>';
+      '<figure class="lightbox-figure"><div class="lightbox-frame"><picture>' +
+      '<source media="(prefers-color-scheme: dark)"><img alt=""></picture></div>' +
+      '<figcaption></figcaption></figure>';
     dialog.addEventListener("click", function (event) {
       // A click on the dark area around the picture (the dialog itself) closes it.
       if (event.target === dialog || event.target.classList.contains("lightbox-figure")) {
@@ -145,6 +148,39 @@
     document.body.appendChild(dialog);
   }
 
+  // The frame holds the image and its marks: sized to the image's aspect ratio within
+  // the viewport, so the marks (stretched over the frame) line up with the pixels.
+  function fillFrame(link, thumb) {
+    var frame = dialog.querySelector(".lightbox-frame");
+    var old = frame.querySelector("svg[data-marks]");
+    if (old) frame.removeChild(old);
+    var w = parseFloat(thumb.getAttribute("width")) || thumb.naturalWidth || 1;
+    var h = parseFloat(thumb.getAttribute("height")) || thumb.naturalHeight || 1;
+    frame.style.aspectRatio = w + " / " + h;
+    frame.style.width = "min(100%, " + w + "px, calc((100vh - 7rem) * " + w / h + "))";
+    var marks = link.querySelector("svg[data-marks]");
+    if (marks) frame.appendChild(marks.cloneNode(true));
+    var source = dialog.querySelector("source");
+    var dark = link.getAttribute("data-dark-href");
+    if (dark) source.setAttribute("srcset", dark);
+    else source.removeAttribute("srcset");
+    var big = dialog.querySelector(".lightbox-frame img");
+    big.src = link.href;
+    big.alt = thumb.alt;
+  }
+
+  // The legend goes with the marks, without its id (the page's legend keeps that).
+  function fillLegend(link) {
+    var figure = dialog.querySelector(".lightbox-figure");
+    var old = figure.querySelector(".marks-legend");
+    if (old) figure.removeChild(old);
+    var legend = link.parentNode.querySelector(".marks-legend");
+    if (!legend) return;
+    var copy = legend.cloneNode(true);
+    copy.removeAttribute("id");
+    figure.insertBefore(copy, figure.querySelector("figcaption"));
+  }
+
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("figure > a") : null;
     if (!link || link.closest(".lightbox")) return;
@@ -154,9 +190,8 @@
     event.preventDefault();
     if (!dialog) buildDialog();
     opener = link;
-    var big = dialog.querySelector("img");
-    big.src = link.href;
-    big.alt = thumb.alt;
+    fillFrame(link, thumb);
+    fillLegend(link);
     var caption = link.parentNode.querySelector("figcaption");
     var text = caption ? caption.textContent : "";
     dialog.querySelector("figcaption").textContent = text;

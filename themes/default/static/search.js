@@ -1,12 +1,24 @@
 // guidepost search: runs in the reader's browser over the index files that the build
 // wrote (src/search/mod.rs describes them). Loaded by guidepost.js when the search box
 // is first focused, so nothing is downloaded for search before the reader uses it.
+//
+// A query is answered in two steps. First the postings of its words (one term chunk
+// each) give every guide holding them a BM25F score computed at build time, and the
+// guides are ordered: those holding every word first, among them those whose title
+// holds every word, then by score. Then the fragments of the best few guides are
+// fetched: their text says how close the query's words stand (a phrase counts most),
+// which passages match best (the deep links shown beneath each guide), and gives the
+// snippets. One result per guide.
 var GuidepostSearch = (function () {
   "use strict";
 
   // ---- Words: the twin of src/search/text.rs (a test keeps them identical). ----
-  var STOPWORDS = ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have",
-    "in", "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with"];
+  var STOPWORDS = ["a", "am", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did",
+    "do", "does", "for", "from", "has", "have", "he", "her", "his", "how", "i", "if", "in",
+    "into", "is", "it", "its", "me", "my", "of", "on", "or", "our", "she", "should", "so",
+    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
+    "to", "was", "we", "were", "what", "when", "where", "which", "who", "why", "will", "with",
+    "would", "you", "your"];
   var SUFFIX_RULES = [["ations", 4, ""], ["ation", 4, ""], ["nesses", 3, ""], ["ness", 3, ""],
     ["ments", 3, ""], ["ment", 3, ""], ["ies", 2, "y"], ["ing", 3, ""], ["edly", 3, ""], ["ed", 3, ""],
     ["ly", 3, ""], ["sses", 2, "ss"], ["xes", 1, "x"], ["ches", 1, "ch"], ["shes", 1, "sh"]];
@@ -41,8 +53,11 @@ var GuidepostSearch = (function () {
     return s;
   }
 
+  var STOP = {};
+  STOPWORDS.forEach(function (w) { STOP[w] = true; });
+
   function termOf(word) {
-    return STOPWORDS.indexOf(word) >= 0 ? null : stem(word);
+    return STOP.hasOwnProperty(word) ? null : stem(word);
   }
 
   // Damerau-Levenshtein distance of at most one, for typo tolerance.
@@ -58,7 +73,24 @@ var GuidepostSearch = (function () {
     return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
   }
 
-  // ---- The index: fetch only what a query needs, and keep what was fetched. ----
+  // The query's words: {term, word, typing}, stopwords left out, each term once. The
+  // last word is being typed while no space follows it.
+  function queryParts(query) {
+    var words = tokenize(query), typing = !/\s$/.test(query), parts = [], seen = {};
+    words.forEach(function (w, k) {
+      var t = termOf(w);
+      if (!t || seen[t]) return;
+      seen[t] = true;
+      parts.push({ term: t, word: w, typing: typing && k === words.length - 1 });
+    });
+    return parts;
+  }
+
+  // Whether a word stands for the longer words it begins: the word being typed, and
+  // any word of three letters or more ("mac" finds "macOS" too).
+  function expands(part) { return part.typing || part.word.length >= 3; }
+
+  // ---- The index files: fetched when a query needs them, and kept. ----
   function Index(url) {
     this.base = url.replace(/index\.json$/, "");
     // Page URLs in the index are relative to the version's base, above search/.
@@ -67,11 +99,22 @@ var GuidepostSearch = (function () {
     this.files = {};
   }
 
+  // JSON from a response: gzip-compressed (what the build writes), or plain when the
+  // host has decoded it already.
+  function readJson(response) {
+    return response.arrayBuffer().then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return new TextDecoder().decode(bytes);
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      return new Response(stream).text();
+    }).then(JSON.parse);
+  }
+
   Index.prototype.get = function (path) {
     if (!this.files[path]) {
       this.files[path] = fetch(this.base + path).then(function (r) {
         if (!r.ok) throw new Error("search index: " + r.status + " for " + path);
-        return r.json();
+        return readJson(r);
       });
     }
     return this.files[path];
@@ -79,76 +122,110 @@ var GuidepostSearch = (function () {
 
   Index.prototype.meta = function () { return this.get("index.json"); };
 
+  Index.prototype.chunk = function (meta, i) { return this.get(meta.terms + "/" + i + ".jsonz"); };
+
+  Index.prototype.fragment = function (meta, guide) {
+    return this.get(meta.fragments + "/" + guide + ".jsonz");
+  };
+
   // The chunk whose range holds `term`: the last one whose first term is <= it.
-  function chunkFor(meta, term) {
-    var lo = 0, hi = meta.chunks.length;
+  function chunkFor(chunks, term) {
+    var lo = 0, hi = chunks.length;
     while (lo < hi) {
       var mid = (lo + hi) >> 1;
-      if (meta.chunks[mid][0] <= term) lo = mid + 1; else hi = mid;
+      if (chunks[mid] <= term) lo = mid + 1; else hi = mid;
     }
     return lo - 1;
   }
 
-  function decode(list, weight, into) {
+  // Postings [guides holding the term, guide delta, value, …] into `guides` (guide →
+  // {score, flags, titleWeight}), scores scaled by `weight`; a guide keeps its best
+  // score. Flags are taken from terms that stand for the word (`standsFor`); any term
+  // in a title gives `titleWeight` its weight.
+  function addPostings(list, weight, standsFor, guides) {
     var id = 0;
-    for (var i = 0; i + 1 < list.length; i += 2) {
+    for (var i = 1; i + 1 < list.length; i += 2) {
       id += list[i];
-      var s = list[i + 1] * weight;
-      if (!(id in into) || into[id] < s) into[id] = s;
+      var value = list[i + 1], score = (value >> 2) * weight;
+      var g = guides[id] || (guides[id] = { score: 0, flags: 0, titleWeight: 0 });
+      if (score > g.score) g.score = score;
+      if (standsFor) g.flags |= value & 3;
+      if ((value & IN_TITLE) && weight > g.titleWeight) g.titleWeight = weight;
     }
   }
 
-  // Passage id → score for one query term: exact, else (for the word being typed)
-  // terms it begins, else (5+ letters) terms one typo away.
-  Index.prototype.hits = function (term, word, isPrefix) {
+  var IN_TITLE = 1;
+  // Weights of the terms a word stands for besides its own: words it begins (less when
+  // it is a word of the index itself), and words one typo away.
+  var PREFIX_WEIGHT = 0.8, PREFIX_OF_WORD_WEIGHT = 0.3, TYPO_WEIGHT = 0.7;
+  // Matches at least this strong count for closeness and for headings and titles
+  // holding the query ("site" in "sitemap" does not).
+  var STRONG = 0.5;
+  // Words a prefix stands for, at most.
+  var PREFIX_TERMS = 40;
+  // A word held by more than this share of the guides (or whose postings were cut)
+  // adds to the score but is not required.
+  var COMMON_SHARE = 1 / 3;
+
+  // What one query word finds: {part, weights: term → weight, prefixWeight, df (guides
+  // holding its own term, else its commonest stand-in), common, guides: guide →
+  // {score, flags, titleWeight}}. Its own term; terms it begins (see `expands`); and
+  // when none of these is in the index, for words of 5+ letters, terms one typo away.
+  Index.prototype.resolve = function (meta, part) {
     var self = this;
-    return this.meta().then(function (meta) {
-      var i = chunkFor(meta, term);
-      if (i < 0 && !isPrefix) return {};
-      var wanted = [Math.max(i, 0)];
-      if (isPrefix && i + 1 < meta.chunks.length && meta.chunks[i + 1][0].indexOf(term) === 0) wanted.push(i + 1);
-      return Promise.all(wanted.map(function (c) { return self.get(meta.chunks[c][1]); })).then(function (chunks) {
-        var out = {};
+    var found = { part: part, weights: {}, prefixWeight: 0, df: 0, common: false, guides: {} };
+    function take(list, term, weight, standsFor) {
+      found.weights[term] = weight;
+      if (term === part.term) found.df = list[0];
+      else if (!found.weights.hasOwnProperty(part.term)) found.df = Math.max(found.df, list[0]);
+      if (standsFor && (list[0] > meta.guides * COMMON_SHARE || list.length < 1 + 2 * list[0])) found.common = true;
+      addPostings(list, weight, standsFor, found.guides);
+    }
+    var i = chunkFor(meta.chunks, part.term), wanted = [Math.max(i, 0)];
+    if (expands(part) && i + 1 < meta.chunks.length && meta.chunks[i + 1].indexOf(part.term) === 0) wanted.push(i + 1);
+    return Promise.all(wanted.map(function (c) { return self.chunk(meta, c); })).then(function (chunks) {
+      var exact = chunks.filter(function (chunk) { return chunk.hasOwnProperty(part.term); })[0];
+      if (exact) take(exact[part.term], part.term, 1, true);
+      if (expands(part)) {
+        found.prefixWeight = exact ? PREFIX_OF_WORD_WEIGHT : PREFIX_WEIGHT;
+        var n = 0;
         chunks.forEach(function (chunk) {
-          if (chunk[term]) decode(chunk[term], 1, out);
-          if (isPrefix) {
-            var n = 0;
-            Object.keys(chunk).forEach(function (t) {
-              if (t !== term && t.indexOf(term) === 0 && n++ < 40) decode(chunk[t], 0.8, out);
-            });
-          }
+          Object.keys(chunk).forEach(function (t) {
+            if (t === part.term || n >= PREFIX_TERMS) return;
+            // Words it begins; and, while typing, stems it runs past ("licensi" → "licens").
+            var begins = t.indexOf(part.term) === 0;
+            var stemOf = part.typing && t.length >= 4 && t.length >= part.word.length - 3 && part.word.indexOf(t) === 0;
+            if (begins || stemOf) { n++; take(chunk[t], t, found.prefixWeight, !exact); }
+          });
         });
-        if (Object.keys(out).length || word.length < 5) return out;
-        return self.typoHits(meta, term);
+      }
+      if (Object.keys(found.guides).length || part.word.length < 5) return found;
+      return self.typos(meta, part.term).then(function (candidates) {
+        return Promise.all(candidates.map(function (c) {
+          var ci = chunkFor(meta.chunks, c);
+          return ci < 0 ? null : self.chunk(meta, ci).then(function (chunk) {
+            if (chunk.hasOwnProperty(c)) take(chunk[c], c, TYPO_WEIGHT, true);
+          });
+        })).then(function () { return found; });
       });
     });
   };
 
-  Index.prototype.typoHits = function (meta, term) {
+  // Indexed words one letter away from `term` (at most 6).
+  Index.prototype.typos = function (meta, term) {
     var self = this;
     // A typo in the first letter moves the word elsewhere: look under its second too.
     var letters = [term[0], term[1]].filter(function (l, k, all) {
       return l && all.indexOf(l) === k && meta.letters.indexOf(l) >= 0;
     });
     return Promise.all(letters.map(function (l) {
-      return self.get(meta.vocabulary + "/" + letterFile(l) + ".json");
+      return self.get(meta.vocabulary + "/" + letterFile(l) + ".jsonz");
     })).then(function (lists) {
       var candidates = [];
       lists.forEach(function (words) {
         words.forEach(function (w) { if (w.length >= 4 && withinOne(w, term)) candidates.push(w); });
       });
-      return Promise.all(candidates.slice(0, 6).map(function (c) {
-        var ci = chunkFor(meta, c);
-        return ci < 0 ? {} : self.get(meta.chunks[ci][1]).then(function (chunk) {
-          var out = {};
-          if (chunk[c]) decode(chunk[c], 0.7, out);
-          return out;
-        });
-      }));
-    }).then(function (maps) {
-      var out = {};
-      maps.forEach(function (m) { Object.keys(m).forEach(function (id) { if (!(id in out) || out[id] < m[id]) out[id] = m[id]; }); });
-      return out;
+      return candidates.slice(0, 6);
     });
   };
 
@@ -156,79 +233,274 @@ var GuidepostSearch = (function () {
     return /^[a-z0-9]$/i.test(l) ? l : Array.from(l).map(function (c) { return "u" + c.codePointAt(0).toString(16); }).join("");
   }
 
-  // The passage of an id: [heading, anchor, variants, caveat id, text] with its guide.
-  Index.prototype.passage = function (id) {
-    var self = this;
+  // ---- Ranking guides by their postings. ----
+  // How much a word says, by how many of the guides hold it.
+  function idfOf(df, guides) {
+    df = Math.max(df, 1);
+    return Math.log(1 + (guides - df + 0.5) / (df + 0.5));
+  }
+
+  // The query's words that the index knows, with their idf.
+  function knownParts(found, guides) {
+    return found.filter(function (f) { return Object.keys(f.guides).length; }).map(function (f) {
+      f.idf = idfOf(f.df, guides);
+      return f;
+    });
+  }
+
+  // Every guide that holds a word of the query: {id, score, covered (required words
+  // held), titleAll (its title holds every word that the index knows), titleShare (the
+  // share of the query's words in its title, weighted by idf), final}.
+  function candidates(known) {
+    var byGuide = {}, meaning = 0;
+    known.forEach(function (f) {
+      meaning += f.idf;
+      Object.keys(f.guides).forEach(function (id) {
+        var c = byGuide[id] || (byGuide[id] = { id: Number(id), score: 0, covered: 0, inTitle: 0, titleShare: 0 });
+        var hit = f.guides[id];
+        c.score += hit.score;
+        if (!f.common) c.covered++;
+        if (hit.flags & IN_TITLE) c.inTitle++;
+        c.titleShare += f.idf * hit.titleWeight;
+      });
+    });
+    return Object.keys(byGuide).map(function (id) {
+      var c = byGuide[id];
+      c.titleAll = c.inTitle === known.length;
+      c.titleShare /= Math.max(meaning, 1e-9);
+      c.final = c.score * (1 + TITLE_SHARE_BONUS * c.titleShare);
+      return c;
+    }).sort(byRank);
+  }
+
+  // Guides holding every required word first, among them those whose title holds
+  // every word; then by score.
+  function byRank(a, b) {
+    return (b.covered - a.covered) || (b.titleAll - a.titleAll) || (b.final - a.final) || (a.id - b.id);
+  }
+
+  // ---- Ranking a guide's text: closeness of the words, passages, snippets. ----
+  // The words of a text with their place among the text's non-stopwords, their
+  // character range, and the query word each one matches (-1: none) with its weight.
+  function matchWords(text, matchers, firstPos) {
+    var re = /[\p{L}\p{N}]+/gu, m, pos = firstPos, out = [];
+    while ((m = re.exec(text))) {
+      var w = m[0].toLowerCase(), t = termOf(w);
+      if (t === null) continue;
+      var part = -1, weight = 0;
+      for (var k = 0; k < matchers.length; k++) {
+        var x = matchers[k](w, t);
+        if (x > weight) { weight = x; part = k; }
+      }
+      out.push({ pos: pos++, part: part, weight: weight, strong: weight >= STRONG, start: m.index, end: m.index + m[0].length });
+    }
+    return out;
+  }
+
+  // A test per query word: how well a word (and its term) matches it, 0 for not.
+  function matcherOf(f) {
+    var part = f.part, grows = expands(part);
+    return function (word, term) {
+      if (f.weights.hasOwnProperty(term)) return f.weights[term];
+      if (grows && (term.indexOf(part.term) === 0 || word.indexOf(part.word) === 0)) return f.prefixWeight;
+      return 0;
+    };
+  }
+
+  // The share of the query's words (weighted by idf) that strong matches among `words`
+  // hold.
+  function share(words, known) {
+    var held = {}, total = 0, sum = 0;
+    words.forEach(function (w) { if (w.strong) held[w.part] = true; });
+    known.forEach(function (f, k) { total += f.idf; if (held[k]) sum += f.idf; });
+    return total ? sum / total : 0;
+  }
+
+  // The shortest run of words holding the most distinct query words, with whether
+  // it is the query's words in the query's order: {held, span, phrase, from}.
+  function closest(words, parts) {
+    var hits = words.filter(function (w) { return w.strong; });
+    var best = { held: 0, span: Infinity, phrase: false, from: hits.length ? hits[0].start : 0 };
+    var counts = {}, held = 0, lo = 0;
+    for (var hi = 0; hi < hits.length; hi++) {
+      if (!counts[hits[hi].part]) held++;
+      counts[hits[hi].part] = (counts[hits[hi].part] || 0) + 1;
+      while (counts[hits[lo].part] > 1) { counts[hits[lo].part]--; lo++; }
+      var span = hits[hi].pos - hits[lo].pos + 1;
+      if (held > best.held || (held === best.held && span < best.span)) {
+        var inOrder = true;
+        for (var k = lo; k < hi; k++) if (hits[k + 1].part !== hits[k].part + 1) inOrder = false;
+        best = { held: held, span: span, phrase: held === parts && span === parts && inOrder, from: hits[lo].start };
+      }
+    }
+    return best;
+  }
+
+  // How close the query's words stand, 0..1: 1 for the exact phrase, less as they
+  // spread out or as fewer of them are there. Nothing for one-word queries.
+  function closeness(near, parts) {
+    if (parts < 2 || near.held < 2) return 0;
+    var share = (near.held - 1) / (parts - 1), tight = (near.held - 1) / (near.span - 1);
+    return share * tight * (near.phrase ? 1 : 0.8);
+  }
+
+  // BM25 of one passage's words against the query (headings count double).
+  function passageScore(words, headingWords, idf, averageLength) {
+    var tf = idf.map(function () { return 0; });
+    words.forEach(function (w) { if (w.part >= 0) tf[w.part] += w.weight; });
+    headingWords.forEach(function (w) { if (w.part >= 0) tf[w.part] += 2 * w.weight; });
+    var norm = 1.2 * (0.5 + 0.5 * (words.length + headingWords.length) / Math.max(averageLength, 1));
+    var score = 0;
+    tf.forEach(function (x, k) { if (x) score += idf[k] * x * 2.2 / (x + norm); });
+    return score;
+  }
+
+  // Bonus shares of the final score (the guide's BM25F score times 1 + their sum): the
+  // share of the query in the title; for a title holding every word, the share of the
+  // title that is the query and how close the words stand there; the share of the
+  // query in the best heading; how close the words stand in the best passage.
+  var TITLE_SHARE_BONUS = 0.5, TITLE_COVER_BONUS = 0.3, TITLE_CLOSE_BONUS = 0.5, HEADING_SHARE_BONUS = 0.25,
+    BODY_CLOSE_BONUS = 0.3;
+  // Passages shown beneath a guide.
+  var PASSAGES_SHOWN = 3;
+
+  // A guide ranked with its text: adds `final` and the passages to show; null when
+  // every match is in another console's passages.
+  function refine(c, fragment, known, options) {
+    var n = known.length, matchers = known.map(matcherOf);
+    var idf = known.map(function (f) { return f.idf; });
+    var title = matchWords(fragment.title, matchers, 0);
+    var summary = matchWords(fragment.summary || "", matchers, 0);
+    var bonus = TITLE_SHARE_BONUS * c.titleShare;
+    // A title that holds every word is better the less else it holds, and the closer
+    // the words stand (a phrase best).
+    if (c.titleAll && title.length) {
+      var covered = title.filter(function (w) { return w.strong; }).length;
+      bonus += TITLE_COVER_BONUS * covered / title.length + TITLE_CLOSE_BONUS * closeness(closest(title, n), n);
+    }
+    var visible = [], hiddenMatch = false, lengths = 0;
+    fragment.passages.forEach(function (p, k) {
+      var variants = p[2] ? p[2].split(" ") : [];
+      var heading = matchWords(p[0], matchers, 0);
+      // A gap between heading and text: words either side are not "close".
+      var text = matchWords(p[4], matchers, heading.length + 5);
+      var matched = heading.concat(text).some(function (w) { return w.part >= 0; });
+      var shown = options.allVariants || !options.variant || !variants.length || variants.indexOf(options.variant) >= 0;
+      if (!shown) { hiddenMatch = hiddenMatch || matched; return; }
+      lengths += text.length + heading.length;
+      visible.push({ index: k, heading: p[0], anchor: p[1], variants: variants, caveat: p[3], text: p[4],
+                     headingWords: heading, words: text, matched: matched });
+    });
+    var anyVisible = visible.some(function (p) { return p.matched; }) ||
+      title.concat(summary).some(function (w) { return w.part >= 0; });
+    if (!anyVisible && hiddenMatch) return null;
+    var average = lengths / Math.max(visible.length, 1), bestClose = closeness(closest(summary, n), n), bestHeading = 0;
+    visible.forEach(function (p) {
+      var near = closest(p.headingWords.concat(p.words), n);
+      p.score = p.matched ? passageScore(p.words, p.headingWords, idf, average) * (1 + closeness(near, n)) : 0;
+      p.from = closest(p.words, n).from;
+      bestClose = Math.max(bestClose, closeness(near, n));
+      bestHeading = Math.max(bestHeading, share(p.headingWords, known));
+    });
+    bonus += BODY_CLOSE_BONUS * bestClose + HEADING_SHARE_BONUS * bestHeading;
+    c.final = c.score * (1 + bonus);
+    c.fragment = fragment;
+    c.summaryWords = summary;
+    var ranked = visible.filter(function (p) { return p.score > 0; }).sort(function (a, b) { return (b.score - a.score) || (a.index - b.index); });
+    var intro = ranked.filter(function (p) { return !p.anchor; })[0];
+    var seen = {};
+    c.passages = ranked.filter(function (p) {
+      if (!p.anchor || seen[p.anchor]) return false;
+      seen[p.anchor] = true;
+      return true;
+    }).slice(0, PASSAGES_SHOWN);
+    // What the guide's own line shows: its opening text when that matches, else its
+    // summary; without a summary and with nothing beneath, its first passage.
+    c.lead = intro || null;
+    if (!c.lead && !fragment.summary && !c.passages.length) c.lead = visible[0] || null;
+    return c;
+  }
+
+  // Fragments fetched per round, and rounds at most: the best candidates by their
+  // postings are ranked again with their text, and the next ones are fetched only
+  // when passages of other consoles left too few to show.
+  var CANDIDATES = 10, MAX_ROUNDS = 4;
+
+  // Guides for a query, best first: {parts, results: [guide]} where a guide is
+  // {url, title, summary, snippet, tags, passages: [{url, heading, snippet, variants, caveat}]}.
+  // options: {variant, allVariants, limit}.
+  Index.prototype.search = function (query, options) {
+    var self = this, parts = queryParts(query), limit = options.limit || 6;
+    if (!parts.length) return Promise.resolve({ parts: parts, results: [] });
     return this.meta().then(function (meta) {
-      var page = Math.floor(id / meta.per_page);
-      var file = meta.fragments + "/" + Math.floor(page / meta.pages_per_fragment) + ".json";
-      return self.get(file).then(function (group) {
-        var fragment = group[page % meta.pages_per_fragment];
-        var p = fragment.passages[id % meta.per_page] || fragment.passages[fragment.passages.length - 1];
-        return { id: id, url: self.pageBase + fragment.url, title: fragment.title, heading: p[0], anchor: p[1],
-                 variants: p[2] ? p[2].split(" ") : [], caveat: p[3], text: p[4] };
+      return Promise.all(parts.map(function (p) { return self.resolve(meta, p); })).then(function (found) {
+        var known = knownParts(found, meta.guides), queue = candidates(known), ranked = [], round = 0;
+        var settings = { variant: options.variant, allVariants: options.allVariants, guides: meta.guides };
+        function next() {
+          var batch = queue.splice(0, CANDIDATES);
+          if (!batch.length || round++ >= MAX_ROUNDS) return finish();
+          return Promise.all(batch.map(function (c) { return self.fragment(meta, c.id); })).then(function (fragments) {
+            batch.forEach(function (c, k) {
+              if (refine(c, fragments[k], known, settings)) ranked.push(c);
+            });
+            return ranked.length >= limit ? finish() : next();
+          });
+        }
+        function finish() {
+          ranked.sort(byRank);
+          return { parts: found, results: ranked.slice(0, limit).map(function (c) { return self.present(c, found); }) };
+        }
+        return next();
       });
     });
   };
 
-  // Ranked passage ids for a query, with the query's terms for highlighting.
-  Index.prototype.search = function (query) {
-    var words = tokenize(query);
-    var typing = !/\s$/.test(query);
-    var parts = [];
-    words.forEach(function (w, k) {
-      var t = termOf(w);
-      if (t) parts.push({ term: t, word: w, prefix: typing && k === words.length - 1 });
-    });
-    if (!parts.length) return Promise.resolve({ ids: [], terms: [] });
-    var self = this;
-    return Promise.all(parts.map(function (p) { return self.hits(p.term, p.word, p.prefix); })).then(function (maps) {
-      var score = {}, count = {};
-      maps.forEach(function (m) {
-        Object.keys(m).forEach(function (id) {
-          score[id] = (score[id] || 0) + m[id];
-          count[id] = (count[id] || 0) + 1;
-        });
-      });
-      var ids = Object.keys(score);
-      // Every word required, when that still finds something.
-      var all = ids.filter(function (id) { return count[id] === maps.length; });
-      if (all.length) ids = all;
-      ids.sort(function (a, b) { return (count[b] - count[a]) || (score[b] - score[a]) || (a - b); });
-      return { ids: ids.map(Number), terms: parts };
-    });
+  // A ranked guide as the page shows it.
+  Index.prototype.present = function (c, found) {
+    var url = this.pageBase + c.fragment.url, f = c.fragment;
+    var lead = c.lead;
+    return {
+      url: url,
+      title: f.title,
+      summary: f.summary || "",
+      snippet: lead ? snippet(lead.text, lead.words, lead.from) : snippet(f.summary || "", c.summaryWords, 0),
+      variants: lead ? lead.variants : [],
+      caveat: lead ? lead.caveat : "",
+      // Why it is where it is (for evaluations and the curious).
+      rank: { covered: c.covered, titleAll: c.titleAll, score: c.score, final: Math.round(c.final) },
+      passages: c.passages.map(function (p) {
+        return { url: url + "#" + p.anchor, heading: p.heading, snippet: snippet(p.text, p.words, p.from),
+                 variants: p.variants, caveat: p.caveat };
+      }),
+    };
   };
 
   // ---- Results in the page. ----
-  // Each result costs a fragment file; a few good ones beat a long list on a phone.
+  // Guides shown; each costs a fragment file, and a few good ones beat a long list.
   var MAX_RESULTS = 6;
   // Wait for a pause in typing, so that passing prefixes fetch little.
   var DEBOUNCE_MS = 180;
+  var SNIPPET_CHARS = 200;
+
   function escapeHtml(s) {
     return s.replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
     });
   }
 
-  // A window of the passage around the first matched word, matched words in <mark>.
-  function snippet(text, terms) {
-    var re = /[\p{L}\p{N}]+/gu, m, first = -1, marks = [];
-    while ((m = re.exec(text))) {
-      var w = m[0].toLowerCase(), t = termOf(w);
-      var hit = terms.some(function (q) { return t === q.term || (q.prefix && (w.indexOf(q.word) === 0 || (t && t.indexOf(q.term) === 0))); });
-      if (hit) { marks.push([m.index, m.index + m[0].length]); if (first < 0) first = m.index; }
-    }
-    var start = Math.max(0, (first < 0 ? 0 : first) - 60);
+  // About SNIPPET_CHARS of `text` from shortly before `from`, matched words in <mark>.
+  function snippet(text, words, from) {
+    var start = Math.max(0, from - 60);
     if (start > 0) start = text.indexOf(" ", start) + 1 || start;
-    var end = Math.min(text.length, start + 200);
+    var end = Math.min(text.length, start + SNIPPET_CHARS);
+    if (end < text.length) end = text.lastIndexOf(" ", end) > start ? text.lastIndexOf(" ", end) : end;
     var out = start > 0 ? "… " : "", pos = start;
-    marks.forEach(function (r) {
-      if (r[0] < start || r[1] > end) return;
-      out += escapeHtml(text.slice(pos, r[0])) + "<mark>" + escapeHtml(text.slice(r[0], r[1])) + "</mark>";
-      pos = r[1];
+    words.forEach(function (w) {
+      if (!w.strong || w.start < start || w.end > end) return;
+      out += escapeHtml(text.slice(pos, w.start)) + "<mark>" + escapeHtml(text.slice(w.start, w.end)) + "</mark>";
+      pos = w.end;
     });
-    out += escapeHtml(text.slice(pos, end)) + (end < text.length ? " …" : "");
-    return out;
+    return out + escapeHtml(text.slice(pos, end)) + (end < text.length ? " …" : "");
   }
 
   function attach(input) {
@@ -242,7 +514,8 @@ var GuidepostSearch = (function () {
 
     function chosenVariant() { return document.documentElement.getAttribute("data-variant"); }
 
-    function links() { return box.querySelectorAll("a.search-result"); }
+    // Guides and the passages beneath them, in the order the arrow keys visit them.
+    function links() { return box.querySelectorAll("a.search-result, a.search-subresult"); }
 
     function setActive(i) {
       var list = links();
@@ -266,6 +539,7 @@ var GuidepostSearch = (function () {
       box.setAttribute("data-search-query", input.value);
       box.hidden = false;
       input.setAttribute("aria-expanded", "true");
+      input.removeAttribute("aria-activedescendant");
       active = -1;
     }
 
@@ -273,49 +547,42 @@ var GuidepostSearch = (function () {
       var query = input.value;
       var ticket = ++latest;
       if (!query.trim()) { close(); return; }
-      index.search(query).then(function (found) {
-        // Fetch passages a few at a time until enough pass the console filter.
-        var variant = chosenVariant(), shown = [], perPage = {}, k = 0;
-        function next() {
-          if (ticket !== latest) return null;
-          if (shown.length >= MAX_RESULTS || k >= found.ids.length || k >= 48) return render(found, shown);
-          var batch = found.ids.slice(k, k + MAX_RESULTS);
-          k += batch.length;
-          return Promise.all(batch.map(function (id) { return index.passage(id); })).then(function (ps) {
-            ps.forEach(function (p) {
-              if (shown.length >= MAX_RESULTS) return;
-              if (!allVariants && variant && p.variants.length && p.variants.indexOf(variant) < 0) return;
-              perPage[p.url] = (perPage[p.url] || 0) + 1;
-              if (perPage[p.url] > 2) return;
-              shown.push(p);
-            });
-            return next();
-          });
-        }
-        return next();
+      index.search(query, { variant: chosenVariant(), allVariants: allVariants, limit: MAX_RESULTS }).then(function (found) {
+        if (ticket === latest) render(found.results);
       }).catch(function (e) {
         if (ticket === latest) show('<p class="search-empty">Search is unavailable: ' + escapeHtml(String(e.message || e)) + "</p>");
       });
     }
 
-    function render(found, shown) {
+    function tags(variants, caveat) {
+      var html = variants.map(function (v) { return '<span class="search-tag">' + escapeHtml(labels[v] || v) + "</span>"; }).join("");
+      if (caveat) html += '<span class="search-tag search-tag-caveat">Caveat</span>';
+      return html ? '<span class="search-tags">' + html + "</span>" : "";
+    }
+
+    function render(results) {
       var toggle = Object.keys(labels).length
         ? '<label class="search-all"><input type="checkbox" data-search-all' + (allVariants ? " checked" : "") + "> All consoles</label>"
         : "";
-      if (!shown.length) {
+      if (!results.length) {
         show('<div class="search-head">' + toggle + '</div><p class="search-empty">No results for “' + escapeHtml(input.value.trim()) + "”.</p>");
         return;
       }
-      var html = '<div class="search-head">' + toggle + '</div><ul role="listbox" aria-label="Search results">';
-      shown.forEach(function (p, k) {
-        var tags = p.variants.map(function (v) { return '<span class="search-tag">' + escapeHtml(labels[v] || v) + "</span>"; }).join("");
-        if (p.caveat) tags += '<span class="search-tag search-tag-caveat">Caveat</span>';
-        html += '<li role="presentation"><a class="search-result" role="option" aria-selected="false" id="search-result-' + k +
-          '" href="' + escapeHtml(p.url + (p.anchor ? "#" + p.anchor : "")) + '">' +
-          '<span class="search-title">' + escapeHtml(p.title) + "</span>" +
-          (p.heading ? '<span class="search-heading">' + escapeHtml(p.heading) + "</span>" : "") +
-          '<span class="search-snippet">' + snippet(p.text, found.terms) + "</span>" +
-          (tags ? '<span class="search-tags">' + tags + "</span>" : "") + "</a></li>";
+      var html = '<div class="search-head">' + toggle + '</div><ul role="listbox" aria-label="Search results">', k = 0;
+      results.forEach(function (g) {
+        html += '<li role="presentation" class="search-guide"><a class="search-result" role="option" aria-selected="false" id="search-result-' + (k++) +
+          '" href="' + escapeHtml(g.url) + '"><span class="search-title">' + escapeHtml(g.title) + "</span>" +
+          (g.snippet ? '<span class="search-snippet">' + g.snippet + "</span>" : "") + tags(g.variants, g.caveat) + "</a>";
+        if (g.passages.length) {
+          html += '<ul role="group" class="search-passages" aria-label="' + escapeHtml(g.title) + '">';
+          g.passages.forEach(function (p) {
+            html += '<li role="presentation"><a class="search-subresult" role="option" aria-selected="false" id="search-result-' + (k++) +
+              '" href="' + escapeHtml(p.url) + '"><span class="search-heading">' + escapeHtml(p.heading) + "</span>" +
+              '<span class="search-snippet">' + p.snippet + "</span>" + tags(p.variants, p.caveat) + "</a></li>";
+          });
+          html += "</ul>";
+        }
+        html += "</li>";
       });
       show(html + "</ul>");
     }
@@ -343,7 +610,8 @@ var GuidepostSearch = (function () {
     if (input.value) run();
   }
 
-  return { tokenize: tokenize, stem: stem, termOf: termOf, withinOne: withinOne, attach: attach, Index: Index };
+  return { tokenize: tokenize, stem: stem, termOf: termOf, withinOne: withinOne, queryParts: queryParts,
+           attach: attach, Index: Index };
 })();
 
 if (typeof window !== "undefined" && window.document) {

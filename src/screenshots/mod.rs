@@ -1,0 +1,825 @@
+//! Screenshots: where a reference points, how big the picture is, what is published
+//! of it, and the one content-hashed copy of each distinct file that the output gets.
+//!
+//! A screenshot is made of up to three files beside each other (SPEC §3.2): the
+//! image `NAME.EXT`, its sidecar `NAME.EXT.yaml` (marks and redactions, parsed in
+//! `source::sidecar`) and its dark twin `NAME.dark.EXT`. What the output gets of it
+//! is a `Picture` per theme: the full-size file (the image itself, or its redacted
+//! copy) and, for a raster wider than the content column, smaller widths in WebP
+//! (`process`), made once per distinct file and kept between builds (`cache`).
+//! `html` writes the figure.
+
+pub mod cache;
+mod files;
+pub mod html;
+pub mod process;
+
+pub use files::{FileInfo, FILES_DIR};
+
+use crate::diag::Diagnostic;
+use crate::memo::Shared;
+use crate::paths::{normalize, rel_to};
+use crate::source::sidecar::{self, Rect, Sidecar};
+use crate::url::percent_decode;
+use cache::DiskCache;
+use process::Format;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// One published form of a screenshot: the full-size file and its smaller widths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    /// URL of the full-size file, with the site prefix.
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    /// Smaller widths, narrowest first: (URL, width in pixels). Empty for a picture
+    /// no wider than the content column, an svg or a gif.
+    pub srcset: Vec<(String, u32)>,
+}
+
+/// A numbered box over the screenshot, in its own pixels, with its legend text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub rect: Rect,
+    pub text: String,
+}
+
+/// What a page needs to show a screenshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageInfo {
+    /// URL of the full-size published file, with the site prefix (`light.url`).
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    /// Size of the image file as the author saved it.
+    pub bytes: u64,
+    /// Smaller widths of the full-size file (`Picture::srcset`).
+    pub srcset: Vec<(String, u32)>,
+    /// The dark twin as published, when there is one.
+    pub dark: Option<Picture>,
+    pub marks: Vec<Mark>,
+    /// The files the screenshot is made of, relative to the site root: the image,
+    /// then its sidecar and its dark twin when they exist. None of them is a
+    /// screenshot of its own.
+    pub files: Vec<PathBuf>,
+    /// Warnings about the sidecar and the twin, at their own files.
+    pub notes: Vec<Diagnostic>,
+}
+
+impl ImageInfo {
+    /// Whether `other` gives the same HTML (everything but where it was found).
+    pub fn renders_like(&self, other: &ImageInfo) -> bool {
+        (
+            &self.url,
+            self.width,
+            self.height,
+            self.bytes,
+            &self.srcset,
+            &self.dark,
+            &self.marks,
+        ) == (
+            &other.url,
+            other.width,
+            other.height,
+            other.bytes,
+            &other.srcset,
+            &other.dark,
+            &other.marks,
+        )
+    }
+
+    /// Every URL of a file published for this screenshot.
+    pub fn urls(&self) -> impl Iterator<Item = &str> {
+        let light =
+            std::iter::once(self.url.as_str()).chain(self.srcset.iter().map(|(u, _)| u.as_str()));
+        let dark = self.dark.iter().flat_map(|d| {
+            std::iter::once(d.url.as_str()).chain(d.srcset.iter().map(|(u, _)| u.as_str()))
+        });
+        light.chain(dark)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageError {
+    NotFound(String),
+    OutsideSite(String),
+    Unreadable(String),
+    /// The sidecar or the dark twin has errors, reported at those files: the
+    /// screenshot is not published (a redaction not understood must not leave the
+    /// original pixels in the output).
+    Data {
+        files: Vec<PathBuf>,
+        diags: Vec<Diagnostic>,
+    },
+}
+
+impl std::fmt::Display for ImageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImageError::NotFound(p) => write!(f, "screenshot `{p}` does not exist"),
+            ImageError::OutsideSite(p) => write!(f, "screenshot `{p}` is outside the site folder"),
+            ImageError::Unreadable(m) => write!(f, "{m}"),
+            ImageError::Data { files, .. } => write!(
+                f,
+                "screenshot `{}` is left out: its sidecar or dark twin has errors",
+                files
+                    .first()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            ),
+        }
+    }
+}
+
+/// An image file as found on disk: where, what, how big, which content.
+struct Source {
+    real: PathBuf,
+    /// The extension, lowercase.
+    ext: String,
+    width: u32,
+    height: u32,
+    bytes: u64,
+    hash: blake3::Hash,
+}
+
+/// The screenshots of one build, shared by every page rendered in parallel.
+pub struct Screenshots {
+    root: PathBuf,
+    url_prefix: String,
+    by_path: Mutex<HashMap<PathBuf, Result<Arc<ImageInfo>, ImageError>>>,
+    /// Linked files by path, like `by_path` (`files`).
+    files_by_path: Mutex<HashMap<PathBuf, Result<Arc<FileInfo>, ImageError>>>,
+    /// Folder → the same folder with symlinks resolved.
+    real_dirs: Mutex<HashMap<PathBuf, PathBuf>>,
+    /// Output path → source file, one entry per distinct content.
+    copies: Mutex<BTreeMap<String, PathBuf>>,
+    /// Pictures made from a file, by its content and its redactions: made once per
+    /// build however many paths and pages show the same file.
+    pictures: Shared<Result<Picture, String>>,
+    cache: DiskCache,
+    /// Files read and nanoseconds spent reading, measuring, hashing and processing
+    /// them (summed over threads), for the build's timings.
+    loads: AtomicU64,
+    load_nanos: AtomicU64,
+}
+
+impl Screenshots {
+    /// `root` must be canonical; `url_prefix` is the site's path prefix (`/docs/`).
+    pub fn new(root: PathBuf, url_prefix: &str) -> Self {
+        Screenshots {
+            cache: DiskCache::new(&root),
+            root,
+            url_prefix: url_prefix.to_string(),
+            by_path: Mutex::new(HashMap::new()),
+            files_by_path: Mutex::new(HashMap::new()),
+            real_dirs: Mutex::new(HashMap::new()),
+            copies: Mutex::new(BTreeMap::new()),
+            pictures: Shared::default(),
+            loads: AtomicU64::new(0),
+            load_nanos: AtomicU64::new(0),
+        }
+    }
+
+    /// The site root (canonical).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where `src` as written in a page points: relative to `page_dir` (a folder below
+    /// the site root), or, when it starts with `/`, relative to `static/`.
+    fn lexical_path(&self, page_dir: &Path, src: &str) -> Result<PathBuf, ImageError> {
+        let decoded = percent_decode(src);
+        let joined = match decoded.strip_prefix('/') {
+            Some(abs) => self.root.join("static").join(abs),
+            None => self.root.join(page_dir).join(&decoded),
+        };
+        let lexical = normalize(&joined).ok_or_else(|| ImageError::OutsideSite(src.into()))?;
+        if !lexical.starts_with(&self.root) {
+            return Err(ImageError::OutsideSite(src.into()));
+        }
+        Ok(lexical)
+    }
+
+    /// Resolves `src` as written in a page (`lexical_path`) as a screenshot.
+    pub fn image(&self, page_dir: &Path, src: &str) -> Result<Arc<ImageInfo>, ImageError> {
+        let lexical = self.lexical_path(page_dir, src)?;
+        if let Some(hit) = self.lock_cache().get(&lexical) {
+            return hit.clone();
+        }
+        let started = Instant::now();
+        let result = self.load(&lexical, src).map(Arc::new);
+        self.loads.fetch_add(1, Ordering::Relaxed);
+        self.load_nanos
+            .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        self.lock_cache().insert(lexical, result.clone());
+        result
+    }
+
+    /// Forgets what was found for the screenshots made of any of `files` (relative to
+    /// the site root: an image, a sidecar, a twin), so the next `image` reads them again.
+    pub fn forget(&self, files: &[PathBuf]) {
+        self.lock_cache().retain(|_, result| {
+            let made_of = match result {
+                Ok(info) => &info.files,
+                Err(ImageError::Data { files, .. }) => files,
+                Err(_) => return true,
+            };
+            !made_of.iter().any(|f| files.contains(f))
+        });
+    }
+
+    fn lock_cache(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Result<Arc<ImageInfo>, ImageError>>> {
+        self.by_path.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The screenshot at `path` (lexical, below the root) with its sidecar and twin.
+    fn load(&self, path: &Path, src: &str) -> Result<ImageInfo, ImageError> {
+        let main = self.measure(path, src)?;
+        let rel = |p: &Path| rel_to(&self.root, p);
+        let mut files = vec![rel(path)];
+        let mut errors = Vec::new();
+        let mut notes = Vec::new();
+
+        let sidecar_path = sidecar_of(path);
+        let sidecar = if exists(&sidecar_path) {
+            files.push(rel(&sidecar_path));
+            match self.read_sidecar(&sidecar_path, &main) {
+                Ok(s) => Some(s),
+                Err(ds) => {
+                    errors.extend(ds);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+
+        let twin_path = twin_of(path);
+        let twin = if exists(&twin_path) {
+            let twin_rel = rel(&twin_path);
+            files.push(twin_rel.clone());
+            match self.measure(&twin_path, &twin_rel.display().to_string()) {
+                Ok(twin) => {
+                    if (twin.width, twin.height) != (main.width, main.height) {
+                        notes.push(size_mismatch(&twin_rel, &twin, &main));
+                    }
+                    Some(twin)
+                }
+                Err(e) => {
+                    errors.push(Diagnostic::error(
+                        "image",
+                        &twin_rel,
+                        format!("dark twin: {e}"),
+                    ));
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        if !errors.is_empty() {
+            return Err(ImageError::Data {
+                files,
+                diags: errors,
+            });
+        }
+
+        let sidecar = sidecar.unwrap_or_default();
+        let regions: Vec<Rect> = sidecar.redact.iter().map(|r| r.rect).collect();
+        let light = self.publish(&main, &regions).map_err(|e| {
+            ImageError::Unreadable(format!("cannot publish screenshot `{src}`: {e}"))
+        })?;
+        let dark = match &twin {
+            Some(twin) => {
+                let scaled: Vec<Rect> = regions
+                    .iter()
+                    .map(|r| {
+                        process::scale_rect(
+                            *r,
+                            (main.width, main.height),
+                            (twin.width, twin.height),
+                        )
+                    })
+                    .collect();
+                match self.publish(twin, &scaled) {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        return Err(ImageError::Data {
+                            diags: vec![Diagnostic::error(
+                                "image",
+                                rel(&twin_path),
+                                format!("cannot publish this dark twin: {e}"),
+                            )],
+                            files,
+                        })
+                    }
+                }
+            }
+            None => None,
+        };
+        Ok(ImageInfo {
+            url: light.url,
+            width: main.width,
+            height: main.height,
+            bytes: main.bytes,
+            srcset: light.srcset,
+            dark,
+            marks: sidecar
+                .marks
+                .into_iter()
+                .map(|m| Mark {
+                    rect: m.rect,
+                    text: m.text,
+                })
+                .collect(),
+            files,
+            notes,
+        })
+    }
+
+    /// Reads and checks the sidecar at `path` for the image `main`.
+    fn read_sidecar(&self, path: &Path, main: &Source) -> Result<Sidecar, Vec<Diagnostic>> {
+        let rel = rel_to(&self.root, path);
+        let fail = |m: String| vec![Diagnostic::error(sidecar::CODE, &rel, m)];
+        let real = self
+            .real_path(path)
+            .ok_or_else(|| fail("cannot read this sidecar".into()))?;
+        if !real.starts_with(&self.root) {
+            return Err(fail(
+                "this sidecar is a link to a file outside the site folder".into(),
+            ));
+        }
+        let len = std::fs::metadata(&real)
+            .map_err(|e| fail(format!("cannot read this sidecar: {e}")))?
+            .len();
+        if len > sidecar::MAX_BYTES {
+            return Err(fail(format!(
+                "this sidecar is {} KB; a sidecar may be at most {} KB",
+                len.div_ceil(1024),
+                sidecar::MAX_BYTES / 1024
+            )));
+        }
+        let text = std::fs::read_to_string(&real)
+            .map_err(|e| fail(format!("cannot read this sidecar: {e}")))?;
+        let parsed = sidecar::parse(&text, &rel)?;
+        let mut problems = parsed.check(&rel, main.width, main.height, main.ext == "svg");
+        if !parsed.redact.is_empty() && main.ext == "gif" {
+            let (line, column) = parsed.redact_place;
+            problems.push(
+                Diagnostic::error(sidecar::CODE, &rel, "sidecar: a gif cannot be redacted")
+                    .at(line, column)
+                    .help("export the screenshot as png, jpg or webp"),
+            );
+        }
+        if problems.is_empty() {
+            Ok(parsed)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Finds, measures and hashes the image file at `path` (lexical).
+    fn measure(&self, path: &Path, src: &str) -> Result<Source, ImageError> {
+        // A symlink may lead out of the site even when the written path does not.
+        let real = self
+            .real_path(path)
+            .ok_or_else(|| ImageError::NotFound(src.into()))?;
+        if !real.starts_with(&self.root) {
+            return Err(ImageError::OutsideSite(src.into()));
+        }
+        // Screenshots can be large: the size comes from the file system, the
+        // dimensions from the header, and the hash from a streamed read, so memory
+        // stays small whatever the file holds.
+        let unreadable = |e: std::io::Error| {
+            ImageError::Unreadable(format!("cannot read screenshot `{src}`: {e}"))
+        };
+        let bytes = std::fs::metadata(&real).map_err(unreadable)?.len();
+        let ext = real
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let (width, height) = file_dimensions(&real, &ext).ok_or_else(|| {
+            ImageError::Unreadable(if ext == "svg" {
+                format!(
+                    "screenshot `{src}` has no `<svg>` tag with a width and height or a viewBox in its first {} KB",
+                    SVG_HEAD_BYTES / 1024
+                )
+            } else {
+                format!("screenshot `{src}` is not a readable png, jpg, gif, webp or svg image")
+            })
+        })?;
+        let hash = hash_file(&real).map_err(unreadable)?;
+        Ok(Source {
+            real,
+            ext,
+            width,
+            height,
+            bytes,
+            hash,
+        })
+    }
+
+    /// The published form of `source` with `regions` filled: the file itself when
+    /// nothing is to be done, else images made (or found in the cache) once.
+    fn publish(&self, source: &Source, regions: &[Rect]) -> Result<Picture, String> {
+        let format = Format::of_ext(&source.ext);
+        let widths = match format {
+            Some(_) => process::smaller_widths(source.width),
+            None => Vec::new(),
+        };
+        if regions.is_empty() && widths.is_empty() {
+            return Ok(Picture {
+                url: self.register(&source.hash, &source.ext, &source.real),
+                width: source.width,
+                height: source.height,
+                srcset: Vec::new(),
+            });
+        }
+        let Some(format) = format else {
+            return Err(format!("a {} cannot be redacted", source.ext));
+        };
+        let mut key = blake3::Hasher::new();
+        key.update(source.hash.as_bytes());
+        key.update(source.ext.as_bytes());
+        key.update(regions_recipe(regions).as_bytes());
+        let made = self.pictures.get_or_make(key.finalize(), || {
+            self.make_picture(source, format, regions, &widths)
+        });
+        made.as_ref().clone()
+    }
+
+    /// The full-size file and the smaller widths of `source` with `regions` filled,
+    /// each from the cache or encoded and put there.
+    fn make_picture(
+        &self,
+        source: &Source,
+        format: Format,
+        regions: &[Rect],
+        widths: &[u32],
+    ) -> Result<Picture, String> {
+        let mut pixels = Pixels {
+            path: &source.real,
+            format,
+            regions,
+            decoded: None,
+        };
+        let redacted = regions_recipe(regions);
+        let (full_url, full_bytes) = if regions.is_empty() {
+            (
+                self.register(&source.hash, &source.ext, &source.real),
+                source.bytes,
+            )
+        } else {
+            let recipe = format!("full {} {redacted}", format.ext());
+            let entry = self.made(&source.hash, &recipe, format.ext(), || {
+                process::encode(pixels.get()?, format)
+            })?;
+            let bytes = std::fs::metadata(&entry.path).map(|m| m.len()).unwrap_or(0);
+            (self.register(&entry.hash, format.ext(), &entry.path), bytes)
+        };
+        let mut srcset = Vec::new();
+        for &w in widths {
+            let recipe = format!("w{w} webp {redacted}");
+            let entry = self.made(&source.hash, &recipe, "webp", || {
+                process::encode(&process::resize(pixels.get()?, w), Format::Webp)
+            })?;
+            // A smaller width that is not a smaller file is of no use to anyone.
+            let bytes = std::fs::metadata(&entry.path)
+                .map(|m| m.len())
+                .unwrap_or(u64::MAX);
+            if bytes < full_bytes {
+                srcset.push((self.register(&entry.hash, "webp", &entry.path), w));
+            }
+        }
+        Ok(Picture {
+            url: full_url,
+            width: source.width,
+            height: source.height,
+            srcset,
+        })
+    }
+
+    /// The cache entry made from `source` by `recipe`, made with `make` when absent.
+    fn made(
+        &self,
+        source: &blake3::Hash,
+        recipe: &str,
+        ext: &str,
+        make: impl FnOnce() -> Result<Vec<u8>, String>,
+    ) -> Result<cache::Entry, String> {
+        let key = cache::product_key(source, recipe);
+        if let Some(entry) = self.cache.get(&key, ext) {
+            return Ok(entry);
+        }
+        let bytes = make()?;
+        self.cache
+            .put(&key, ext, &bytes)
+            .map_err(|e| format!("cannot write to the image cache {}/: {e}", cache::CACHE_DIR))
+    }
+
+    /// Records that the output gets the file `source` (content hash `hash`) and
+    /// returns its URL.
+    fn register(&self, hash: &blake3::Hash, ext: &str, source: &Path) -> String {
+        let out_path = format!("assets/img/{}.{ext}", &hash.to_hex()[..16]);
+        let url = format!("{}{out_path}", self.url_prefix);
+        self.copies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(out_path)
+            .or_insert_with(|| source.to_path_buf());
+        url
+    }
+
+    /// `path` with every symlink resolved, None when it does not exist. Folders hold
+    /// many screenshots: each folder is resolved once, then only the file itself is
+    /// checked for being a symlink (one `lstat` instead of one per path component).
+    fn real_path(&self, path: &Path) -> Option<PathBuf> {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return path.canonicalize().ok();
+        };
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        if meta.file_type().is_symlink() {
+            return path.canonicalize().ok();
+        }
+        let real_dir = {
+            let mut dirs = self.real_dirs.lock().unwrap_or_else(|e| e.into_inner());
+            match dirs.get(dir) {
+                Some(real) => real.clone(),
+                None => {
+                    let real = dir.canonicalize().ok()?;
+                    dirs.insert(dir.to_path_buf(), real.clone());
+                    real
+                }
+            }
+        };
+        Some(real_dir.join(name))
+    }
+
+    /// The site's URL prefix, which starts every screenshot URL.
+    pub fn url_prefix(&self) -> &str {
+        &self.url_prefix
+    }
+
+    /// The distinct files to copy into the output: (output path, source file).
+    pub fn copies(&self) -> Vec<(String, PathBuf)> {
+        let copies = self.copies.lock().unwrap_or_else(|e| e.into_inner());
+        copies.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
+    /// (screenshot references read from disk, seconds spent on them summed over
+    /// threads, images encoded rather than found in the cache)
+    pub fn load_stats(&self) -> (u64, f64, u64) {
+        (
+            self.loads.load(Ordering::Relaxed),
+            self.load_nanos.load(Ordering::Relaxed) as f64 / 1e9,
+            self.cache.made(),
+        )
+    }
+}
+
+/// The decoded pixels of a file with its regions filled, decoded when first needed
+/// (not at all when every image made from it is in the cache).
+struct Pixels<'a> {
+    path: &'a Path,
+    format: Format,
+    regions: &'a [Rect],
+    decoded: Option<image::DynamicImage>,
+}
+
+impl Pixels<'_> {
+    fn get(&mut self) -> Result<&image::DynamicImage, String> {
+        if self.decoded.is_none() {
+            let mut img = process::decode(self.path, self.format)?;
+            process::redact(&mut img, self.regions);
+            self.decoded = Some(img);
+        }
+        self.decoded.as_ref().ok_or_else(String::new)
+    }
+}
+
+/// The regions as text, for cache keys.
+fn regions_recipe(regions: &[Rect]) -> String {
+    let mut s = String::from("redact");
+    for r in regions {
+        s.push_str(&format!(" {},{},{},{}", r.x, r.y, r.w, r.h));
+    }
+    s
+}
+
+fn exists(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir())
+}
+
+/// `NAME.EXT.yaml` beside `NAME.EXT`.
+pub fn sidecar_of(image: &Path) -> PathBuf {
+    let mut name = image.as_os_str().to_os_string();
+    name.push(".yaml");
+    PathBuf::from(name)
+}
+
+/// `NAME.dark.EXT` beside `NAME.EXT`.
+pub fn twin_of(image: &Path) -> PathBuf {
+    let stem = image
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match image.extension() {
+        Some(ext) => image.with_file_name(format!("{stem}.dark.{}", ext.to_string_lossy())),
+        None => image.with_file_name(format!("{stem}.dark")),
+    }
+}
+
+/// The image a sidecar (`NAME.EXT.yaml`) or a dark twin (`NAME.dark.EXT`) belongs
+/// to, by name alone: None for any other file.
+pub fn screenshot_of_part(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    if let Some(image) = name.strip_suffix(".yaml") {
+        let ext = Path::new(image).extension()?.to_str()?.to_ascii_lowercase();
+        return IMAGE_EXTS
+            .contains(&ext.as_str())
+            .then(|| path.with_file_name(image));
+    }
+    let ext = Path::new(name).extension()?.to_str()?;
+    if !IMAGE_EXTS.contains(&ext.to_ascii_lowercase().as_str()) {
+        return None;
+    }
+    let stem = name
+        .strip_suffix(ext)?
+        .strip_suffix('.')?
+        .strip_suffix(".dark")?;
+    (!stem.is_empty()).then(|| path.with_file_name(format!("{stem}.{ext}")))
+}
+
+/// Whether a file of `static/` is copied to the output as it is. Not a sidecar beside
+/// its screenshot (it is data), nor a screenshot or dark twin whose sidecar redacts
+/// it (or cannot be read, so might): those reach the output only as screenshots,
+/// redacted, never as the original file.
+pub fn static_file_published_as_is(path: &Path) -> bool {
+    let is_sidecar = path.to_string_lossy().ends_with(".yaml");
+    if let Some(image) = screenshot_of_part(path) {
+        if is_sidecar {
+            return !image.exists();
+        }
+        if redacts(&sidecar_of(&image)) {
+            return false; // a dark twin of a redacted screenshot
+        }
+    }
+    let is_image = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| IMAGE_EXTS.contains(&e.to_ascii_lowercase().as_str()));
+    !(is_image && redacts(&sidecar_of(path)))
+}
+
+/// Whether the sidecar at `path` exists and redacts (or cannot be read).
+fn redacts(sidecar_path: &Path) -> bool {
+    if !exists(sidecar_path) {
+        return false;
+    }
+    match std::fs::read_to_string(sidecar_path) {
+        Ok(text) => sidecar::parse(&text, sidecar_path).map_or(true, |s| !s.redact.is_empty()),
+        Err(_) => true,
+    }
+}
+
+/// The extensions of screenshots.
+pub const IMAGE_EXTS: &[&str] = &["png", "jpg", "jpeg", "gif", "webp", "svg"];
+
+fn size_mismatch(twin_rel: &Path, twin: &Source, main: &Source) -> Diagnostic {
+    Diagnostic::warning(
+        "image-twin",
+        twin_rel,
+        format!(
+            "this dark twin is {} × {} pixels, its screenshot {} × {}: marks and redactions are scaled to it",
+            twin.width, twin.height, main.width, main.height
+        ),
+    )
+    .help("export both at the same size, so the page does not change shape with the theme")
+}
+
+/// How much of an svg file is read to find its `<svg …>` tag: the XML declaration,
+/// comments and a doctype come before it, never megabytes of them.
+const SVG_HEAD_BYTES: u64 = 256 * 1024;
+
+/// Width and height from the file's header (svg: its width/height or viewBox), reading
+/// only the start of the file.
+pub fn file_dimensions(path: &Path, ext: &str) -> Option<(u32, u32)> {
+    if ext == "svg" {
+        let mut head = Vec::new();
+        std::fs::File::open(path)
+            .ok()?
+            .take(SVG_HEAD_BYTES)
+            .read_to_end(&mut head)
+            .ok()?;
+        // The limit may cut a character in two: keep the valid part.
+        let text = match std::str::from_utf8(&head) {
+            Ok(t) => t,
+            Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).ok()?,
+        };
+        return svg_dimensions(text);
+    }
+    if !matches!(ext, "png" | "jpg" | "jpeg" | "gif" | "webp") {
+        return None;
+    }
+    let size = imagesize::size(path).ok()?;
+    let (w, h) = (
+        u32::try_from(size.width).ok()?,
+        u32::try_from(size.height).ok()?,
+    );
+    (w > 0 && h > 0).then_some((w, h))
+}
+
+/// The BLAKE3 hash of a file, read in small pieces.
+fn hash_file(path: &Path) -> std::io::Result<blake3::Hash> {
+    let file = std::fs::File::open(path)?;
+    Ok(blake3::Hasher::new().update_reader(file)?.finalize())
+}
+
+fn svg_dimensions(text: &str) -> Option<(u32, u32)> {
+    let start = text.find("<svg")?;
+    let end = start + text[start..].find('>')?;
+    let tag = &text[start..end];
+    let attr = |name: &str| -> Option<&str> {
+        let needle = format!(" {name}=");
+        let i = tag.find(&needle)? + needle.len();
+        let quote = tag[i..].chars().next()?;
+        let rest = &tag[i + 1..];
+        Some(&rest[..rest.find(quote)?])
+    };
+    let number = |s: &str| -> Option<f64> {
+        let s = s.trim().trim_end_matches("px");
+        s.parse::<f64>().ok().filter(|v| *v > 0.0)
+    };
+    if let (Some(w), Some(h)) = (
+        attr("width").and_then(number),
+        attr("height").and_then(number),
+    ) {
+        return Some((w.round() as u32, h.round() as u32));
+    }
+    let vb: Vec<f64> = attr("viewBox")?
+        .split([' ', ','])
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    match vb.as_slice() {
+        [_, _, w, h] if *w > 0.0 && *h > 0.0 => Some((w.round() as u32, h.round() as u32)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_of_a_screenshot_by_name() {
+        let p = Path::new;
+        assert_eq!(sidecar_of(p("s/a.png")), p("s/a.png.yaml"));
+        assert_eq!(twin_of(p("s/a.png")), p("s/a.dark.png"));
+        assert_eq!(twin_of(p("s/a.b.svg")), p("s/a.b.dark.svg"));
+        let table: &[(&str, Option<&str>)] = &[
+            ("s/a.png.yaml", Some("s/a.png")),
+            ("s/a.PNG.yaml", Some("s/a.PNG")),
+            ("s/a.dark.png", Some("s/a.png")),
+            ("s/a.b.dark.svg", Some("s/a.b.svg")),
+            ("s/a.dark.png.yaml", Some("s/a.dark.png")),
+            ("s/a.png", None),
+            ("s/.dark.png", None),
+            ("s/a.yaml", None),
+            ("s/a.txt.yaml", None),
+            ("s/a.dark.txt", None),
+        ];
+        for (path, image) in table {
+            assert_eq!(
+                screenshot_of_part(p(path)).as_deref(),
+                image.map(p),
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn svg_sizes() {
+        assert_eq!(
+            svg_dimensions(r#"<svg xmlns="x" width="640" height="400">"#),
+            Some((640, 400))
+        );
+        assert_eq!(
+            svg_dimensions(r#"<svg viewBox="0 0 800 450" xmlns="x">"#),
+            Some((800, 450))
+        );
+        assert_eq!(
+            svg_dimensions(r#"<svg width="100%" viewBox="0,0,10,20">"#),
+            Some((10, 20))
+        );
+        assert_eq!(svg_dimensions("<svg>"), None);
+    }
+}
