@@ -360,7 +360,13 @@ impl LiveSite {
             versions: Vec::new(),
             screenshots_changed: true,
         };
-        Some(page_rebuild(&mut served, (&self.opts, &self.cache), checkpoint, sink, outcome))
+        Some(page_rebuild(
+            &mut served,
+            (&self.opts, &self.cache),
+            checkpoint,
+            sink,
+            outcome,
+        ))
     }
 
     /// Re-renders the pages of body-edited markdown files; None when one of them
@@ -381,7 +387,13 @@ impl LiveSite {
         }
         outcome.versions.sort_unstable();
         outcome.versions.dedup();
-        Some(page_rebuild(&mut served, (&self.opts, &self.cache), checkpoint, sink, outcome))
+        Some(page_rebuild(
+            &mut served,
+            (&self.opts, &self.cache),
+            checkpoint,
+            sink,
+            outcome,
+        ))
     }
 }
 
@@ -456,10 +468,17 @@ fn page_rebuild(
 /// derives from a rendering is made again from it only when the rebuild failed.
 struct Checkpoint {
     /// Per version: the renderings, missing-anchor warnings and partial warnings.
-    versions: Vec<(Vec<Arc<super::CachedPage>>, Vec<Vec<Diagnostic>>, Vec<Diagnostic>)>,
+    versions: Vec<VersionCheckpoint>,
     /// The sources of the saved files: (version, index, source).
     sources: Vec<(usize, usize, crate::source::SourceFile)>,
 }
+
+/// A version's renderings, missing-anchor warnings and partial warnings.
+type VersionCheckpoint = (
+    Vec<Arc<super::CachedPage>>,
+    Vec<Vec<Diagnostic>>,
+    Vec<Diagnostic>,
+);
 
 impl Checkpoint {
     fn of(state: &SiteState, files: &[PathBuf]) -> Checkpoint {
