@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod memo;
 pub mod model;
 pub mod output;
+pub mod packed;
 pub mod paths;
 pub mod pipeline;
 pub mod render;

@@ -1,8 +1,10 @@
 //! Benchmark of `guidepost serve` (see BENCHMARKS.md): on a site such as the
 //! 10,000-guide corpus, the time from saving a guide to the live-reload message
-//! (median of N saves), the time for a template change, and the server's peak memory.
+//! (median and range of N saves), the time from saving a template to the reload
+//! message (median and range of M saves), and the server's peak memory (VmHWM, the
+//! peak resident set of the serve process, which includes the first build).
 //!
-//!     cargo run --release --bin guidepost-serve-bench -- --site DIR [--edits 20]
+//!     cargo run --release --bin guidepost-serve-bench -- --site DIR [--edits 50] [--template-saves 5]
 //!
 //! The site's files are edited in place and put back as they were at the end.
 //! Latency is measured as a browser sees it: from just before the file is written to
@@ -18,6 +20,8 @@ use std::time::{Duration, Instant};
 struct Options {
     site: PathBuf,
     edits: usize,
+    /// Template saves timed (after the first, which adds the site's own template).
+    template_saves: usize,
     guidepost: PathBuf,
     /// Pause between saves, so that the search index update of one save (which runs
     /// after its reload message) does not delay the next.
@@ -26,7 +30,7 @@ struct Options {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: guidepost-serve-bench --site DIR [--edits 20] [--pause-ms 3000] [--bin guidepost]"
+        "usage: guidepost-serve-bench --site DIR [--edits 50] [--template-saves 5] [--pause-ms 3000] [--bin guidepost]"
     );
     std::process::exit(2)
 }
@@ -35,7 +39,8 @@ fn parse_args() -> Options {
     let here = std::env::current_exe().unwrap_or_default();
     let mut o = Options {
         site: PathBuf::new(),
-        edits: 20,
+        edits: 50,
+        template_saves: 5,
         guidepost: here.with_file_name("guidepost"),
         pause: Duration::from_millis(3000),
     };
@@ -45,6 +50,7 @@ fn parse_args() -> Options {
         match a.as_str() {
             "--site" => o.site = PathBuf::from(value()),
             "--edits" => o.edits = value().parse().unwrap_or_else(|_| usage()),
+            "--template-saves" => o.template_saves = value().parse().unwrap_or_else(|_| usage()),
             "--pause-ms" => {
                 o.pause = Duration::from_millis(value().parse().unwrap_or_else(|_| usage()))
             }
@@ -136,6 +142,30 @@ fn drain(events: &Receiver<(Instant, String)>) {
     while events.try_recv().is_ok() {}
 }
 
+/// GETs `path` from the server and reads the whole answer (the connection is closed
+/// after it); the number of bytes read.
+fn fetch(addr: &str, path: &str) -> Result<usize, String> {
+    use std::io::Read;
+    let mut stream =
+        TcpStream::connect(addr).map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| format!("cannot ask for {path}: {e}"))?;
+    let mut answer = Vec::new();
+    stream
+        .read_to_end(&mut answer)
+        .map_err(|e| format!("cannot read {path}: {e}"))?;
+    if !answer.starts_with(b"HTTP/1.1 200") {
+        return Err(format!(
+            "{path}: {}",
+            String::from_utf8_lossy(&answer[..answer.len().min(80)])
+        ));
+    }
+    Ok(answer.len())
+}
+
 /// Guide files of the current version, spread over the site.
 fn pick_guides(site: &Path, n: usize) -> Vec<PathBuf> {
     let mut all: Vec<PathBuf> = walk(&site.join("content"))
@@ -178,24 +208,38 @@ fn page_url(site: &Path, file: &Path) -> String {
     format!("/{}/", rel.to_string_lossy())
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+/// `median X ms over N (min A, max B)`, and how many took over `limit` ms.
+fn summary(v: &[f64], limit: f64) -> String {
+    let mut v = v.to_vec();
     v.sort_by(f64::total_cmp);
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v[v.len() / 2]
+    let (Some(lo), Some(mid), Some(hi)) = (v.first(), v.get(v.len() / 2), v.last()) else {
+        return "no samples".into();
+    };
+    let over = v.iter().filter(|ms| **ms > limit).count();
+    format!(
+        "median {mid:.1} ms over {} (min {lo:.1}, max {hi:.1}; {over} over {limit:.0} ms)",
+        v.len()
+    )
+}
+
+/// The resident memory of process `pid` now (VmRSS), in MiB.
+fn rss_mib(pid: u32) -> f64 {
+    status_kb(pid, "VmRSS:").map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn status_kb(pid: u32, field: &str) -> Option<f64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with(field))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 fn peak_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
+    status_kb(pid, "VmHWM:").map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 /// Puts the edited guides back and removes the template folder it added, whatever
@@ -244,8 +288,11 @@ fn run(o: &Options) -> Result<(), String> {
     let events = subscribe(&server.addr)?;
     wait_for(&events, "\"kind\"")?;
     std::thread::sleep(o.pause);
+    let pid = server.child.id();
+    let after_start = (peak_mib(pid), rss_mib(pid));
 
     let mut latencies = Vec::new();
+    let mut page_latencies = Vec::new();
     for (i, (file, text)) in restore.originals.iter().enumerate() {
         drain(&events);
         let url = page_url(&o.site, file);
@@ -257,8 +304,13 @@ fn run(o: &Options) -> Result<(), String> {
         .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
         let reloaded = wait_for(&events, &format!("\"{url}\""))?;
         let ms = (reloaded - saved).as_secs_f64() * 1000.0;
-        println!("save {i:2}: {url} reload message after {ms:.1} ms");
+        fetch(&server.addr, &url)?;
+        let page_ms = saved.elapsed().as_secs_f64() * 1000.0;
+        println!(
+            "save {i:2}: {url} reload message after {ms:.1} ms, page fetched after {page_ms:.1} ms"
+        );
         latencies.push(ms);
+        page_latencies.push(page_ms);
         std::thread::sleep(o.pause);
     }
 
@@ -268,7 +320,8 @@ fn run(o: &Options) -> Result<(), String> {
     std::fs::create_dir_all(&templates)
         .map_err(|e| format!("cannot create {}: {e}", templates.display()))?;
     let mut template_ms = Vec::new();
-    for i in 0..4 {
+    let mut template_page_ms = Vec::new();
+    for i in 0..=o.template_saves {
         drain(&events);
         let saved = Instant::now();
         std::fs::write(
@@ -283,9 +336,20 @@ fn run(o: &Options) -> Result<(), String> {
         .map_err(|e| format!("cannot write the template: {e}"))?;
         let reloaded = wait_for(&events, "\"reload\"")?;
         let ms = (reloaded - saved).as_secs_f64() * 1000.0;
-        println!("template save {i}: reload message after {ms:.0} ms");
+        // The page a reader has open: one of the guides saved above.
+        let url = page_url(
+            &o.site,
+            &restore.originals[i % restore.originals.len().max(1)].0,
+        );
+        fetch(&server.addr, &url)?;
+        let page_ms = saved.elapsed().as_secs_f64() * 1000.0;
+        println!(
+            "template save {i}: reload message after {ms:.0} ms, {url} fetched after {page_ms:.0} ms (resident {:.0} MiB)",
+            rss_mib(pid)
+        );
         if i > 0 {
             template_ms.push(ms);
+            template_page_ms.push(page_ms);
         }
         std::thread::sleep(o.pause);
     }
@@ -295,17 +359,24 @@ fn run(o: &Options) -> Result<(), String> {
 
     println!();
     println!(
-        "guide save → reload message: median {:.1} ms over {} saves (min {:.1}, max {:.1})",
-        median(latencies.clone()),
-        latencies.len(),
-        latencies.iter().copied().fold(f64::INFINITY, f64::min),
-        latencies.iter().copied().fold(0.0, f64::max)
+        "guide save → reload message: {}",
+        summary(&latencies, 100.0)
     );
     println!(
-        "template save → reload message: median {:.0} ms over {} saves",
-        median(template_ms.clone()),
-        template_ms.len()
+        "guide save → page fetched after the reload message: {}",
+        summary(&page_latencies, 100.0)
     );
-    println!("server peak memory (VmHWM): {peak:.0} MiB");
+    println!(
+        "template save → reload message: {}",
+        summary(&template_ms, 500.0)
+    );
+    println!(
+        "template save → page fetched after the reload message: {}",
+        summary(&template_page_ms, 500.0)
+    );
+    println!(
+        "server memory: peak {:.0} MiB after the first build ({:.0} MiB resident then), peak {peak:.0} MiB at the end (VmHWM)",
+        after_start.0, after_start.1
+    );
     Ok(())
 }

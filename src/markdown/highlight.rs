@@ -101,7 +101,7 @@ type LineCache =
     HashMap<(usize, String), Vec<(ParseState, Vec<(usize, ScopeStackOp)>, ParseState)>>;
 
 /// Bounds the cache's memory: it is cleared when it holds this many lines.
-const LINE_CACHE_LIMIT: usize = 100_000;
+const LINE_CACHE_LIMIT: usize = 10_000;
 
 thread_local! {
     static LINE_CACHE: RefCell<LineCache> = RefCell::new(HashMap::new());

@@ -53,8 +53,9 @@ pub struct Version {
 /// Rendered markdown that later stages attach to sources by index.
 #[derive(Debug, Default, Clone)]
 pub struct PageBody {
-    /// With links to other pages relative to the version (`markdown::VERSION_BASE`).
-    pub html: String,
+    /// With links to other pages relative to the version (`markdown::VERSION_BASE`);
+    /// kept compressed (`packed`): a build holds every page's.
+    pub html: crate::packed::PackedText,
     pub headings: Vec<Heading>,
     /// The id of the H1 the body starts with, which the page's heading carries.
     pub title_id: Option<String>,

@@ -130,10 +130,14 @@ impl MarkdownCache {
             return hit.clone();
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
-        let r = markdown::render_page(env, page);
+        let mut r = markdown::render_page(env, page);
+        // Kept for the whole build (and a whole `serve`): no spare capacity.
+        for p in &mut r.passages {
+            p.text.shrink_to_fit();
+        }
         let cached = Arc::new(CachedPage {
             body: Arc::new(PageBody {
-                html: r.html,
+                html: crate::packed::PackedText::pack(&r.html),
                 headings: r.headings,
                 title_id: r.title_id,
                 steps: r.steps,

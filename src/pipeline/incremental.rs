@@ -285,19 +285,21 @@ fn has_caveats(state: &SiteState, v: usize) -> bool {
         .any(|p| !p.body.caveats.is_empty())
 }
 
-/// Writes the search index of version `v` into `sink` (see `write::write_search_index`).
-pub fn write_version_search(state: &mut SiteState, v: usize, sink: &dyn Sink, cache: &BuildCache) {
+/// Writes the search index of version `v` into `sink` (see
+/// `write::write_search_index`); returns its key, for `SiteState::search_keys`.
+pub fn write_version_search(
+    state: &SiteState,
+    v: usize,
+    sink: &dyn Sink,
+    cache: &BuildCache,
+) -> blake3::Hash {
     let vs = &state.versions[v];
     let diags = Diagnostics::new();
     let out = Out {
         sink,
         diags: &diags,
     };
-    let key = write_search_index(&cache.search, &state.config, &vs.version, &vs.bodies(), out);
-    if let Some(k) = state.search_keys.get_mut(v) {
-        *k = key;
-    }
-    cache.forget_unused_search(state);
+    write_search_index(&cache.search, &state.config, &vs.version, &vs.bodies(), out)
 }
 
 /// The screenshot copies the site's pages show now: (output path, source file).

@@ -13,6 +13,7 @@ use crate::source;
 use rayon::prelude::*;
 use read::{read_version, MarkdownJob};
 use std::path::PathBuf;
+use std::sync::Arc;
 use timings::Timings;
 use write::{write_site, Out};
 
@@ -21,16 +22,19 @@ pub mod change;
 mod checks;
 pub mod incremental;
 pub mod live;
+mod pages;
 mod read;
+pub mod served;
 mod state;
 mod timings;
 mod write;
 
 pub use cache::{CachedPage, MarkdownCache, Shared};
 pub use change::{classify, Change};
-pub use live::{LiveSite, Rebuild, Rebuilt};
+pub use live::{ChangedPages, LiveSite, Rebuild, Rebuilt};
+pub use pages::{page_index, render_one, PageRef};
 pub use state::{SiteState, VersionState};
-pub use write::WRITE_ERROR;
+pub use write::{PageMode, WRITE_ERROR};
 
 /// Search index files by the fingerprint of what they index.
 pub type SearchCache = Shared<Vec<(String, Vec<u8>)>>;
@@ -50,6 +54,9 @@ pub struct BuildOptions {
     /// The build's date (`YYYY-MM-DD`), when it has one: from `SOURCE_DATE_EPOCH`, so
     /// that built pages do not change from one day to the next.
     pub today: Option<String>,
+    /// What the build does with its pages: write them (the default), or only render
+    /// and hash them, or skip them (`serve`, which renders pages on request).
+    pub pages: PageMode,
 }
 
 impl BuildOptions {
@@ -61,6 +68,7 @@ impl BuildOptions {
             live_reload: true,
             show_candidates: true,
             today: None,
+            pages: PageMode::Write,
         }
     }
 }
@@ -79,6 +87,9 @@ pub struct BuildSummary {
     pub candidates: usize,
     /// How long each phase took, and what the caches saved (for GUIDEPOST_TIMINGS).
     pub timings: Vec<String>,
+    /// With `PageMode::Hash`: each page's output path and content hash (a path
+    /// rendered twice appears twice, the one kept last).
+    pub page_hashes: Vec<(String, blake3::Hash)>,
 }
 
 /// Builds the whole site into `sink`. Never stops at the first problem: every
@@ -191,6 +202,7 @@ fn build_into(
     timings.note(format!(
         "markdown cache: {hits} renderings reused, {misses} made"
     ));
+    timings.note(rendering_sizes(&versions));
     let mut state = SiteState {
         config: config.clone(),
         theme,
@@ -205,8 +217,19 @@ fn build_into(
         read_diags: Vec::new(), // both set by build_site once every stage has reported
         write_diags: Vec::new(),
     };
-    let (mut summary, keys) = write_site(&state, opts.live_reload, &cache.search, out, &timings);
-    state.search_keys = keys;
+    let written = write_site(
+        &state,
+        opts.live_reload,
+        &cache.search,
+        out,
+        &timings,
+        opts.pages,
+    );
+    state.search_keys = written.search_keys;
+    let mut summary = BuildSummary {
+        page_hashes: written.page_hashes,
+        ..written.summary
+    };
     let (loads, seconds, encoded) = state.assets.load_stats();
     timings.note(format!(
         "screenshots: {loads} files read, measured, hashed and processed in {seconds:.3} s of CPU (all threads), {encoded} images encoded, {} distinct copies",
@@ -216,34 +239,88 @@ fn build_into(
     (summary, Some(state))
 }
 
+/// What the renderings of the versions hold, in MiB (for GUIDEPOST_TIMINGS): HTML,
+/// search text, and the sources they were made from.
+fn rendering_sizes(versions: &[VersionState]) -> String {
+    let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
+    let mut seen = std::collections::HashSet::new();
+    let (mut html, mut text, mut sources) = (0, 0, 0);
+    for vs in versions {
+        for page in vs.pages.iter().filter(|p| seen.insert(Arc::as_ptr(p))) {
+            html += page.body.html.packed_len();
+            text += page
+                .body
+                .passages
+                .iter()
+                .map(|p| p.text.len())
+                .sum::<usize>();
+        }
+        sources += vs
+            .version
+            .sources
+            .iter()
+            .map(|s| s.body.len())
+            .sum::<usize>();
+    }
+    format!(
+        "renderings: {:.0} MiB of HTML (compressed), {:.0} MiB of search text; sources: {:.0} MiB",
+        mib(html),
+        mib(text),
+        mib(sources)
+    )
+}
+
 /// Renders and writes the whole site again from `state` after a template, theme or
 /// `static/` change: the theme is loaded again, nothing is read or parsed again.
+/// Also returns the theme it replaced (None when the theme could not be loaded).
 pub fn rerender(
+    state: &mut SiteState,
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+    cache: &BuildCache,
+) -> (BuildSummary, Vec<Diagnostic>, Option<Theme>) {
+    match Theme::load(&opts.root, &state.config.theme, &state.prefix) {
+        Ok(theme) => {
+            let previous = std::mem::replace(&mut state.theme, theme);
+            let (summary, diags) = rerender_with_theme(state, opts, sink, cache);
+            (summary, diags, Some(previous))
+        }
+        Err(ds) => {
+            state.write_diags = ds;
+            (BuildSummary::default(), state.diagnostics(), None)
+        }
+    }
+}
+
+/// Renders and writes the whole site again from `state` with the theme it holds.
+pub fn rerender_with_theme(
     state: &mut SiteState,
     opts: &BuildOptions,
     sink: &dyn Sink,
     cache: &BuildCache,
 ) -> (BuildSummary, Vec<Diagnostic>) {
     let diags = Diagnostics::new();
-    match Theme::load(&opts.root, &state.config.theme, &state.prefix) {
-        Ok(theme) => {
-            diags.extend(theme.warnings.iter().cloned());
-            state.theme = theme;
-        }
-        Err(ds) => {
-            state.write_diags = ds;
-            return (BuildSummary::default(), state.diagnostics());
-        }
-    }
+    diags.extend(state.theme.warnings.iter().cloned());
     state.today = opts.today.clone();
     let timings = Timings::start();
     let out = Out {
         sink,
         diags: &diags,
     };
-    let (mut summary, keys) = write_site(state, opts.live_reload, &cache.search, out, &timings);
+    let written = write_site(
+        state,
+        opts.live_reload,
+        &cache.search,
+        out,
+        &timings,
+        opts.pages,
+    );
+    let mut summary = BuildSummary {
+        page_hashes: written.page_hashes,
+        ..written.summary
+    };
     summary.timings = timings.into_lines();
-    state.search_keys = keys;
+    state.search_keys = written.search_keys;
     state.write_diags = diags.into_sorted();
     (summary, state.diagnostics())
 }

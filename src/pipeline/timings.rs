@@ -26,7 +26,8 @@ impl Timings {
             .push(text);
     }
 
-    /// The time since the previous lap (or the start), as `phase: 1.234 s`.
+    /// The time since the previous lap (or the start), as `phase: 1.234 s`, and the
+    /// process's resident memory now and at its peak, where the system tells them.
     pub(super) fn lap(&self, phase: &str) {
         let now = Instant::now();
         let elapsed = {
@@ -35,10 +36,27 @@ impl Timings {
             *last = now;
             elapsed
         };
-        self.note(format!("{phase}: {:.3} s", elapsed.as_secs_f64()));
+        let memory = match (status_mib("VmRSS:"), status_mib("VmHWM:")) {
+            (Some(now), Some(peak)) => format!(" (resident {now} MiB, peak {peak} MiB)"),
+            _ => String::new(),
+        };
+        self.note(format!("{phase}: {:.3} s{memory}", elapsed.as_secs_f64()));
     }
 
     pub(super) fn into_lines(self) -> Vec<String> {
         self.lines.into_inner().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// A memory figure of this process from /proc/self/status (Linux), in MiB.
+fn status_mib(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = status
+        .lines()
+        .find(|l| l.starts_with(field))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb / 1024)
 }

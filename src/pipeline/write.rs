@@ -1,13 +1,13 @@
 //! Writing a built site: pages, redirects, the caveats page, search indexes,
 //! screenshots, theme files, sitemap.xml, robots.txt and versions.json.
 
-use super::checks::alias_pages;
+use super::pages::{self, PageRef};
 use super::state::{SiteState, VersionState};
 use super::timings::Timings;
 use super::{BuildSummary, SearchCache};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::{self, PageBody, Version};
+use crate::model::{PageBody, Version};
 use crate::output::{self, Sink};
 use crate::render::{self, Renderer};
 use crate::screenshots::Screenshots;
@@ -64,17 +64,44 @@ impl Out<'_> {
     }
 }
 
+/// What a build does with its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PageMode {
+    /// Render and write them (`build`, `check`).
+    #[default]
+    Write,
+    /// Render them, to report template errors and know each page's content hash, but
+    /// keep nothing (`serve`, which renders a page again when a browser asks for it).
+    Hash,
+    /// Do not render them (`serve` after a template change; `LiveSite::check_pages`
+    /// renders them afterwards).
+    Skip,
+}
+
+/// Output paths of pages and the hashes of their contents.
+type PageHashes = Vec<(String, blake3::Hash)>;
+
+/// What `write_site` made besides the files.
+pub(super) struct Written {
+    pub summary: BuildSummary,
+    /// The search index key of each version.
+    pub search_keys: Vec<blake3::Hash>,
+    /// With `PageMode::Hash`: each page's output path and the hash of its content.
+    pub page_hashes: Vec<(String, blake3::Hash)>,
+}
+
 /// Renders the pages of a site whose markdown is rendered, and writes everything the
-/// output holds; returns the summary and the search index key of each version.
+/// output holds (the pages as `mode` says).
 pub(super) fn write_site(
     state: &SiteState,
     live_reload: bool,
     searches: &SearchCache,
     out: Out,
     timings: &Timings,
-) -> (BuildSummary, Vec<blake3::Hash>) {
+    mode: PageMode,
+) -> Written {
     let shared = state.site_render(live_reload);
-    let written: Vec<(usize, blake3::Hash)> = state
+    let written: Vec<(usize, blake3::Hash, PageHashes)> = state
         .versions
         .par_iter()
         .enumerate()
@@ -82,8 +109,8 @@ pub(super) fn write_site(
             let bodies = vs.bodies();
             let renderer = state.renderer(&shared, v, &bodies);
             // The search index is built while the pages are written.
-            let (pages, key) = rayon::join(
-                || write_pages(&renderer, out),
+            let ((pages, hashes), key) = rayon::join(
+                || write_pages(&renderer, out, mode),
                 || {
                     let started = std::time::Instant::now();
                     let key =
@@ -96,9 +123,7 @@ pub(super) fn write_site(
                     key
                 },
             );
-            write_redirects(&renderer, out);
-            write_caveats_page(&renderer, out);
-            (pages, key)
+            (pages, key, hashes)
         })
         .collect();
     timings.lap("render and write pages");
@@ -115,7 +140,7 @@ pub(super) fn write_site(
         .for_each(|(path, src)| out.copy(path, src));
     timings.lap("write assets");
     let summary = BuildSummary {
-        pages: written.iter().map(|(p, _)| p).sum(),
+        pages: written.iter().map(|(p, _, _)| p).sum(),
         versions: written.len(),
         // Linked files are copies too, but not screenshots.
         screenshots: copies
@@ -139,8 +164,19 @@ pub(super) fn write_site(
             .map(|p| p.body.hidden_candidates)
             .sum(),
         timings: Vec::new(),
+        page_hashes: Vec::new(),
     };
-    (summary, written.into_iter().map(|(_, k)| k).collect())
+    let mut search_keys = Vec::new();
+    let mut page_hashes = Vec::new();
+    for (_, key, hashes) in written {
+        search_keys.push(key);
+        page_hashes.extend(hashes);
+    }
+    Written {
+        summary,
+        search_keys,
+        page_hashes,
+    }
 }
 
 /// sitemap.xml (the current version's pages), robots.txt and versions.json.
@@ -178,47 +214,75 @@ pub(super) fn screenshot_copies(
         .collect()
 }
 
-/// Every guide and section page of a version, rendered in parallel; returns how many.
-fn write_pages(r: &Renderer, out: Out) -> usize {
-    let v = r.version;
-    let guides = (0..v.guides.len())
-        .into_par_iter()
-        .map(|g| (v.guides[g].path.clone(), "guide.html", r.guide(g)));
-    // A section at a name guidepost writes itself is an error at its markdown
-    // (`model::reserved_name`); its page is not written over that file.
-    let sections = (0..v.sections.len())
-        .into_par_iter()
-        .filter(|&s| model::reserved_name(&v.spec.url_prefix, &v.sections[s].path).is_none())
-        .map(|s| {
-            (
-                v.sections[s].path.clone(),
-                section_template(s),
-                r.section(s),
-            )
-        });
-    let count = guides
-        .chain(sections)
-        .map(|(path, template, html)| out.page(&format!("{path}index.html"), template, html))
-        .filter(|ok| *ok)
-        .count();
-    if v.spec.current {
-        out.page("404.html", "404.html", r.not_found());
+/// Every page of a version, rendered in parallel and written or hashed as `mode`
+/// says; returns how many guide and section pages rendered, and the hashes.
+fn write_pages(r: &Renderer, out: Out, mode: PageMode) -> (usize, Vec<(String, blake3::Hash)>) {
+    let (pages, problems) = pages::version_pages(r.version);
+    out.diags.extend(problems);
+    if mode == PageMode::Skip {
+        let counted = pages.iter().filter(|(_, p)| is_counted(*p)).count();
+        return (counted, Vec::new());
     }
-    count
+    // Of two pages at one path (an alias or a section where the caveats page goes,
+    // say) the later one is kept: those are rendered in order, after the others,
+    // which are rendered and written in parallel.
+    let mut seen = HashSet::new();
+    let shared: HashSet<&str> = pages
+        .iter()
+        .filter(|(path, _)| !seen.insert(path.as_str()))
+        .map(|(path, _)| path.as_str())
+        .collect();
+    let emit = |path: &str, page: PageRef| -> Option<(bool, Option<(String, blake3::Hash)>)> {
+        let html = match pages::render(r, page) {
+            Ok(html) => html,
+            Err(e) => {
+                out.diags
+                    .push(render::template_error(pages::template_of(page), &e));
+                return None;
+            }
+        };
+        let hash = match mode {
+            PageMode::Write => {
+                out.write(path, html.as_bytes());
+                None
+            }
+            PageMode::Hash | PageMode::Skip => {
+                Some((path.to_string(), blake3::hash(html.as_bytes())))
+            }
+        };
+        Some((is_counted(page), hash))
+    };
+    let mut done: Vec<(bool, Option<(String, blake3::Hash)>)> = pages
+        .par_iter()
+        .filter(|(path, _)| !shared.contains(path.as_str()))
+        .filter_map(|(path, page)| emit(path, *page))
+        .collect();
+    done.extend(
+        pages
+            .iter()
+            .filter(|(path, _)| shared.contains(path.as_str()))
+            .filter_map(|(path, page)| emit(path, *page)),
+    );
+    let counted = done.iter().filter(|(counted, _)| *counted).count();
+    // A path rendered twice appears twice, the later last: whoever reads the
+    // hashes into a map keeps the later one, as the output does.
+    let hashes = done.into_iter().filter_map(|(_, hash)| hash).collect();
+    (counted, hashes)
+}
+
+/// Whether the summary counts `page` (guides and sections, as it always has).
+fn is_counted(page: PageRef) -> bool {
+    matches!(page, PageRef::Guide(_) | PageRef::Section(_))
 }
 
 /// The template of section `s` of a version: the home page, or a section page.
 pub(super) fn section_template(s: usize) -> &'static str {
-    if s == 0 {
-        "home.html"
-    } else {
-        "section.html"
-    }
+    pages::template_of(PageRef::Section(s))
 }
 
 /// The version's `/caveats/` page; returns its output path.
 pub(super) fn write_caveats_page(r: &Renderer, out: Out) -> String {
-    let path = format!("{}caveats/index.html", r.version.spec.url_prefix);
+    let path = pages::caveats_path(r.version);
     out.page(&path, "caveats.html", r.caveats_page());
     path
 }
@@ -255,20 +319,6 @@ pub(super) fn write_search_index(
         out.write(&format!("{vprefix}{path}"), bytes);
     });
     key
-}
-
-/// Pages at the `aliases` of each guide that send readers to the guide.
-fn write_redirects(r: &Renderer, out: Out) {
-    let (pages, problems) = alias_pages(r.version);
-    out.diags.extend(problems);
-    for (path, guide) in pages {
-        let target = &r.version.guides[guide].path;
-        out.page(
-            &format!("{path}index.html"),
-            "redirect.html",
-            r.redirect(target),
-        );
-    }
 }
 
 fn sitemap_entries(version: &Version, base_url: &str) -> Vec<(String, Option<String>)> {

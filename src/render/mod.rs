@@ -86,12 +86,13 @@ impl<'a> Renderer<'a> {
         crate::markdown::with_version_base(html, &self.version_base)
     }
 
-    /// A guide's rendered markdown, its report links filled in (SPEC §3.6; none
-    /// without `feedback_url`) and its links completed for this version.
-    fn guide_content(&self, g: usize) -> Cow<'a, str> {
+    /// A guide's rendered markdown, unpacked, its report links filled in (SPEC
+    /// §3.6; none without `feedback_url`) and its links completed for this version.
+    fn guide_content(&self, g: usize) -> String {
         let guide = &self.version.guides[g];
         let src = &self.version.sources[guide.source];
-        let body: &'a PageBody = &self.bodies[guide.source];
+        let body: &PageBody = &self.bodies[guide.source];
+        let html = body.html.unpack();
         let filled = match &self.config.feedback_url {
             Some(template) => {
                 let guide = ReportedGuide {
@@ -104,22 +105,26 @@ impl<'a> Renderer<'a> {
                     guide_variants: src.front.variants.as_deref(),
                 };
                 let reports = GuideReports::new(guide, &body.steps, &body.headings);
-                fill_report_marks(&body.html, |place| reports.fill(place))
+                changed(fill_report_marks(&html, |place| reports.fill(place)))
             }
-            None => without_report_marks(&body.html),
+            None => changed(without_report_marks(&html)),
         };
-        match filled {
-            Cow::Borrowed(html) => self.linked(html),
-            Cow::Owned(html) => Cow::Owned(self.linked(&html).into_owned()),
-        }
+        self.linked_text(filled.unwrap_or(html))
     }
 
-    /// A section page's rendered markdown: no report links there, links completed.
-    fn section_content(&self, source: usize) -> Cow<'a, str> {
-        let body: &'a PageBody = &self.bodies[source];
-        match without_report_marks(&body.html) {
-            Cow::Borrowed(html) => self.linked(html),
-            Cow::Owned(html) => Cow::Owned(self.linked(&html).into_owned()),
+    /// A section page's rendered markdown, unpacked: no report links there, links
+    /// completed.
+    fn section_content(&self, source: usize) -> String {
+        let html = self.bodies[source].html.unpack();
+        let stripped = changed(without_report_marks(&html));
+        self.linked_text(stripped.unwrap_or(html))
+    }
+
+    /// Rendered markdown, owned, with its links completed for this version.
+    fn linked_text(&self, html: String) -> String {
+        match crate::markdown::with_version_base(&html, &self.version_base) {
+            Cow::Owned(linked) => linked,
+            Cow::Borrowed(_) => html,
         }
     }
 
@@ -263,7 +268,7 @@ impl<'a> Renderer<'a> {
             summary: src.front.summary.as_deref(),
             url: self.url(&guide.path),
             canonical: self.canonical_for(&guide.path, &src.front.aliases),
-            content: self.guide_content(g),
+            content: Cow::Owned(self.guide_content(g)),
             toc: toc(&body.headings),
             toc_size: body
                 .headings
@@ -319,7 +324,7 @@ impl<'a> Renderer<'a> {
             canonical: self.canonical_for(&sec.path, &[]),
             content: sec
                 .source
-                .map(|i| self.section_content(i))
+                .map(|i| Cow::Owned(self.section_content(i)))
                 .unwrap_or_default(),
             breadcrumbs: if s == 0 {
                 Vec::new()
@@ -480,6 +485,15 @@ pub fn template_error(name: &str, err: &tera::Error) -> Diagnostic {
         source = s.source();
     }
     Diagnostic::error("template", format!("templates/{name}"), message)
+}
+
+/// The new text when a rewrite changed it; `None` when it left the input as it was
+/// (so the caller keeps the string it already owns instead of copying it).
+fn changed(rewritten: Cow<'_, str>) -> Option<String> {
+    match rewritten {
+        Cow::Owned(text) => Some(text),
+        Cow::Borrowed(_) => None,
+    }
 }
 
 #[cfg(test)]

@@ -171,7 +171,7 @@ async fn site_file(State(app): State<Arc<AppState>>, req: Request) -> Response {
     };
     match app.files.get(&key) {
         Some(bytes) => with_type(content_type(&key), bytes),
-        None if app.files.get(&format!("{rest}/index.html")).is_some() => {
+        None if app.files.contains(&format!("{rest}/index.html")) => {
             let query = req
                 .uri()
                 .query()

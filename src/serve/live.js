@@ -3,6 +3,7 @@
 //
 // Messages (server-sent events, JSON):
 //   {kind: "reload", pages: ["/a/b/", ...]}  pages that changed: reload if this is one
+//   {kind: "reload", pages: [], all: true}  any page may have changed: reload
 //   {kind: "css", swaps: [[oldHref, newHref], ...]}  swap stylesheets, no reload
 //   {kind: "errors", errors: [diagnostic, ...]}  the last save broke the build
 //   {kind: "ok"}  the build is good (clears the overlay)
@@ -114,7 +115,8 @@
       return;
     }
     hideOverlay();
-    if (message.kind === 'reload' && (reloadAlways || (message.pages || []).some(isThisPage))) {
+    if (message.kind === 'reload' &&
+        (reloadAlways || message.all || (message.pages || []).some(isThisPage))) {
       reload();
     } else if (message.kind === 'css') {
       swapStylesheets(message.swaps || []);

@@ -18,6 +18,7 @@ use session::{Outcome, Report, Session};
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, RwLock};
 use tokio::sync::broadcast;
 
@@ -89,6 +90,7 @@ pub fn run(opts: ServeOptions, printer: &Printer) -> Result<(), ServeError> {
             message: format!("cannot watch {}: {e}", root.display()),
             usage: false,
         })?;
+    let watcher_arrived = watcher.arrived.clone();
     println!(
         "Serving at {url} (drafts included; {}). Press Ctrl+C to stop.",
         if watcher.polling {
@@ -101,7 +103,13 @@ pub fn run(opts: ServeOptions, printer: &Printer) -> Result<(), ServeError> {
     if opts.open {
         open_browser(&url);
     }
-    while let Ok(batch) = watcher.events.recv() {
+    while let Ok(batch) = watcher.next_batch(|| {
+        // Nothing saved for now: time to render every page once after a template
+        // change, given up as soon as a save arrives.
+        if let Some(report) = session.check_pages(&|| watcher_arrived.load(Ordering::Relaxed)) {
+            after_rebuild(&app, &mut session, &report, printer);
+        }
+    }) {
         let mut paths = watch::changed_paths(batch);
         // Saves that arrived while the last rebuild ran become one rebuild.
         while let Ok(more) = watcher.events.try_recv() {
@@ -186,15 +194,27 @@ struct OverlayDiag<'a> {
 #[derive(Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 enum Message<'a> {
-    Reload { pages: &'a [String] },
-    Css { swaps: &'a [(String, String)] },
-    Errors { errors: Vec<OverlayDiag<'a>> },
+    Reload {
+        pages: &'a [String],
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        all: bool,
+    },
+    Css {
+        swaps: &'a [(String, String)],
+    },
+    Errors {
+        errors: Vec<OverlayDiag<'a>>,
+    },
     Ok,
 }
 
 fn message_for(outcome: &Outcome) -> String {
     let message = match outcome {
-        Outcome::Reload { pages } => Message::Reload { pages },
+        Outcome::Reload { pages } => Message::Reload { pages, all: false },
+        Outcome::ReloadAll => Message::Reload {
+            pages: &[],
+            all: true,
+        },
         Outcome::Css { swaps } => Message::Css { swaps },
         Outcome::Failed { errors } => Message::Errors {
             errors: errors
@@ -274,6 +294,10 @@ fn print_report(report: &Report, first: bool, printer: &Printer) {
             report.rebuilt,
             pages.len(),
             if pages.len() == 1 { "" } else { "s" }
+        ),
+        Outcome::ReloadAll => format!(
+            "{head} {} rebuilt in {took}; pages are rendered again as they are opened{warned}",
+            report.rebuilt
         ),
         Outcome::Unchanged => format!(
             "{head} {} rebuilt in {took}; no page changed{warned}",

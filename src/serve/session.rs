@@ -7,7 +7,8 @@
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::pipeline::{classify, BuildOptions, Change, LiveSite, Rebuilt};
+use crate::pipeline::served::ServedPages;
+use crate::pipeline::{classify, BuildOptions, Change, ChangedPages, LiveSite, Rebuilt};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -15,19 +16,45 @@ use std::time::{Duration, Instant};
 
 pub type Bytes = axum::body::Bytes;
 
-/// The files being served: output path (`a/b/index.html`) → content. Shared with the
-/// HTTP server, which only reads it.
+/// The files being served: the pages, rendered from the last good build when first
+/// asked for (`ServedPages`), and every other file (output path → content). Shared
+/// with the HTTP server, which only reads it.
 #[derive(Default)]
 pub struct SiteFiles {
+    /// Files other than pages: theme files, screenshots, search index, sitemap.
     files: RwLock<HashMap<String, Bytes>>,
+    pages: Arc<ServedPages>,
     /// The site's URL prefix (`/`, `/docs/`): every page is served below it.
     prefix: RwLock<String>,
 }
 
 impl SiteFiles {
+    fn new(pages: Arc<ServedPages>) -> SiteFiles {
+        SiteFiles {
+            pages,
+            ..SiteFiles::default()
+        }
+    }
+
+    /// The file at `path`: a file of the output, or a page, rendered now if it was not
+    /// yet. A page whose template fails is served as nothing: the failure is reported
+    /// by the check of every page that follows a template change.
     pub fn get(&self, path: &str) -> Option<Bytes> {
         let files = self.files.read().unwrap_or_else(|e| e.into_inner());
-        files.get(path).cloned()
+        if let Some(file) = files.get(path) {
+            return Some(file.clone());
+        }
+        drop(files);
+        self.pages.page(path)?.ok().map(Bytes::from_owner)
+    }
+
+    /// Whether the site has a file or a page at `path` (without rendering it).
+    pub fn contains(&self, path: &str) -> bool {
+        self.files
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(path)
+            || self.pages.contains(path)
     }
 
     /// The URL prefix; `/` until the site has built once.
@@ -40,29 +67,48 @@ impl SiteFiles {
         }
     }
 
-    /// A copy of every file, sorted by path (for tests and comparisons).
+    /// A copy of every file, every page rendered, sorted by path (for tests and
+    /// comparisons).
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        let mut all: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        for path in self.pages.paths() {
+            if let Some(Ok(page)) = self.pages.page(&path) {
+                all.insert(path, page.to_vec());
+            }
+        }
         let files = self.files.read().unwrap_or_else(|e| e.into_inner());
-        files.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect()
+        all.extend(files.iter().map(|(k, v)| (k.clone(), v.to_vec())));
+        all
     }
 
+    /// How many files and pages are served.
     pub fn len(&self) -> usize {
-        self.files.read().unwrap_or_else(|e| e.into_inner()).len()
+        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+        files.len()
+            + self
+                .pages
+                .paths()
+                .iter()
+                .filter(|p| !files.contains_key(*p))
+                .count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.files
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+            && self.pages.paths().is_empty()
+    }
+
+    /// How many pages are kept rendered now (they are rendered when first asked for).
+    pub fn rendered_pages(&self) -> usize {
+        self.pages.rendered_count()
     }
 
     fn replace_all(&self, files: HashMap<String, Bytes>, prefix: String) {
         *self.files.write().unwrap_or_else(|e| e.into_inner()) = files;
         *self.prefix.write().unwrap_or_else(|e| e.into_inner()) = prefix;
-    }
-
-    /// Writes `new` (replacing files of the same path).
-    fn write(&self, new: BTreeMap<String, Vec<u8>>) {
-        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
-        files.extend(new.into_iter().map(|(k, v)| (k, Bytes::from(v))));
     }
 
     /// Removes the paths for which `remove` is true and writes `new`, in one step for
@@ -81,6 +127,8 @@ pub enum Outcome {
     Reload {
         pages: Vec<String>,
     },
+    /// Any page may have changed (a template change): every open tab reloads.
+    ReloadAll,
     /// Only stylesheets changed: (old URL, new URL) of each, swapped without a reload.
     Css {
         swaps: Vec<(String, String)>,
@@ -106,6 +154,10 @@ pub struct Report {
     /// Versions whose search index is still to be rebuilt (`Session::finish_search`),
     /// which a page rebuild leaves until the browsers have been told to reload.
     pub search_pending: Vec<usize>,
+    /// Whether every page is still to be rendered once to find template errors
+    /// (`Session::check_pages`), which a template change leaves until the browsers
+    /// have been told to reload.
+    pub check_pending: bool,
 }
 
 pub struct Session {
@@ -119,9 +171,11 @@ impl Session {
     /// Builds the site at `root` (canonical) into memory. The first build may fail;
     /// the session then serves nothing but the error overlay until a good save.
     pub fn start(opts: BuildOptions) -> (Session, Report) {
+        let site = LiveSite::new(opts);
+        let files = Arc::new(SiteFiles::new(site.served()));
         let mut session = Session {
-            site: LiveSite::new(opts),
-            files: Arc::new(SiteFiles::default()),
+            site,
+            files,
             css_generation: 0,
         };
         let report = session.apply(&[Change::Config]);
@@ -158,28 +212,68 @@ impl Session {
         let errors = rebuild.errors();
         let outcome = if !errors.is_empty() || rebuild.rebuilt == Rebuilt::Nothing {
             failed(errors)
-        } else if let Rebuilt::Pages(_) = rebuild.rebuilt {
-            self.serve_pages(rebuild.files, rebuild.screenshots)
         } else {
+            if let Some(files) = rebuild.files {
+                self.serve_files(files);
+            }
+            if let Some(screenshots) = &rebuild.screenshots {
+                self.sync_screenshots(screenshots);
+            }
             let css_only = changes.iter().all(|c| matches!(c, Change::Stylesheet(_)));
-            self.serve_site(
-                rebuild.files,
-                changes,
-                (css_only && was_current).then_some(old_css),
-            )
+            match (&rebuild.rebuilt, css_only && was_current) {
+                (Rebuilt::Theme { .. } | Rebuilt::Site { .. }, true) => {
+                    self.css_outcome(changes, old_css)
+                }
+                _ => self.reload(&rebuild.changed),
+            }
         };
-        let search_pending = match outcome {
-            Outcome::Failed { .. } => Vec::new(),
-            _ => rebuild.search_pending,
-        };
+        let failed = matches!(outcome, Outcome::Failed { .. });
         Report {
             changed: describe(changes),
             rebuilt: rebuild.rebuilt,
             elapsed: started.elapsed(),
             outcome,
             diagnostics: rebuild.diagnostics,
-            search_pending,
+            search_pending: if failed {
+                Vec::new()
+            } else {
+                rebuild.search_pending
+            },
+            check_pending: rebuild.check_pending && !failed,
         }
+    }
+
+    /// After a template change: renders every page once to find template errors,
+    /// unless `stop` says another change waits (the check is then left for later:
+    /// `check_pending`). A report when pages failed: the theme before the change is
+    /// served again.
+    pub fn check_pages(&mut self, stop: &(dyn Fn() -> bool + Sync)) -> Option<Report> {
+        let started = Instant::now();
+        let rebuild = self.site.check_pages(stop)?;
+        if let Some(files) = rebuild.files {
+            self.serve_files(files);
+        }
+        Some(Report {
+            changed: "the pages' check".into(),
+            rebuilt: rebuild.rebuilt,
+            elapsed: started.elapsed(),
+            outcome: failed(
+                rebuild
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == crate::diag::Severity::Error)
+                    .cloned()
+                    .collect(),
+            ),
+            diagnostics: rebuild.diagnostics,
+            search_pending: Vec::new(),
+            check_pending: false,
+        })
+    }
+
+    /// Whether a template change still waits for its check of every page.
+    pub fn check_pending(&self) -> bool {
+        self.site.check_pending()
     }
 
     /// Rebuilds the search index of version `v` after a page rebuild, once the
@@ -198,64 +292,53 @@ impl Session {
         }
     }
 
-    /// Serves the pages of a page rebuild (and the screenshots the site shows now,
-    /// when they changed).
-    fn serve_pages(
-        &mut self,
-        new: BTreeMap<String, Vec<u8>>,
-        screenshots: Option<Vec<(String, PathBuf)>>,
-    ) -> Outcome {
-        let urls = self.changed_pages(&new, false);
-        self.files.write(new);
-        if let Some(screenshots) = screenshots {
-            self.sync_screenshots(&screenshots);
-        }
-        if urls.is_empty() {
-            Outcome::Unchanged
-        } else {
-            Outcome::Reload { pages: urls }
-        }
-    }
-
-    /// Serves a whole-site build and says what the browsers should do; `old_css`
-    /// (stylesheet name → URL before the build) when only stylesheets changed.
-    fn serve_site(
-        &mut self,
-        new: BTreeMap<String, Vec<u8>>,
-        changes: &[Change],
-        old_css: Option<BTreeMap<String, String>>,
-    ) -> Outcome {
-        let urls = self.changed_pages(&new, true);
+    /// Serves `files` (every file of the site but its pages) in place of the others.
+    fn serve_files(&mut self, files: BTreeMap<String, Vec<u8>>) {
         let prefix = self
             .site
             .config()
             .map(Config::url_prefix)
             .unwrap_or_default();
         self.files.replace_all(
-            new.into_iter().map(|(k, v)| (k, Bytes::from(v))).collect(),
+            files
+                .into_iter()
+                .map(|(k, v)| (k, Bytes::from(v)))
+                .collect(),
             prefix,
         );
-        if let Some(old_css) = old_css {
-            let new_css = self.css_urls();
-            let mut swaps: Vec<(String, String)> = old_css
-                .into_iter()
-                .filter_map(|(name, old)| {
-                    let new = new_css.get(&name)?;
-                    (*new != old).then(|| (old, new.clone()))
-                })
-                .collect();
-            swaps.extend(self.plain_stylesheet_swaps(changes, &new_css));
-            if swaps.is_empty() {
-                Outcome::Unchanged
-            } else {
-                Outcome::Css { swaps }
-            }
-        } else if urls.is_empty() {
-            Outcome::Unchanged
-        } else {
-            Outcome::Reload { pages: urls }
+    }
+
+    /// What the browsers do about `changed` pages.
+    fn reload(&self, changed: &ChangedPages) -> Outcome {
+        let prefix = self.files.prefix();
+        match changed {
+            ChangedPages::All => Outcome::ReloadAll,
+            ChangedPages::Some(paths) if paths.is_empty() => Outcome::Unchanged,
+            ChangedPages::Some(paths) => Outcome::Reload {
+                pages: paths.iter().map(|p| page_url(&prefix, p)).collect(),
+            },
         }
     }
+
+    /// After a stylesheet change: the stylesheets to swap (`old_css`: stylesheet name
+    /// → URL before the build).
+    fn css_outcome(&mut self, changes: &[Change], old_css: BTreeMap<String, String>) -> Outcome {
+        let new_css = self.css_urls();
+        let mut swaps: Vec<(String, String)> = old_css
+            .into_iter()
+            .filter_map(|(name, old)| {
+                let new = new_css.get(&name)?;
+                (*new != old).then(|| (old, new.clone()))
+            })
+            .collect();
+        swaps.extend(self.plain_stylesheet_swaps(changes, &new_css));
+        if swaps.is_empty() {
+            Outcome::Unchanged
+        } else {
+            Outcome::Css { swaps }
+        }
+    }
+
     /// Swaps for changed stylesheets of `static/` that are copied under their own name
     /// (not theme files, which get a new hashed name): the same URL with a new query,
     /// so that the browser fetches it again.
@@ -284,44 +367,18 @@ impl Session {
 
     /// Stylesheet name → URL in the current theme.
     fn css_urls(&self) -> BTreeMap<String, String> {
-        self.site
-            .state()
-            .map(|s| {
-                s.theme
-                    .asset_urls
-                    .iter()
-                    .filter(|(name, _)| name.ends_with(".css"))
-                    .map(|(n, u)| (n.clone(), u.clone()))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    /// URL paths of the pages in `new` that differ from what is served, and when
-    /// `new` is the whole site, of the pages it no longer has.
-    fn changed_pages(&self, new: &BTreeMap<String, Vec<u8>>, whole_site: bool) -> Vec<String> {
-        let prefix = self.files.prefix();
-        let mut changed: Vec<String> = new
-            .iter()
-            .filter(|(path, bytes)| {
-                path.ends_with(".html")
-                    && self
-                        .files
-                        .get(path)
-                        .is_none_or(|old| old.as_ref() != bytes.as_slice())
-            })
-            .map(|(path, _)| page_url(&prefix, path))
-            .collect();
-        if whole_site {
-            let files = self.files.files.read().unwrap_or_else(|e| e.into_inner());
-            changed.extend(
-                files
-                    .keys()
-                    .filter(|p| p.ends_with(".html") && !new.contains_key(*p))
-                    .map(|p| page_url(&prefix, p)),
-            );
-        }
-        changed
+        self.site.with_state(|state| {
+            state
+                .map(|s| {
+                    s.theme
+                        .asset_urls
+                        .iter()
+                        .filter(|(name, _)| name.ends_with(".css"))
+                        .map(|(n, u)| (n.clone(), u.clone()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
     }
 
     /// Makes the served screenshot copies exactly `copies`.

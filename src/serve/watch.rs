@@ -5,7 +5,9 @@ use crate::config::Config;
 use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, NoCache};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Saves closer together than this are one rebuild. Editors write a file in a few
@@ -52,6 +54,9 @@ impl AnyDebouncer {
 pub struct Watcher {
     debouncer: AnyDebouncer,
     pub events: Receiver<DebounceEventResult>,
+    /// Set when a batch arrives, cleared when one is taken (`next_batch`): lets work
+    /// done while idle give up as soon as a save arrives.
+    pub arrived: Arc<AtomicBool>,
     root: PathBuf,
     watched: Vec<PathBuf>,
     /// True when polling (no native events, or GUIDEPOST_POLL is set).
@@ -73,6 +78,12 @@ impl Watcher {
 
     fn with(root: &Path, config: Option<&Config>, polling: bool) -> Result<Watcher, String> {
         let (tx, events) = std::sync::mpsc::channel();
+        let arrived = Arc::new(AtomicBool::new(false));
+        let flag = arrived.clone();
+        let tx = move |batch: DebounceEventResult| {
+            flag.store(true, Ordering::Relaxed);
+            let _ = tx.send(batch);
+        };
         let tick = Some(DEBOUNCE / 4);
         // Folder symlinks are not followed, as the build does not follow them: a link
         // that leads out of the site (say to `/`) is neither walked nor watched.
@@ -97,6 +108,7 @@ impl Watcher {
         let mut watcher = Watcher {
             debouncer,
             events,
+            arrived,
             root: root.to_path_buf(),
             watched: Vec::new(),
             polling,
@@ -107,6 +119,22 @@ impl Watcher {
             .map_err(|e| e.to_string())?;
         watcher.watch_new_dirs(config)?;
         Ok(watcher)
+    }
+
+    /// The next batch of changes; when none is waiting, runs `idle` first (which may
+    /// watch `arrived` to stop early), then waits.
+    pub fn next_batch(
+        &self,
+        idle: impl FnOnce(),
+    ) -> Result<DebounceEventResult, std::sync::mpsc::RecvError> {
+        if let Ok(batch) = self.events.try_recv() {
+            self.arrived.store(false, Ordering::Relaxed);
+            return Ok(batch);
+        }
+        idle();
+        let batch = self.events.recv();
+        self.arrived.store(false, Ordering::Relaxed);
+        batch
     }
 
     /// Starts watching input folders that exist now and were not watched yet; returns

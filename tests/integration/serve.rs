@@ -838,3 +838,126 @@ fn titles_from_h1_and_new_section_pages_follow_saves() {
     let served = session.files().get("folder/second/index.html");
     assert!(served.is_some());
 }
+
+/// Issue 22: a template save renders no page before the browsers reload; every page
+/// is then rendered when first asked for, exactly as a full build writes it, and the
+/// check of every page that follows finds what a full build would report.
+#[test]
+fn pages_served_after_a_template_change_equal_a_full_build() {
+    let site = SiteTest::from_sample_site();
+    let root = site.root().canonicalize().unwrap();
+    let (mut session, _) = Session::start(BuildOptions::for_serve(root));
+    let page = "customers/ask-customer-to-name-you/index.html";
+    assert!(session.files().get(page).is_some());
+    assert!(session.files().rendered_pages() > 0);
+
+    // The site's own guide template, then an edit of it.
+    let theme_guide = include_str!("../../themes/default/templates/guide.html");
+    for (i, mark) in ["<!-- first -->", "<!-- second -->"].iter().enumerate() {
+        site.write(
+            "templates/guide.html",
+            &theme_guide.replacen("{% block main %}", &format!("{{% block main %}}{mark}"), 1),
+        );
+        let r = session
+            .apply_paths(&[PathBuf::from("templates/guide.html")])
+            .unwrap();
+        assert!(matches!(r.rebuilt, Rebuilt::Theme { .. }), "{r:?}");
+        assert_eq!(r.outcome, Outcome::ReloadAll, "save {i}");
+        assert!(r.check_pending && session.check_pending());
+        assert_eq!(session.files().rendered_pages(), 0, "nothing rendered yet");
+        let served = session.files().get(page).unwrap();
+        assert!(String::from_utf8_lossy(&served).contains(mark));
+        assert_eq!(session.files().rendered_pages(), 1, "the page asked for");
+    }
+    // Every page as a reader opens it, before and after the check: a full build.
+    assert_same_as_full_build(&session, "a template change, before the check");
+    assert!(session.check_pages(&|| true).is_none(), "a stopped check");
+    assert!(session.check_pending(), "a stopped check stays pending");
+    assert!(
+        session.check_pages(&|| false).is_none(),
+        "no template error"
+    );
+    assert!(!session.check_pending());
+    assert_same_as_full_build(&session, "a template change, after the check");
+
+    // A body edit after a template change: the page alone, against the new template.
+    let guide = "content/customers/ask-customer-to-name-you.md";
+    site.write(guide, &format!("{}\nA closing line.\n", site.read(guide)));
+    let r = apply(&mut session, &[guide]);
+    assert!(is_page_rebuild(&r), "{r:?}");
+    assert_same_as_full_build(&session, "a body edit after a template change");
+}
+
+/// A template that compiles but fails on some pages: the browsers reload at once, the
+/// check of every page then reports the failure and serves the last good theme again.
+#[test]
+fn a_template_failing_at_render_time_is_found_by_the_check() {
+    let site = SiteTest::from_sample_site();
+    let root = site.root().canonicalize().unwrap();
+    let (mut session, _) = Session::start(BuildOptions::for_serve(root));
+    let good = session.files().snapshot();
+    site.write(
+        "templates/section.html",
+        "{% extends \"base.html\" %}{% block main %}{{ page.no_such_field.deeper }}{% endblock %}",
+    );
+    let r = session
+        .apply_paths(&[PathBuf::from("templates/section.html")])
+        .unwrap();
+    assert_eq!(r.outcome, Outcome::ReloadAll, "{r:?}");
+    let failed = session
+        .check_pages(&|| false)
+        .expect("the check reports the failure");
+    match &failed.outcome {
+        Outcome::Failed { errors } => assert!(
+            errors
+                .iter()
+                .any(|e| e.code == "template" && e.file == Path::new("templates/section.html")),
+            "{errors:?}"
+        ),
+        o => panic!("expected a failure, got {o:?}"),
+    }
+    assert_eq!(
+        session.files().snapshot(),
+        good,
+        "the last good theme is served"
+    );
+    // Fixing the template serves it.
+    site.write(
+        "templates/section.html",
+        "{% extends \"base.html\" %}{% block main %}<p>Sections</p>{% endblock %}",
+    );
+    let r = apply(&mut session, &["templates/section.html"]);
+    assert!(
+        matches!(r.outcome, Outcome::ReloadAll | Outcome::Reload { .. }),
+        "{r:?}"
+    );
+    assert!(session.check_pages(&|| false).is_none());
+    assert_same_as_full_build(&session, "the fixed template");
+}
+
+/// Issue 22: pages are rendered when first asked for, so a save that breaks a partial
+/// must leave the state they render from as it was: the pages that include it, never
+/// opened before, are still the last good build's.
+#[test]
+fn a_broken_partial_leaves_unopened_pages_as_they_were() {
+    let site = SiteTest::from_sample_site();
+    let root = site.root().canonicalize().unwrap();
+    let good = full_build(&root);
+    let (mut session, _) = Session::start(BuildOptions::for_serve(root));
+    let partial = "content/partner-id/_look-up-partner-id.md";
+    site.write(partial, &format!("{}\n::: nonsense\n", site.read(partial)));
+    let r = apply(&mut session, &[partial]);
+    assert!(matches!(r.outcome, Outcome::Failed { .. }), "{r:?}");
+    assert_eq!(
+        session.files().snapshot(),
+        good,
+        "the last good build is served"
+    );
+    site.write(
+        partial,
+        &site.read(partial).replace("\n::: nonsense\n", "\n"),
+    );
+    let r = apply(&mut session, &[partial]);
+    assert!(!matches!(r.outcome, Outcome::Failed { .. }), "{r:?}");
+    assert_same_as_full_build(&session, "fixing the partial");
+}

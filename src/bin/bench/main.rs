@@ -3,12 +3,19 @@
 //! and prints median wall time and peak memory. See BENCHMARKS.md.
 //!
 //!     cargo run --release --bin guidepost-bench -- --guides 1000,10000 --runs 3
+//!     cargo run --release --bin guidepost-bench -- versions --guides 10000 --runs 3
+//!     cargo run --release --bin guidepost-bench -- cache --guides 10000 --runs 3
 //!     cargo run --release --bin guidepost-bench -- corpus --guides 1000 --out DIR
 //!
-//! The first form needs GNU time at /usr/bin/time (peak RSS), and `hugo` on PATH
-//! unless `--no-peer` is given. The second only writes the corpus (the tests use it).
+//! The first form (cold builds against Hugo) needs GNU time at /usr/bin/time (peak
+//! RSS, CPU), and `hugo` on PATH unless `--no-peer` is given. `versions` times
+//! `check` of the corpus as one version against the same corpus with three identical
+//! frozen versions; `cache` times a cold build against a build with a warm
+//! `--cache` after a one-guide change. `corpus` only writes the corpus (the tests use
+//! it).
 
 mod corpus;
+mod modes;
 mod screenshots;
 mod snippets;
 mod text;
@@ -30,12 +37,13 @@ struct Options {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: guidepost-bench [--guides 1000,10000] [--runs 3] [--work DIR] [--seed 1] [--bin guidepost] [--no-peer] [--small-runs 20]\n       guidepost-bench corpus --guides N [--seed 1] [--layout guidepost|hugo] --out DIR"
+        "usage: guidepost-bench [versions|cache] [--guides 1000,10000] [--runs 3] [--work DIR] [--seed 1] [--bin guidepost] [--no-peer] [--small-runs 20]\n       guidepost-bench corpus --guides N [--seed 1] [--layout guidepost|hugo] --out DIR"
     );
     std::process::exit(2)
 }
 
-fn parse_args() -> Options {
+/// `args` are the arguments after the mode's name, if any.
+fn parse_args(args: impl Iterator<Item = String>) -> Options {
     let here = std::env::current_exe().unwrap_or_default();
     let mut o = Options {
         guides: vec![1000, 10000],
@@ -46,7 +54,7 @@ fn parse_args() -> Options {
         peer: true,
         small_runs: 20,
     };
-    let mut args = std::env::args().skip(1);
+    let mut args = args;
     while let Some(a) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| usage());
         match a.as_str() {
@@ -68,17 +76,19 @@ fn parse_args() -> Options {
     o
 }
 
-/// One timed run: wall seconds and peak resident memory in MiB.
+/// One timed run: wall seconds, CPU seconds (user + system) and peak resident memory
+/// in MiB.
 #[derive(Clone, Copy)]
 struct Sample {
     wall: f64,
+    cpu: f64,
     peak_mib: f64,
 }
 
-/// Runs `program args…` under GNU time and reads its `%e %M` line.
+/// Runs `program args…` under GNU time and reads its `%e %M %U %S` line.
 fn timed(program: &Path, args: &[&str]) -> Result<Sample, String> {
     let out = Command::new("/usr/bin/time")
-        .args(["-f", "GUIDEPOST_BENCH %e %M"])
+        .args(["-f", "GUIDEPOST_BENCH %e %M %U %S"])
         .arg(program)
         .args(args)
         .output()
@@ -97,16 +107,21 @@ fn timed(program: &Path, args: &[&str]) -> Result<Sample, String> {
         .find(|l| l.starts_with("GUIDEPOST_BENCH"))
         .ok_or_else(|| format!("no timing in:\n{stderr}"))?;
     let mut parts = line.split_whitespace().skip(1);
-    let wall = parts
+    let wall: f64 = parts
         .next()
         .and_then(|s| s.parse().ok())
         .unwrap_or(f64::NAN);
-    let kb: f64 = parts
-        .next()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(f64::NAN);
+    let mut number = || -> f64 {
+        parts
+            .next()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    let kb = number();
+    let cpu = number() + number();
     Ok(Sample {
         wall,
+        cpu,
         peak_mib: kb / 1024.0,
     })
 }
@@ -138,6 +153,14 @@ fn median(samples: &[Sample], f: impl Fn(&Sample) -> f64) -> (f64, f64, f64) {
     }
 }
 
+/// `median wall (min-max) | median CPU (min-max) | peak RSS (max)` of `samples`.
+fn row(samples: &[Sample]) -> String {
+    let (w, wlo, whi) = median(samples, |s| s.wall);
+    let (c, clo, chi) = median(samples, |s| s.cpu);
+    let (m, _, mhi) = median(samples, |s| s.peak_mib);
+    format!("{w:.2} ({wlo:.2}-{whi:.2}) | {c:.2} ({clo:.2}-{chi:.2}) | {m:.0} ({mhi:.0})")
+}
+
 fn fresh(dir: &Path) -> Result<PathBuf, String> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -145,10 +168,13 @@ fn fresh(dir: &Path) -> Result<PathBuf, String> {
 }
 
 fn main() -> std::process::ExitCode {
-    let result = if std::env::args().nth(1).as_deref() == Some("corpus") {
-        write_corpus(&parse_corpus_args())
-    } else {
-        run(&parse_args())
+    let mode = std::env::args().nth(1).unwrap_or_default();
+    let rest = || std::env::args().skip(2);
+    let result = match mode.as_str() {
+        "corpus" => write_corpus(&parse_corpus_args()),
+        "versions" => modes::versions(&parse_args(rest())),
+        "cache" => modes::cache(&parse_args(rest())),
+        _ => run(&parse_args(std::env::args().skip(1))),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -214,8 +240,8 @@ fn run(o: &Options) -> Result<(), String> {
     std::fs::create_dir_all(&o.work)
         .map_err(|e| format!("cannot create {}: {e}", o.work.display()))?;
     let hugo = PathBuf::from("hugo");
-    println!("| guides | tool | median wall s (min-max) | peak RSS MiB | wall vs Hugo |");
-    println!("| --- | --- | --- | --- | --- |");
+    println!("| guides | tool | median wall s (min-max) | median CPU s (min-max) | peak RSS MiB (max) | wall vs Hugo |");
+    println!("| --- | --- | --- | --- | --- | --- |");
     for &n in &o.guides {
         let gp_corpus = corpus(o, n, Layout::Guidepost)?;
         let hugo_corpus = if o.peer {
@@ -248,19 +274,18 @@ fn run(o: &Options) -> Result<(), String> {
             }
         }
         let _ = std::fs::remove_dir_all(o.work.join(format!("runs-{n}")));
-        let (gm, glo, ghi) = median(&gp, |s| s.wall);
-        let (gmem, _, _) = median(&gp, |s| s.peak_mib);
-        let ratio = |pm: f64| format!("{:.2}x ({:.0}% of Hugo's time)", pm / gm, 100.0 * gm / pm);
+        let (gm, _, _) = median(&gp, |s| s.wall);
         if peer.is_empty() {
-            println!("| {n} | guidepost | {gm:.2} ({glo:.2}-{ghi:.2}) | {gmem:.0} | - |");
+            println!("| {n} | guidepost | {} | - |", row(&gp));
         } else {
-            let (pm, plo, phi) = median(&peer, |s| s.wall);
-            let (pmem, _, _) = median(&peer, |s| s.peak_mib);
+            let (pm, _, _) = median(&peer, |s| s.wall);
             println!(
-                "| {n} | guidepost | {gm:.2} ({glo:.2}-{ghi:.2}) | {gmem:.0} | {} faster |",
-                ratio(pm)
+                "| {n} | guidepost | {} | {:.2}x Hugo's wall (Hugo {:.2}x faster or slower) |",
+                row(&gp),
+                gm / pm,
+                pm / gm
             );
-            println!("| {n} | hugo | {pm:.2} ({plo:.2}-{phi:.2}) | {pmem:.0} | 1.00x |");
+            println!("| {n} | hugo | {} | 1.00x |", row(&peer));
         }
     }
     small_site(o)
@@ -288,6 +313,7 @@ fn small_site(o: &Options) -> Result<(), String> {
             .map_err(|e| format!("cannot run {}: {e}", o.guidepost.display()))?;
         walls.push(Sample {
             wall: started.elapsed().as_secs_f64(),
+            cpu: f64::NAN,
             peak_mib: 0.0,
         });
         if !out.status.success() {

@@ -1,0 +1,57 @@
+//! Text kept compressed in memory while a build (or a `serve` session) holds it: the
+//! rendered markdown of every page, which is about three times the size of its
+//! source (highlighted code is mostly markup) and is read once per page rendering.
+
+/// A text compressed with LZ4; `unpack` gives it back byte for byte.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct PackedText {
+    bytes: Box<[u8]>,
+}
+
+impl PackedText {
+    pub fn pack(text: &str) -> PackedText {
+        PackedText {
+            bytes: lz4_flex::block::compress_prepend_size(text.as_bytes()).into_boxed_slice(),
+        }
+    }
+
+    /// The text. What `pack` made always unpacks; were the bytes ever damaged, the
+    /// text would come back empty rather than take the process down.
+    pub fn unpack(&self) -> String {
+        lz4_flex::block::decompress_size_prepended(&self.bytes)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// Bytes held.
+    pub fn packed_len(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+impl std::fmt::Debug for PackedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PackedText({} bytes packed)", self.bytes.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unpacks_what_it_packed() {
+        for text in [
+            "",
+            "a",
+            "<p>héllo</p>\n",
+            &"<span class=\"hl-x\">y</span>".repeat(500),
+        ] {
+            let packed = PackedText::pack(text);
+            assert_eq!(packed.unpack(), text);
+        }
+        let long = "<span class=\"hl-source hl-shell\">ls</span>\n".repeat(1000);
+        assert!(PackedText::pack(&long).packed_len() < long.len() / 10);
+    }
+}
