@@ -72,6 +72,15 @@ impl CachedPage {
         })
     }
 
+    /// The local files the rendering links, as (file written in, reference as
+    /// written).
+    pub fn file_srcs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.deps.iter().filter_map(|d| match d {
+            RenderDep::File { from, src, .. } => Some((from.as_str(), src.as_str())),
+            _ => None,
+        })
+    }
+
     /// The files the rendering included (`::: include`, nested ones too), by
     /// version-relative path.
     pub fn includes(&self) -> impl Iterator<Item = &str> {

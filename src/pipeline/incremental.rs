@@ -230,7 +230,7 @@ fn write_pages_of(
     (!diags.has_errors()).then_some(pages)
 }
 
-/// Re-renders, into `sink`, the pages that show a screenshot made of any of `files`
+/// Re-renders, into `sink`, the pages that show or link a screenshot made of any of `files`
 /// (relative to the site root: images, sidecars, dark twins) and the caveats pages of
 /// their versions, and updates `state`; returns the output paths written. Nothing
 /// else changes: titles, headings, search text and anchors come from the markdown.
@@ -254,7 +254,7 @@ pub fn rebuild_screenshot_pages(
     let mut affected = Vec::new();
     for (v, vs) in state.versions.iter_mut().enumerate() {
         let showing: Vec<usize> = (0..vs.pages.len())
-            .filter(|&s| vs.shows_any(s, files))
+            .filter(|&s| vs.shows_any(s, files) || vs.links_any(s, files, &state.assets))
             .collect();
         if !showing.is_empty() {
             render_again(vs, &job, prefix, None, &showing);

@@ -9,7 +9,7 @@ use crate::render::{Renderer, SiteCtx, SiteRender, Theme, VariantCtx};
 use crate::screenshots::Screenshots;
 use crate::screenshots::{ImageError, ImageInfo};
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// What one build made that a rebuild after a save can reuse.
@@ -73,6 +73,20 @@ impl VersionState {
                 Err(_) => return false,
             };
             made_of.iter().any(|f| files.contains(f))
+        })
+    }
+
+    /// Whether source `s` links (without showing it) a file made of any of `files`:
+    /// a linked image is published redacted by its sidecar, so a sidecar save
+    /// changes the link's target.
+    pub fn links_any(&self, s: usize, files: &[PathBuf], assets: &Screenshots) -> bool {
+        self.pages[s].file_srcs().any(|(from, src)| {
+            let written_in = self.version.spec.dir.join(from);
+            let dir = written_in.parent().unwrap_or(Path::new(""));
+            assets
+                .linked_file_parts(dir, src)
+                .iter()
+                .any(|part| files.contains(part))
         })
     }
 

@@ -3,8 +3,8 @@
 //! A screenshot with a sidecar is linked as it is published (redacted), never as the
 //! original: a link must not leak what a redaction covers.
 
-use super::{exists, hash_file, sidecar_of, ImageError, Screenshots};
-use std::path::Path;
+use super::{exists, hash_file, sidecar_of, twin_of, ImageError, Screenshots};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
@@ -43,6 +43,19 @@ impl Screenshots {
     }
 
     /// A linked screenshot that has a sidecar: its full-size published file.
+    /// The files (relative to the site root) that decide what a page linking `src`
+    /// publishes: the file, and the sidecar and dark twin that make a linked image a
+    /// published screenshot. Empty when `src` leads nowhere in the site.
+    pub fn linked_file_parts(&self, page_dir: &Path, src: &str) -> Vec<PathBuf> {
+        let Ok(lexical) = self.lexical_path(page_dir, src) else {
+            return Vec::new();
+        };
+        [sidecar_of(&lexical), twin_of(&lexical), lexical]
+            .iter()
+            .map(|p| crate::paths::rel_to(self.root(), p))
+            .collect()
+    }
+
     fn published_screenshot(
         &self,
         page_dir: &Path,

@@ -961,3 +961,28 @@ fn a_broken_partial_leaves_unopened_pages_as_they_were() {
     assert!(!matches!(r.outcome, Outcome::Failed { .. }), "{r:?}");
     assert_same_as_full_build(&session, "fixing the partial");
 }
+
+#[test]
+fn a_sidecar_save_re_renders_pages_that_only_link_to_its_screenshot() {
+    let site = SiteTest::from_files(&[
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\nSee [the full size](shots/s.png).\n",
+        ),
+        ("content/shots/s.png.yaml", "redact:\n  - [0, 0, 10, 10]\n"),
+    ]);
+    site.write_bytes(
+        "content/shots/s.png",
+        &crate::screenshot_data::noise_png(120, 80, 3),
+    );
+    let root = site.root().canonicalize().unwrap();
+    let (mut session, _) = Session::start(BuildOptions::for_serve(root));
+    assert_same_as_full_build(&session, "the first build");
+    // Another region: the redacted copy, and so its hashed name, changes.
+    site.write(
+        "content/shots/s.png.yaml",
+        "redact:\n  - [20, 20, 10, 10]\n",
+    );
+    apply(&mut session, &["content/shots/s.png.yaml"]);
+    assert_same_as_full_build(&session, "a sidecar save");
+}
