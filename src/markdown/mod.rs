@@ -184,8 +184,14 @@ pub enum RenderDep {
         src: String,
         result: Result<std::sync::Arc<crate::screenshots::FileInfo>, ImageError>,
     },
-    /// A root-relative link's path and whether the site has something there.
-    SitePath { path: String, found: bool },
+    /// A root-relative link's path, whether the site has something there, and the
+    /// `.md` file of this version's page there (whose ids its `#anchor` is checked
+    /// against).
+    SitePath {
+        path: String,
+        found: bool,
+        page: Option<String>,
+    },
     /// A reference that did not resolve (relative to `base`, a folder below the site
     /// root) and the "did you mean" it got.
     Suggestion {
