@@ -7,6 +7,7 @@
 
 mod autolink;
 pub mod caveats;
+mod code_info;
 pub mod directives;
 mod foreign;
 pub mod highlight;

@@ -393,15 +393,20 @@ impl PageState<'_> {
                 _ => None,
             })
             .collect();
-        let lang = match kind {
-            CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or(""),
-            CodeBlockKind::Indented => "",
+        let info = match kind {
+            CodeBlockKind::Fenced(info) => super::code_info::parse(info),
+            CodeBlockKind::Indented => Default::default(),
         };
+        let lang = info.lang;
         let lang_attr = if lang.is_empty() {
             String::new()
         } else {
             format!(" data-lang=\"{}\"", escape(lang))
         };
+        // MkDocs' `title="a.py"`: shown above the block, as that tool does.
+        if let Some(title) = info.title {
+            rw.html(format!("<p class=\"code-title\">{}</p>\n", escape(title)));
+        }
         // tabindex: a code block that scrolls sideways (on a phone, say) must be
         // reachable by keyboard to be scrolled (axe: scrollable-region-focusable).
         rw.html(format!(
