@@ -19,6 +19,9 @@ pub struct Doc {
     /// the body of an MkDocs admonition or tab.
     pub indent: usize,
     pub blocks: Vec<Block>,
+    /// MDX partials the body imports (`import Name from './_part.mdx'`): (name,
+    /// module), for the warning of each `<Name />`.
+    pub mdx_partials: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,12 +80,15 @@ pub(super) struct Fence {
 
 /// `first_line` is 1-based and is the file line on which `body` starts.
 pub fn parse(body: &str, first_line: usize, file: &Path, diags: &mut Vec<Diagnostic>) -> Doc {
-    Parser {
+    let mut parser = Parser {
         file,
         diags,
         depth: 0,
-    }
-    .parse(body, first_line, 0)
+        mdx_partials: Vec::new(),
+    };
+    let mut doc = parser.parse(body, first_line, 0);
+    doc.mdx_partials = parser.mdx_partials;
+    doc
 }
 
 struct Parser<'p> {
@@ -90,6 +96,8 @@ struct Parser<'p> {
     diags: &'p mut Vec<Diagnostic>,
     /// Levels of MkDocs blocks around the text being parsed.
     depth: usize,
+    /// MDX partials imported so far (`Doc::mdx_partials`).
+    mdx_partials: Vec<(String, String)>,
 }
 
 /// The lines of a text: (byte offset, line with its line ending).
@@ -127,6 +135,8 @@ impl Parser<'_> {
         let mut too_deep = 0usize;
         // Docusaurus admonitions indented too deep to be blocks: their closers are dropped.
         let mut nested_foreign = 0usize;
+        // Inside an MDX statement block (up to its blank line): its lines are left out.
+        let mut in_mdx_statement = false;
         let mut i = 0;
 
         while i < lines.len() {
@@ -135,7 +145,27 @@ impl Parser<'_> {
             let line = raw.trim_end_matches(['\n', '\r']);
             let eol = &raw[line.len()..];
             let out_start = out.len();
+            let after_blank = i == 0 || lines[i - 1].1.trim().is_empty();
             i += 1;
+
+            // MDX `import`/`export` statements: at the margin of the page's own text,
+            // starting a block; MDX reads them as code up to the next blank line.
+            if in_mdx_statement && !line.trim().is_empty() {
+                if let Some(statement) = foreign::mdx_statement(line) {
+                    self.mdx_statement(&statement, line_no);
+                }
+                out.push_str(eol);
+                continue;
+            }
+            in_mdx_statement = false;
+            if fence.is_none() && indent == 0 && self.depth == 0 && after_blank && !in_code(start) {
+                if let Some(statement) = foreign::mdx_statement(line) {
+                    self.mdx_statement(&statement, line_no);
+                    in_mdx_statement = true;
+                    out.push_str(eol);
+                    continue;
+                }
+            }
 
             if let Some(f) = &fence {
                 if closes_fence(line, f) {
@@ -336,6 +366,7 @@ impl Parser<'_> {
             blocks: stack.pop().map(|(_, b)| b).unwrap_or_default(),
             text: out,
             indent,
+            mdx_partials: Vec::new(),
         }
     }
 
@@ -429,6 +460,21 @@ impl Parser<'_> {
         let doc = self.parse(&text, first_line + range.start, indent + cols);
         self.depth -= 1;
         doc
+    }
+
+    /// The warning of an MDX statement at the start of line `line_no`; a partial it
+    /// imports is remembered for its elements' warnings.
+    fn mdx_statement(&mut self, statement: &foreign::MdxStatement, line_no: usize) {
+        self.diags.push(foreign::mdx_statement_warning(
+            self.file, statement, line_no, 1,
+        ));
+        if let foreign::MdxStatement::Import { names, from } = statement {
+            if foreign::is_markdown_module(from) {
+                for name in names {
+                    self.mdx_partials.push((name.clone(), from.clone()));
+                }
+            }
+        }
     }
 
     /// The line with its foreign constructs warned about and replaced.

@@ -5,6 +5,7 @@
 //! (entities decoded, comments and script text skipped), and only the values of
 //! those attributes are replaced: everything else stays byte for byte.
 
+use super::foreign::{self, JsxElement};
 use super::images::ImageRef;
 use super::links::LinkDest;
 use super::rewrite::Locate;
@@ -47,6 +48,9 @@ struct Scan {
     ids: Vec<String>,
     names: Vec<String>,
     references: Vec<Reference>,
+    /// JSX components (`<Screenshot url="…"/>`, SPEC §3's foreign syntax) and where
+    /// their tags start.
+    components: Vec<(usize, JsxElement)>,
 }
 
 fn ref_kind(tag: &str, attr: &str) -> Option<RefKind> {
@@ -68,6 +72,10 @@ fn scan(html: &str) -> Scan {
             continue;
         };
         let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+        if let Some(component) = jsx_component(html, &tag) {
+            out.components.push((tag.span.start, component));
+            continue;
+        }
         for (attr, value) in &tag.attributes {
             let attr = String::from_utf8_lossy(attr).to_ascii_lowercase();
             let text = String::from_utf8_lossy(&value.value).into_owned();
@@ -90,6 +98,26 @@ fn scan(html: &str) -> Scan {
         }
     }
     out
+}
+
+/// The JSX component a start tag is, if it is one: its name as written (html5gum
+/// gives it in lowercase) starts with a capital and is no HTML element.
+fn jsx_component(html: &str, tag: &html5gum::StartTag<usize>) -> Option<JsxElement> {
+    let written = html.get(tag.span.start + 1..)?;
+    let name: String = written
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        .collect();
+    if !foreign::is_jsx_component(&name) {
+        return None;
+    }
+    let target = ["url", "src", "href", "to"].iter().find_map(|attr| {
+        tag.attributes
+            .get(attr.as_bytes())
+            .map(|v| String::from_utf8_lossy(&v.value).trim().to_string())
+            .filter(|v| !v.is_empty())
+    });
+    Some(JsxElement { name, target })
 }
 
 /// The written value of the attribute that starts at `start` (`name = "value"`):
@@ -127,6 +155,10 @@ impl PageState<'_> {
             self.out.anchors.push(id.clone());
         }
         self.out.anchors.extend(found.names);
+        for (at, component) in &found.components {
+            let (line, column) = locate(source_offset(pieces, *at));
+            self.jsx_component(component, line, column);
+        }
         if found.references.is_empty() {
             return html;
         }
@@ -152,6 +184,28 @@ impl PageState<'_> {
         }
         out.push_str(&html[pos..]);
         out
+    }
+
+    /// The warning of a JSX component at `line`:`column`; an image component showing
+    /// another host's image gets the `remote-image` warning too.
+    fn jsx_component(&mut self, component: &JsxElement, line: usize, column: usize) {
+        let partial = self
+            .mdx_partials
+            .iter()
+            .find(|(name, _)| *name == component.name)
+            .map(|(_, from)| from.as_str());
+        self.out.diags.push(foreign::jsx_warning(
+            self.page.site_path,
+            component,
+            partial,
+            line,
+            column,
+        ));
+        if let Some(target) = component.target.as_deref() {
+            if component.is_image() && super::images::is_remote(target) {
+                self.resolve_image(target, line, column);
+            }
+        }
     }
 
     /// The new value of a reference (escaped for a quoted attribute), or None to
