@@ -459,12 +459,50 @@ fn inline_constructs(line: &str) -> Vec<Found> {
             });
         }
     }
+    found.extend(mkdocs_icons(line));
     for open in ["{{<", "{{%"] {
         for (at, _) in line.match_indices(open) {
             if let Some(f) = hugo_shortcode(line, at, open) {
                 found.push(f);
             }
         }
+    }
+    found
+}
+
+/// The icon sets of MkDocs Material's icon shortcodes (`:material-check:`).
+const MKDOCS_ICON_SETS: [&str; 4] = ["material-", "octicons-", "fontawesome-", "simple-"];
+
+/// MkDocs Material icon shortcodes (`:material-check:`, `:octicons-file-code-16:`,
+/// `:fontawesome-brands-github:`): one warning each. Only those icon sets: emoji
+/// shortcodes (`:smile:`) and times (`10:30:00`) are left alone.
+fn mkdocs_icons(line: &str) -> Vec<Found> {
+    let mut found = Vec::new();
+    for (at, _) in line.match_indices(':') {
+        let rest = &line[at + 1..];
+        let Some(set) = MKDOCS_ICON_SETS.iter().find(|s| rest.starts_with(*s)) else {
+            continue;
+        };
+        let name_len = rest[set.len()..]
+            .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+            .unwrap_or(rest.len() - set.len());
+        let name = &rest[..set.len() + name_len];
+        let closed = rest[name.len()..].starts_with(':');
+        if name_len == 0 || !closed || name.ends_with('-') {
+            continue;
+        }
+        found.push(Found {
+            at,
+            len: name.len() + 2,
+            replacement: None,
+            silent: false,
+            message: format!(
+                "`:{name}:` is an MkDocs Material icon: write an inline image `![{}](icons/{}.svg)`",
+                name[set.len()..].replace('-', " "),
+                &name[set.len()..]
+            ),
+            help: "with the icon's file saved beside the page; guidepost shows the shortcode as text".into(),
+        });
     }
     found
 }
@@ -669,10 +707,14 @@ pub fn mdx_statement_warning(
 /// The `::: include` argument for an MDX partial (`./_notice.mdx` → `_notice.md`,
 /// `../shared/note.md` → `../shared/_note.md`): its path with guidepost's partial name.
 fn include_equivalent(from: &str) -> String {
+    // `\_` in a module path is an escape some pages write (`@site/docs/\_help.mdx`).
+    let from = from.replace('\\', "");
     let (dir, file) = match from.rsplit_once('/') {
-        Some((dir, file)) if dir != "." => (format!("{dir}/"), file),
+        // `@site/docs/…` is Docusaurus' alias of its site folder, no path from the
+        // page: the file name alone says which partial.
+        Some((dir, file)) if dir != "." && !dir.starts_with('@') => (format!("{dir}/"), file),
         Some((_, file)) => (String::new(), file),
-        None => (String::new(), from),
+        None => (String::new(), from.as_str()),
     };
     let stem = file
         .rsplit_once('.')
@@ -876,6 +918,23 @@ pub fn jsx_warning(
     .help("a browser shows nothing of an element it does not know (its text, if any, stays); the page is missing what the component would show")
 }
 
+/// The warning of an HTML element with MkDocs' `markdown` attribute (md_in_html):
+/// guidepost reads markdown in HTML the CommonMark way, after a blank line.
+pub fn markdown_attribute_warning(
+    file: &Path,
+    tag: &str,
+    line: usize,
+    column: usize,
+) -> Diagnostic {
+    Diagnostic::warning(
+        CODE,
+        file,
+        format!("`<{tag} markdown>` is MkDocs syntax (md_in_html): guidepost ignores the attribute"),
+    )
+    .at(line, column)
+    .help("markdown inside HTML is read as markdown when blank lines set it apart from the tags (a blank line after the opening tag and before the closing one); text on the tags' own lines stays as written")
+}
+
 /// What an MkDocs construct indented too deep to be read as a block (inside a list
 /// item) gets as help instead.
 const NESTED_HELP: &str =
@@ -980,7 +1039,20 @@ pub fn found_warning(file: &Path, f: &Found, line: usize, column: usize) -> Diag
 /// the markdown is parsed to find its code).
 pub fn may_contain(text: &str) -> bool {
     [
-        "!!!", "???", "===", "--8<--", "{!", ":::", "[!", "{{<", "{{%", "](#tab/",
+        "!!!",
+        "???",
+        "===",
+        "--8<--",
+        "{!",
+        ":::",
+        "[!",
+        "{{<",
+        "{{%",
+        "](#tab/",
+        ":material-",
+        ":octicons-",
+        ":fontawesome-",
+        ":simple-",
     ]
     .iter()
     .any(|t| text.contains(t))
@@ -1163,6 +1235,25 @@ mod tests {
     }
 
     #[test]
+    fn mkdocs_icons_not_emoji_or_times() {
+        let f = scan_line(
+            "Yes :material-check: and :octicons-file-code-16: or :fontawesome-brands-github:.",
+        );
+        let at: Vec<(usize, usize)> = f.iter().map(|f| (f.at, f.len)).collect();
+        assert_eq!(at, vec![(4, 16), (25, 23), (52, 27)]);
+        assert!(f[0]
+            .message
+            .starts_with("`:material-check:` is an MkDocs Material icon"));
+        for plain in [
+            "At 10:30:00 :smile: :man_raising_hand:",
+            ":material: :material-: :material-Check: :octicons-x",
+            "a:material-x",
+        ] {
+            assert!(scan_line(plain).is_empty(), "{plain}");
+        }
+    }
+
+    #[test]
     fn jsx_components_and_partial_names() {
         assert!(is_jsx_component("Screenshot"));
         assert!(is_jsx_component("X"));
@@ -1176,5 +1267,6 @@ mod tests {
             "../shared/_note.md"
         );
         assert_eq!(include_equivalent("note.mdx"), "_note.md");
+        assert_eq!(include_equivalent("@site/docs/\\_help.mdx"), "_help.md");
     }
 }

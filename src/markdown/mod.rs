@@ -447,7 +447,7 @@ impl PageState<'_> {
             let (l, c) = lines.locate(offset);
             (first_line + l - 1, c + indent)
         };
-        let mut rewriter = Rewriter::new(&events, title_at);
+        let mut rewriter = Rewriter::new(&events, text, title_at);
         let mut i = 0;
         while i < events.len() {
             i = self.rewrite_event(&events, i, &locate, &mut rewriter);

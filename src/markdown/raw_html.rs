@@ -51,6 +51,8 @@ struct Scan {
     /// JSX components (`<Screenshot url="…"/>`, SPEC §3's foreign syntax) and where
     /// their tags start.
     components: Vec<(usize, JsxElement)>,
+    /// Elements with MkDocs' `markdown` attribute (md_in_html): tag start, tag name.
+    markdown_attributes: Vec<(usize, String)>,
 }
 
 fn ref_kind(tag: &str, attr: &str) -> Option<RefKind> {
@@ -75,6 +77,9 @@ fn scan(html: &str) -> Scan {
         if let Some(component) = jsx_component(html, &tag) {
             out.components.push((tag.span.start, component));
             continue;
+        }
+        if tag.attributes.contains_key(b"markdown".as_slice()) {
+            out.markdown_attributes.push((tag.span.start, name.clone()));
         }
         for (attr, value) in &tag.attributes {
             let attr = String::from_utf8_lossy(attr).to_ascii_lowercase();
@@ -145,8 +150,14 @@ fn value_range(html: &str, start: usize) -> Option<(Range<usize>, bool)> {
 
 impl PageState<'_> {
     /// A raw HTML fragment with its references resolved and rewritten; its ids become
-    /// anchors of the page.
-    pub(super) fn raw_html(&mut self, pieces: &[Piece], locate: Locate) -> String {
+    /// anchors of the page. `after_word`: the fragment follows a letter or digit
+    /// (`Array<String>`), so a tag at its start is no JSX component.
+    pub(super) fn raw_html(
+        &mut self,
+        pieces: &[Piece],
+        locate: Locate,
+        after_word: bool,
+    ) -> String {
         let html: String = pieces.iter().map(|p| p.text).collect();
         let found = scan(&html);
         for id in &found.ids {
@@ -156,8 +167,20 @@ impl PageState<'_> {
         }
         self.out.anchors.extend(found.names);
         for (at, component) in &found.components {
+            if after_word && *at == 0 {
+                continue;
+            }
             let (line, column) = locate(source_offset(pieces, *at));
             self.jsx_component(component, line, column);
+        }
+        for (at, tag) in &found.markdown_attributes {
+            let (line, column) = locate(source_offset(pieces, *at));
+            self.out.diags.push(foreign::markdown_attribute_warning(
+                self.page.site_path,
+                tag,
+                line,
+                column,
+            ));
         }
         if found.references.is_empty() {
             return html;

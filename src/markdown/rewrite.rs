@@ -45,11 +45,13 @@ pub(super) struct Rewriter<'e> {
     pub open_items: Vec<Option<(String, String)>>,
     /// Footnote definitions open (their lists are no steps).
     footnotes: usize,
+    /// The markdown the events come from.
+    text: &'e str,
 }
 
 impl<'e> Rewriter<'e> {
     /// `title_at`: byte offset of the H1 that is the page's heading (`PageInput::title_at`).
-    pub fn new(events: &Events<'e>, title_at: Option<usize>) -> Self {
+    pub fn new(events: &Events<'e>, text: &'e str, title_at: Option<usize>) -> Self {
         Rewriter {
             events: Vec::with_capacity(events.len()),
             closers: Vec::new(),
@@ -63,6 +65,7 @@ impl<'e> Rewriter<'e> {
             open_items: Vec::new(),
             footnotes: 0,
             title_at,
+            text,
         }
     }
 
@@ -260,17 +263,25 @@ impl PageState<'_> {
                         _ => None,
                     })
                     .collect();
-                let html = self.raw_html(&pieces, locate);
+                let html = self.raw_html(&pieces, locate, false);
                 rw.events.push(Event::Html(html.into()));
                 return end + 1;
             }
             Event::Html(h) | Event::InlineHtml(h) => {
+                // `Array<String>`: a tag glued to a word is a type in code written
+                // as text, not a component.
+                let after_word = rw
+                    .text
+                    .get(..range.start)
+                    .and_then(|t| t.chars().next_back())
+                    .is_some_and(char::is_alphanumeric);
                 let html = self.raw_html(
                     &[Piece {
                         text: h.as_ref(),
                         start: range.start,
                     }],
                     locate,
+                    after_word,
                 );
                 match event {
                     Event::Html(_) => rw.events.push(Event::Html(html.into())),

@@ -237,3 +237,31 @@ fn mdx_statements_and_components_are_named_and_kept_out_of_the_page() {
     assert!(crate::search::lookup(&run, "", "bill").1.is_empty());
     assert!(!crate::search::lookup(&run, "", "final").1.is_empty());
 }
+
+#[test]
+fn mkdocs_icons_and_markdown_attributes_are_named() {
+    let site = SiteTest::from_fixture("foreign/mkdocs-inline");
+    let run = site.build(&[]);
+    run.expect_status(0);
+    assert_eq!(
+        warnings(&run, "content/browser-support.md"),
+        vec![
+            // One per icon, in table cells and sentences; not `:smile:`, not a time,
+            // not in code.
+            (7, 13, "`:material-check:`".into()),
+            (8, 13, "`:material-close:`".into()),
+            (8, 30, "`:octicons-alert-16:`".into()),
+            (10, 14, "`:fontawesome-brands-mastodon:`".into()),
+            // One per element with the attribute; not `<figcaption>`, not `<details>`.
+            (12, 1, "`<figure markdown>`".into()),
+            (17, 1, "`<div markdown>`".into()),
+        ]
+    );
+    assert!(run
+        .diag(":material-check:")
+        .message
+        .ends_with("write an inline image `![check](icons/check.svg)`"));
+    // Shown as written.
+    let page = run.page("browser-support/");
+    assert!(page.texts("td").contains(&":material-check:".to_string()));
+}
