@@ -19,9 +19,9 @@ pub struct Doc {
     /// the body of an MkDocs admonition or tab.
     pub indent: usize,
     pub blocks: Vec<Block>,
-    /// MDX partials the body imports (`import Name from './_part.mdx'`): (name,
-    /// module), for the warning of each `<Name />`.
-    pub mdx_partials: Vec<(String, String)>,
+    /// What the body's MDX statements import (`import Name from './_part.mdx'`):
+    /// (name, module), for the warning of each `<Name />`.
+    pub mdx_imports: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,10 +84,10 @@ pub fn parse(body: &str, first_line: usize, file: &Path, diags: &mut Vec<Diagnos
         file,
         diags,
         depth: 0,
-        mdx_partials: Vec::new(),
+        mdx_imports: Vec::new(),
     };
     let mut doc = parser.parse(body, first_line, 0);
-    doc.mdx_partials = parser.mdx_partials;
+    doc.mdx_imports = parser.mdx_imports;
     doc
 }
 
@@ -96,8 +96,8 @@ struct Parser<'p> {
     diags: &'p mut Vec<Diagnostic>,
     /// Levels of MkDocs blocks around the text being parsed.
     depth: usize,
-    /// MDX partials imported so far (`Doc::mdx_partials`).
-    mdx_partials: Vec<(String, String)>,
+    /// MDX names imported so far (`Doc::mdx_imports`).
+    mdx_imports: Vec<(String, String)>,
 }
 
 /// The lines of a text: (byte offset, line with its line ending).
@@ -366,7 +366,7 @@ impl Parser<'_> {
             blocks: stack.pop().map(|(_, b)| b).unwrap_or_default(),
             text: out,
             indent,
-            mdx_partials: Vec::new(),
+            mdx_imports: Vec::new(),
         }
     }
 
@@ -462,17 +462,15 @@ impl Parser<'_> {
         doc
     }
 
-    /// The warning of an MDX statement at the start of line `line_no`; a partial it
-    /// imports is remembered for its elements' warnings.
+    /// The warning of an MDX statement at the start of line `line_no`; the names it
+    /// imports are remembered for their elements' warnings.
     fn mdx_statement(&mut self, statement: &foreign::MdxStatement, line_no: usize) {
         self.diags.push(foreign::mdx_statement_warning(
             self.file, statement, line_no, 1,
         ));
         if let foreign::MdxStatement::Import { names, from } = statement {
-            if foreign::is_markdown_module(from) {
-                for name in names {
-                    self.mdx_partials.push((name.clone(), from.clone()));
-                }
+            for name in names {
+                self.mdx_imports.push((name.clone(), from.clone()));
             }
         }
     }

@@ -264,7 +264,7 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         in_caveat: false,
         suggestions_left: MAX_SUGGESTIONS,
         refs: refdefs::PageRefs::default(),
-        mdx_partials: Vec::new(),
+        mdx_imports: Vec::new(),
     };
     state.out.passages.push(Passage::default());
     state.take_front_matter_caveats();
@@ -276,7 +276,7 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         &mut state.out.diags,
     );
     state.refs = refdefs::PageRefs::of(&doc);
-    state.mdx_partials = doc.mdx_partials.clone();
+    state.mdx_imports = doc.mdx_imports.clone();
     state.render_blocks(&doc.blocks, &doc);
     let unplaced = state.unplaced_caveats();
     state.out.html.push_str(&unplaced);
@@ -350,8 +350,8 @@ struct PageState<'a> {
     /// The page's link reference definitions, for runs that use one defined in
     /// another run.
     refs: refdefs::PageRefs,
-    /// MDX partials the page imports: (component name, module).
-    mdx_partials: Vec<(String, String)>,
+    /// What the page's MDX statements import: (component name, module).
+    mdx_imports: Vec<(String, String)>,
 }
 
 impl PageState<'_> {

@@ -64,7 +64,9 @@ fn ref_kind(tag: &str, attr: &str) -> Option<RefKind> {
     }
 }
 
-fn scan(html: &str) -> Scan {
+/// `imported`: names the page's MDX statements import (components even when they are
+/// also HTML's names, like `<Head>`).
+fn scan(html: &str, imported: &[(String, String)]) -> Scan {
     let mut out = Scan::default();
     let mut emitter = DefaultEmitter::<usize>::new_with_span();
     // Text of `<script>`, `<style>` and `<textarea>` is not markup.
@@ -74,7 +76,7 @@ fn scan(html: &str) -> Scan {
             continue;
         };
         let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
-        if let Some(component) = jsx_component(html, &tag) {
+        if let Some(component) = jsx_component(html, &tag, imported) {
             out.components.push((tag.span.start, component));
             continue;
         }
@@ -107,13 +109,21 @@ fn scan(html: &str) -> Scan {
 
 /// The JSX component a start tag is, if it is one: its name as written (html5gum
 /// gives it in lowercase) starts with a capital and is no HTML element.
-fn jsx_component(html: &str, tag: &html5gum::StartTag<usize>) -> Option<JsxElement> {
+fn jsx_component(
+    html: &str,
+    tag: &html5gum::StartTag<usize>,
+    imported: &[(String, String)],
+) -> Option<JsxElement> {
     let written = html.get(tag.span.start + 1..)?;
     let name: String = written
         .chars()
         .take_while(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
         .collect();
-    if !foreign::is_jsx_component(&name) {
+    let is_imported = || {
+        name.starts_with(|c: char| c.is_ascii_uppercase())
+            && imported.iter().any(|(n, _)| *n == name)
+    };
+    if !foreign::is_jsx_component(&name) && !is_imported() {
         return None;
     }
     let target = ["url", "src", "href", "to"].iter().find_map(|attr| {
@@ -159,7 +169,7 @@ impl PageState<'_> {
         after_word: bool,
     ) -> String {
         let html: String = pieces.iter().map(|p| p.text).collect();
-        let found = scan(&html);
+        let found = scan(&html, &self.mdx_imports);
         for id in &found.ids {
             // Headings and steps written later get other ids.
             self.slugger.reserve(id);
@@ -213,9 +223,9 @@ impl PageState<'_> {
     /// another host's image gets the `remote-image` warning too.
     fn jsx_component(&mut self, component: &JsxElement, line: usize, column: usize) {
         let partial = self
-            .mdx_partials
+            .mdx_imports
             .iter()
-            .find(|(name, _)| *name == component.name)
+            .find(|(name, from)| *name == component.name && foreign::is_markdown_module(from))
             .map(|(_, from)| from.as_str());
         self.out.diags.push(foreign::jsx_warning(
             self.page.site_path,
@@ -285,7 +295,7 @@ mod tests {
     #[test]
     fn finds_anchors_and_references() {
         let html = "<a name=\"BKMK_x\"></a><p id='intro'>x</p><img alt=x src=media/a&amp;b.png>\n<!-- <img src=\"c.png\"> --><script>'<img src=d.png>'</script><video poster = \"p.png\"><source src=\"v.mp4\"></video><a href=\"x.md#y\">";
-        let s = scan(html);
+        let s = scan(html, &[]);
         assert_eq!(s.ids, vec!["intro"]);
         assert_eq!(s.names, vec!["BKMK_x"]);
         let refs: Vec<(&str, &str, bool)> = s
