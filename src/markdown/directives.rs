@@ -392,6 +392,7 @@ impl Parser<'_> {
             self.diags.push(foreign::admonition_warning(
                 self.file, &a, false, line_no, column,
             ));
+            self.title_icons(lines[i].1, line_no, indent);
             let end = indented_end(lines, i + 1, body_indent);
             let doc = self.body_doc(lines, i + 1..end, first_line, body_indent, indent);
             let body = ForeignBody::Callout {
@@ -411,6 +412,7 @@ impl Parser<'_> {
         self.diags.push(foreign::tabs_warning(
             self.file, &label, false, line_no, column,
         ));
+        self.title_icons(lines[i].1, line_no, indent);
         let mut tabs = Vec::new();
         let mut at = i;
         let mut label = Some(label);
@@ -428,6 +430,7 @@ impl Parser<'_> {
                 .flatten()
                 .and_then(foreign::mkdocs_tab)
             {
+                self.title_icons(lines[next].1, first_line + next, indent);
                 label = Some(l);
                 at = next;
             }
@@ -440,6 +443,21 @@ impl Parser<'_> {
             },
             at,
         ))
+    }
+
+    /// The warnings of the MkDocs icons in an admonition's title or a tab's label
+    /// (line `line_no`, whose text lacks `indent` columns), which are shown as text;
+    /// an icon in a code span of the title is code.
+    fn title_icons(&mut self, line: &str, line_no: usize, indent: usize) {
+        for f in foreign::mkdocs_icons(line) {
+            let before = &line[..f.at];
+            if before.matches('`').count() % 2 == 1 {
+                continue;
+            }
+            let column = indent + before.chars().count() + 1;
+            self.diags
+                .push(foreign::found_warning(self.file, &f, line_no, column));
+        }
     }
 
     /// The text of lines `range`, without their first `cols` columns of indentation,

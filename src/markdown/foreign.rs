@@ -476,7 +476,7 @@ const MKDOCS_ICON_SETS: [&str; 4] = ["material-", "octicons-", "fontawesome-", "
 /// MkDocs Material icon shortcodes (`:material-check:`, `:octicons-file-code-16:`,
 /// `:fontawesome-brands-github:`): one warning each. Only those icon sets: emoji
 /// shortcodes (`:smile:`) and times (`10:30:00`) are left alone.
-fn mkdocs_icons(line: &str) -> Vec<Found> {
+pub fn mkdocs_icons(line: &str) -> Vec<Found> {
     let mut found = Vec::new();
     for (at, _) in line.match_indices(':') {
         let rest = &line[at + 1..];

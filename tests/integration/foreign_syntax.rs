@@ -258,6 +258,16 @@ fn mkdocs_icons_and_markdown_attributes_are_named() {
             // One per element with the attribute; not `<figcaption>`, not `<details>`.
             (12, 1, "`<figure markdown>`".into()),
             (17, 1, "`<div markdown>`".into()),
+            // In an admonition's title and a tab's label, shown as text too; not in
+            // a code span of the label.
+            (31, 1, "`!!! tip`".into()),
+            (31, 10, "`:material-lightbulb:`".into()),
+            (
+                35,
+                1,
+                "`=== \":octicons-file-code-16: `docs/page.md`\"`".into()
+            ),
+            (35, 6, "`:octicons-file-code-16:`".into()),
         ]
     );
     assert!(run
