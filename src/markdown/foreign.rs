@@ -889,10 +889,14 @@ impl JsxElement {
 
 /// The warning of a JSX element; `partial`: the markdown module the page imported
 /// it from, if it did.
+///
+/// `as_text`: markdown did not read the tag as HTML (attributes holding JavaScript,
+/// `values={[ … ]}`), so the page shows it as text.
 pub fn jsx_warning(
     file: &Path,
     element: &JsxElement,
     partial: Option<&str>,
+    as_text: bool,
     line: usize,
     column: usize,
 ) -> Diagnostic {
@@ -915,7 +919,11 @@ pub fn jsx_warning(
         format!("`<{name}>` is an MDX (JSX) component: write {equivalent}"),
     )
     .at(line, column)
-    .help("a browser shows nothing of an element it does not know (its text, if any, stays); the page is missing what the component would show")
+    .help(if as_text {
+        "its attributes hold JavaScript, which is no HTML: the page shows the tag as text"
+    } else {
+        "a browser shows nothing of an element it does not know (its text, if any, stays); the page is missing what the component would show"
+    })
 }
 
 /// The warning of an HTML element with MkDocs' `markdown` attribute (md_in_html):

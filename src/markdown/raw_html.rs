@@ -231,6 +231,7 @@ impl PageState<'_> {
             self.page.site_path,
             component,
             partial,
+            false,
             line,
             column,
         ));
@@ -238,6 +239,51 @@ impl PageState<'_> {
             if component.is_image() && super::images::is_remote(target) {
                 self.resolve_image(target, line, column);
             }
+        }
+    }
+
+    /// JSX components in a text event (`range` of the run `text`): a tag that markdown
+    /// did not take for HTML (`<Tabs values={[ … ]}>` over several lines) and shows
+    /// as text. One warning per tag; `\<Tabs`, `&lt;Tabs`, `Array<String>` and a
+    /// heredoc's `<<EOF` are none.
+    pub(super) fn jsx_tags_in_text(&mut self, text: &str, range: Range<usize>, locate: Locate) {
+        let Some(slice) = text.get(range.clone()) else {
+            return;
+        };
+        for (p, _) in slice.match_indices('<') {
+            let at = range.start + p;
+            let before = text[..at].chars().next_back();
+            // `Array<String>`, `\<Tabs>`, a shell heredoc `<<EOL`.
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '\\' || c == '<') {
+                continue;
+            }
+            let rest = &text[at + 1..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+                .collect();
+            let after = rest[name.len()..].chars().next();
+            if !after.is_none_or(|c| c.is_whitespace() || c == '/' || c == '>') {
+                continue;
+            }
+            let imported = name.starts_with(|c: char| c.is_ascii_uppercase())
+                && self.mdx_imports.iter().any(|(n, _)| *n == name);
+            // In text, a component's name is written in PascalCase: `<EOF` in a shell
+            // line is none.
+            let pascal = name.chars().any(|c| c.is_lowercase());
+            if !(foreign::is_jsx_component(&name) && pascal) && !imported {
+                continue;
+            }
+            let (line, column) = locate(at);
+            let component = JsxElement { name, target: None };
+            self.out.diags.push(foreign::jsx_warning(
+                self.page.site_path,
+                &component,
+                None,
+                true,
+                line,
+                column,
+            ));
         }
     }
 

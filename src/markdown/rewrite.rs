@@ -109,6 +109,9 @@ impl PageState<'_> {
         if rw.open_headings.is_empty() {
             self.capture_text(event);
         }
+        if matches!(event, Event::Text(_)) && !self.untrusted {
+            self.jsx_tags_in_text(rw.text, range.clone(), locate);
+        }
         match event {
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H1,

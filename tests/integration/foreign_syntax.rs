@@ -200,6 +200,9 @@ fn mdx_statements_and_components_are_named_and_kept_out_of_the_page() {
             // `<Head>` is HTML's name too, but the page imports it: a component.
             foreign(49, 1),
             foreign(51, 1),
+            // Not HTML to markdown (JavaScript in its attributes): shown as text,
+            // warned about once; not the escaped `\<Tabs>` and `&lt;Tabs>`.
+            foreign(55, 1),
         ],
         "{:#?}",
         run.diags()
@@ -225,6 +228,8 @@ fn mdx_statements_and_components_are_named_and_kept_out_of_the_page() {
     assert!(message(22).ends_with("write a markdown image `![alt text](image.png)`"));
     assert!(message(24).ends_with("write a markdown link `[text](page.md)`"));
     assert!(message(9).starts_with("`export …` is MDX syntax"));
+    let tabs = run.diag("`<Tabs>`");
+    assert!(tabs.help.unwrap().contains("shows the tag as text"));
 
     // The statements reach neither the page nor its search text; the H1 after them
     // is the page's one heading.
