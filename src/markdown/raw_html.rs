@@ -271,7 +271,8 @@ impl PageState<'_> {
             // In text, a component's name is written in PascalCase: `<EOF` in a shell
             // line is none.
             let pascal = name.chars().any(|c| c.is_lowercase());
-            if !(foreign::is_jsx_component(&name) && pascal) && !imported {
+            let component = imported || (pascal && foreign::is_jsx_component(&name));
+            if !component {
                 continue;
             }
             let (line, column) = locate(at);
