@@ -271,8 +271,8 @@ impl PageState<'_> {
             // In text, a component's name is written in PascalCase: `<EOF` in a shell
             // line is none.
             let pascal = name.chars().any(|c| c.is_lowercase());
-            let component = imported || (pascal && foreign::is_jsx_component(&name));
-            if !component {
+            let is_component = imported || (pascal && foreign::is_jsx_component(&name));
+            if !is_component {
                 continue;
             }
             let (line, column) = locate(at);
