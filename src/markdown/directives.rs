@@ -19,6 +19,9 @@ pub struct Doc {
     /// the body of an MkDocs admonition or tab.
     pub indent: usize,
     pub blocks: Vec<Block>,
+    /// What the body's MDX statements import (`import Name from './_part.mdx'`):
+    /// (name, module), for the warning of each `<Name />`.
+    pub mdx_imports: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,12 +80,15 @@ pub(super) struct Fence {
 
 /// `first_line` is 1-based and is the file line on which `body` starts.
 pub fn parse(body: &str, first_line: usize, file: &Path, diags: &mut Vec<Diagnostic>) -> Doc {
-    Parser {
+    let mut parser = Parser {
         file,
         diags,
         depth: 0,
-    }
-    .parse(body, first_line, 0)
+        mdx_imports: Vec::new(),
+    };
+    let mut doc = parser.parse(body, first_line, 0);
+    doc.mdx_imports = parser.mdx_imports;
+    doc
 }
 
 struct Parser<'p> {
@@ -90,6 +96,8 @@ struct Parser<'p> {
     diags: &'p mut Vec<Diagnostic>,
     /// Levels of MkDocs blocks around the text being parsed.
     depth: usize,
+    /// MDX names imported so far (`Doc::mdx_imports`).
+    mdx_imports: Vec<(String, String)>,
 }
 
 /// The lines of a text: (byte offset, line with its line ending).
@@ -127,6 +135,8 @@ impl Parser<'_> {
         let mut too_deep = 0usize;
         // Docusaurus admonitions indented too deep to be blocks: their closers are dropped.
         let mut nested_foreign = 0usize;
+        // Inside an MDX statement block (up to its blank line): its lines are left out.
+        let mut in_mdx_statement = false;
         let mut i = 0;
 
         while i < lines.len() {
@@ -135,7 +145,27 @@ impl Parser<'_> {
             let line = raw.trim_end_matches(['\n', '\r']);
             let eol = &raw[line.len()..];
             let out_start = out.len();
+            let after_blank = i == 0 || lines[i - 1].1.trim().is_empty();
             i += 1;
+
+            // MDX `import`/`export` statements: at the margin of the page's own text,
+            // starting a block; MDX reads them as code up to the next blank line.
+            if in_mdx_statement && !line.trim().is_empty() {
+                if let Some(statement) = foreign::mdx_statement(line) {
+                    self.mdx_statement(&statement, line_no);
+                }
+                out.push_str(eol);
+                continue;
+            }
+            in_mdx_statement = false;
+            if fence.is_none() && indent == 0 && self.depth == 0 && after_blank && !in_code(start) {
+                if let Some(statement) = foreign::mdx_statement(line) {
+                    self.mdx_statement(&statement, line_no);
+                    in_mdx_statement = true;
+                    out.push_str(eol);
+                    continue;
+                }
+            }
 
             if let Some(f) = &fence {
                 if closes_fence(line, f) {
@@ -336,6 +366,7 @@ impl Parser<'_> {
             blocks: stack.pop().map(|(_, b)| b).unwrap_or_default(),
             text: out,
             indent,
+            mdx_imports: Vec::new(),
         }
     }
 
@@ -361,6 +392,7 @@ impl Parser<'_> {
             self.diags.push(foreign::admonition_warning(
                 self.file, &a, false, line_no, column,
             ));
+            self.title_icons(lines[i].1, line_no, indent);
             let end = indented_end(lines, i + 1, body_indent);
             let doc = self.body_doc(lines, i + 1..end, first_line, body_indent, indent);
             let body = ForeignBody::Callout {
@@ -380,6 +412,7 @@ impl Parser<'_> {
         self.diags.push(foreign::tabs_warning(
             self.file, &label, false, line_no, column,
         ));
+        self.title_icons(lines[i].1, line_no, indent);
         let mut tabs = Vec::new();
         let mut at = i;
         let mut label = Some(label);
@@ -397,6 +430,7 @@ impl Parser<'_> {
                 .flatten()
                 .and_then(foreign::mkdocs_tab)
             {
+                self.title_icons(lines[next].1, first_line + next, indent);
                 label = Some(l);
                 at = next;
             }
@@ -409,6 +443,21 @@ impl Parser<'_> {
             },
             at,
         ))
+    }
+
+    /// The warnings of the MkDocs icons in an admonition's title or a tab's label
+    /// (line `line_no`, whose text lacks `indent` columns), which are shown as text;
+    /// an icon in a code span of the title is code.
+    fn title_icons(&mut self, line: &str, line_no: usize, indent: usize) {
+        for f in foreign::mkdocs_icons(line) {
+            let before = &line[..f.at];
+            if before.matches('`').count() % 2 == 1 {
+                continue;
+            }
+            let column = indent + before.chars().count() + 1;
+            self.diags
+                .push(foreign::found_warning(self.file, &f, line_no, column));
+        }
     }
 
     /// The text of lines `range`, without their first `cols` columns of indentation,
@@ -429,6 +478,19 @@ impl Parser<'_> {
         let doc = self.parse(&text, first_line + range.start, indent + cols);
         self.depth -= 1;
         doc
+    }
+
+    /// The warning of an MDX statement at the start of line `line_no`; the names it
+    /// imports are remembered for their elements' warnings.
+    fn mdx_statement(&mut self, statement: &foreign::MdxStatement, line_no: usize) {
+        self.diags.push(foreign::mdx_statement_warning(
+            self.file, statement, line_no, 1,
+        ));
+        if let foreign::MdxStatement::Import { names, from } = statement {
+            for name in names {
+                self.mdx_imports.push((name.clone(), from.clone()));
+            }
+        }
     }
 
     /// The line with its foreign constructs warned about and replaced.

@@ -53,7 +53,7 @@ impl PageState<'_> {
             return self.resolve_page_link(dest, path, fragment, line, column);
         }
         if path.starts_with('/') {
-            self.check_site_path(dest, path, line, column);
+            self.check_site_path(dest, path, fragment, line, column);
             return as_written();
         }
         self.resolve_local_link(dest, path, query, fragment, line, column)
@@ -125,13 +125,36 @@ impl PageState<'_> {
     }
 
     /// A root-relative link (`/licensing/partner-id/`): checked against the site's
-    /// pages, aliases and files, left as written.
-    fn check_site_path(&mut self, dest: &str, path: &str, line: usize, column: usize) {
+    /// pages, aliases and files, left as written. Its `#anchor`, when it names a page
+    /// of this version, is checked like a relative `.md` link's.
+    fn check_site_path(
+        &mut self,
+        dest: &str,
+        path: &str,
+        fragment: Option<&str>,
+        line: usize,
+        column: usize,
+    ) {
         let decoded = crate::url::percent_decode(path);
         let found = self.env.site.contains(&decoded);
+        let page = self
+            .env
+            .site
+            .page_in(&decoded, self.env.version_dir)
+            .map(str::to_string);
+        if let (Some(target), Some(f)) = (&page, fragment) {
+            self.out.anchor_checks.push(AnchorCheck {
+                target: target.clone(),
+                anchor: percent_decode_fragment(f),
+                line,
+                column,
+                written_in: None,
+            });
+        }
         self.out.deps.push(RenderDep::SitePath {
             path: decoded,
             found,
+            page,
         });
         if !found {
             self.out.diags.push(

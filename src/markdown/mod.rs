@@ -7,6 +7,7 @@
 
 mod autolink;
 pub mod caveats;
+mod code_info;
 pub mod directives;
 mod foreign;
 pub mod highlight;
@@ -28,6 +29,7 @@ mod variants;
 pub use links::{link_crosses_versions, page_dir, resolve_relative};
 
 pub use caveats::Caveat;
+pub use foreign::mdx_statement;
 pub use includes::WrittenIn;
 pub use site_paths::SitePaths;
 pub use untrusted::safe_url;
@@ -184,8 +186,14 @@ pub enum RenderDep {
         src: String,
         result: Result<std::sync::Arc<crate::screenshots::FileInfo>, ImageError>,
     },
-    /// A root-relative link's path and whether the site has something there.
-    SitePath { path: String, found: bool },
+    /// A root-relative link's path, whether the site has something there, and the
+    /// `.md` file of this version's page there (whose ids its `#anchor` is checked
+    /// against).
+    SitePath {
+        path: String,
+        found: bool,
+        page: Option<String>,
+    },
     /// A reference that did not resolve (relative to `base`, a folder below the site
     /// root) and the "did you mean" it got.
     Suggestion {
@@ -256,6 +264,7 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         in_caveat: false,
         suggestions_left: MAX_SUGGESTIONS,
         refs: refdefs::PageRefs::default(),
+        mdx_imports: Vec::new(),
     };
     state.out.passages.push(Passage::default());
     state.take_front_matter_caveats();
@@ -267,6 +276,7 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
         &mut state.out.diags,
     );
     state.refs = refdefs::PageRefs::of(&doc);
+    state.mdx_imports = doc.mdx_imports.clone();
     state.render_blocks(&doc.blocks, &doc);
     let unplaced = state.unplaced_caveats();
     state.out.html.push_str(&unplaced);
@@ -340,6 +350,8 @@ struct PageState<'a> {
     /// The page's link reference definitions, for runs that use one defined in
     /// another run.
     refs: refdefs::PageRefs,
+    /// What the page's MDX statements import: (component name, module).
+    mdx_imports: Vec<(String, String)>,
 }
 
 impl PageState<'_> {
@@ -392,8 +404,18 @@ impl PageState<'_> {
     /// nothing before the H1 rewritten (offsets into the file hold there).
     fn title_in(&self, doc: &Doc, range: &std::ops::Range<usize>) -> Option<usize> {
         let at = self.page.title_at?;
-        let same_prefix = doc.text.get(..at) == self.page.body.get(..at);
-        (doc.indent == 0 && range.contains(&at) && same_prefix).then(|| at - range.start)
+        if doc.indent != 0 {
+            return None;
+        }
+        // The pre-pass keeps the lines of the body but may empty some before the H1
+        // (MDX import lines): find the H1's line in `doc.text` by its number.
+        let body = self.page.body;
+        let line_start = body.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+        let line_no = body[..line_start].matches('\n').count();
+        let doc_line_start = nth_line_start(&doc.text, line_no)?;
+        let doc_at = doc_line_start + (at - line_start);
+        let same_line = line_at(body, line_start) == line_at(&doc.text, doc_line_start);
+        (same_line && range.contains(&doc_at)).then(|| doc_at - range.start)
     }
 
     /// Renders one run of markdown that starts at file line `first_line`; its columns
@@ -425,13 +447,26 @@ impl PageState<'_> {
             let (l, c) = lines.locate(offset);
             (first_line + l - 1, c + indent)
         };
-        let mut rewriter = Rewriter::new(&events, title_at);
+        let mut rewriter = Rewriter::new(&events, text, title_at);
         let mut i = 0;
         while i < events.len() {
             i = self.rewrite_event(&events, i, &locate, &mut rewriter);
         }
         pulldown_cmark::html::push_html(&mut self.out.html, rewriter.events.into_iter());
     }
+}
+
+/// The line of `text` that starts at byte `from`.
+fn line_at(text: &str, from: usize) -> Option<&str> {
+    text.get(from..).and_then(|t| t.lines().next())
+}
+
+/// Byte offset where the 0-based line `n` of `text` starts.
+fn nth_line_start(text: &str, n: usize) -> Option<usize> {
+    if n == 0 {
+        return Some(0);
+    }
+    text.match_indices('\n').nth(n - 1).map(|(i, _)| i + 1)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! (entities decoded, comments and script text skipped), and only the values of
 //! those attributes are replaced: everything else stays byte for byte.
 
+use super::foreign::{self, JsxElement};
 use super::images::ImageRef;
 use super::links::LinkDest;
 use super::rewrite::Locate;
@@ -47,6 +48,11 @@ struct Scan {
     ids: Vec<String>,
     names: Vec<String>,
     references: Vec<Reference>,
+    /// JSX components (`<Screenshot url="…"/>`, SPEC §3's foreign syntax) and where
+    /// their tags start.
+    components: Vec<(usize, JsxElement)>,
+    /// Elements with MkDocs' `markdown` attribute (md_in_html): tag start, tag name.
+    markdown_attributes: Vec<(usize, String)>,
 }
 
 fn ref_kind(tag: &str, attr: &str) -> Option<RefKind> {
@@ -58,7 +64,9 @@ fn ref_kind(tag: &str, attr: &str) -> Option<RefKind> {
     }
 }
 
-fn scan(html: &str) -> Scan {
+/// `imported`: names the page's MDX statements import (components even when they are
+/// also HTML's names, like `<Head>`).
+fn scan(html: &str, imported: &[(String, String)]) -> Scan {
     let mut out = Scan::default();
     let mut emitter = DefaultEmitter::<usize>::new_with_span();
     // Text of `<script>`, `<style>` and `<textarea>` is not markup.
@@ -68,6 +76,13 @@ fn scan(html: &str) -> Scan {
             continue;
         };
         let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+        if let Some(component) = jsx_component(html, &tag, imported) {
+            out.components.push((tag.span.start, component));
+            continue;
+        }
+        if tag.attributes.contains_key(b"markdown".as_slice()) {
+            out.markdown_attributes.push((tag.span.start, name.clone()));
+        }
         for (attr, value) in &tag.attributes {
             let attr = String::from_utf8_lossy(attr).to_ascii_lowercase();
             let text = String::from_utf8_lossy(&value.value).into_owned();
@@ -90,6 +105,34 @@ fn scan(html: &str) -> Scan {
         }
     }
     out
+}
+
+/// The JSX component a start tag is, if it is one: its name as written (html5gum
+/// gives it in lowercase) starts with a capital and is no HTML element.
+fn jsx_component(
+    html: &str,
+    tag: &html5gum::StartTag<usize>,
+    imported: &[(String, String)],
+) -> Option<JsxElement> {
+    let written = html.get(tag.span.start + 1..)?;
+    let name: String = written
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        .collect();
+    let is_imported = || {
+        name.starts_with(|c: char| c.is_ascii_uppercase())
+            && imported.iter().any(|(n, _)| *n == name)
+    };
+    if !foreign::is_jsx_component(&name) && !is_imported() {
+        return None;
+    }
+    let target = ["url", "src", "href", "to"].iter().find_map(|attr| {
+        tag.attributes
+            .get(attr.as_bytes())
+            .map(|v| String::from_utf8_lossy(&v.value).trim().to_string())
+            .filter(|v| !v.is_empty())
+    });
+    Some(JsxElement { name, target })
 }
 
 /// The written value of the attribute that starts at `start` (`name = "value"`):
@@ -117,16 +160,38 @@ fn value_range(html: &str, start: usize) -> Option<(Range<usize>, bool)> {
 
 impl PageState<'_> {
     /// A raw HTML fragment with its references resolved and rewritten; its ids become
-    /// anchors of the page.
-    pub(super) fn raw_html(&mut self, pieces: &[Piece], locate: Locate) -> String {
+    /// anchors of the page. `after_word`: the fragment follows a letter or digit
+    /// (`Array<String>`), so a tag at its start is no JSX component.
+    pub(super) fn raw_html(
+        &mut self,
+        pieces: &[Piece],
+        locate: Locate,
+        after_word: bool,
+    ) -> String {
         let html: String = pieces.iter().map(|p| p.text).collect();
-        let found = scan(&html);
+        let found = scan(&html, &self.mdx_imports);
         for id in &found.ids {
             // Headings and steps written later get other ids.
             self.slugger.reserve(id);
             self.out.anchors.push(id.clone());
         }
         self.out.anchors.extend(found.names);
+        for (at, component) in &found.components {
+            if after_word && *at == 0 {
+                continue;
+            }
+            let (line, column) = locate(source_offset(pieces, *at));
+            self.jsx_component(component, line, column);
+        }
+        for (at, tag) in &found.markdown_attributes {
+            let (line, column) = locate(source_offset(pieces, *at));
+            self.out.diags.push(foreign::markdown_attribute_warning(
+                self.page.site_path,
+                tag,
+                line,
+                column,
+            ));
+        }
         if found.references.is_empty() {
             return html;
         }
@@ -152,6 +217,75 @@ impl PageState<'_> {
         }
         out.push_str(&html[pos..]);
         out
+    }
+
+    /// The warning of a JSX component at `line`:`column`; an image component showing
+    /// another host's image gets the `remote-image` warning too.
+    fn jsx_component(&mut self, component: &JsxElement, line: usize, column: usize) {
+        let partial = self
+            .mdx_imports
+            .iter()
+            .find(|(name, from)| *name == component.name && foreign::is_markdown_module(from))
+            .map(|(_, from)| from.as_str());
+        self.out.diags.push(foreign::jsx_warning(
+            self.page.site_path,
+            component,
+            partial,
+            false,
+            line,
+            column,
+        ));
+        if let Some(target) = component.target.as_deref() {
+            if component.is_image() && super::images::is_remote(target) {
+                self.resolve_image(target, line, column);
+            }
+        }
+    }
+
+    /// JSX components in a text event (`range` of the run `text`): a tag that markdown
+    /// did not take for HTML (`<Tabs values={[ … ]}>` over several lines) and shows
+    /// as text. One warning per tag; `\<Tabs`, `&lt;Tabs`, `Array<String>` and a
+    /// heredoc's `<<EOF` are none.
+    pub(super) fn jsx_tags_in_text(&mut self, text: &str, range: Range<usize>, locate: Locate) {
+        let Some(slice) = text.get(range.clone()) else {
+            return;
+        };
+        for (p, _) in slice.match_indices('<') {
+            let at = range.start + p;
+            let before = text[..at].chars().next_back();
+            // `Array<String>`, `\<Tabs>`, a shell heredoc `<<EOL`.
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '\\' || c == '<') {
+                continue;
+            }
+            let rest = &text[at + 1..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+                .collect();
+            let after = rest[name.len()..].chars().next();
+            if !after.is_none_or(|c| c.is_whitespace() || c == '/' || c == '>') {
+                continue;
+            }
+            let imported = name.starts_with(|c: char| c.is_ascii_uppercase())
+                && self.mdx_imports.iter().any(|(n, _)| *n == name);
+            // In text, a component's name is written in PascalCase: `<EOF` in a shell
+            // line is none.
+            let pascal = name.chars().any(|c| c.is_lowercase());
+            let is_component = imported || (pascal && foreign::is_jsx_component(&name));
+            if !is_component {
+                continue;
+            }
+            let (line, column) = locate(at);
+            let component = JsxElement { name, target: None };
+            self.out.diags.push(foreign::jsx_warning(
+                self.page.site_path,
+                &component,
+                None,
+                true,
+                line,
+                column,
+            ));
+        }
     }
 
     /// The new value of a reference (escaped for a quoted attribute), or None to
@@ -208,7 +342,7 @@ mod tests {
     #[test]
     fn finds_anchors_and_references() {
         let html = "<a name=\"BKMK_x\"></a><p id='intro'>x</p><img alt=x src=media/a&amp;b.png>\n<!-- <img src=\"c.png\"> --><script>'<img src=d.png>'</script><video poster = \"p.png\"><source src=\"v.mp4\"></video><a href=\"x.md#y\">";
-        let s = scan(html);
+        let s = scan(html, &[]);
         assert_eq!(s.ids, vec!["intro"]);
         assert_eq!(s.names, vec!["BKMK_x"]);
         let refs: Vec<(&str, &str, bool)> = s

@@ -45,11 +45,13 @@ pub(super) struct Rewriter<'e> {
     pub open_items: Vec<Option<(String, String)>>,
     /// Footnote definitions open (their lists are no steps).
     footnotes: usize,
+    /// The markdown the events come from.
+    text: &'e str,
 }
 
 impl<'e> Rewriter<'e> {
     /// `title_at`: byte offset of the H1 that is the page's heading (`PageInput::title_at`).
-    pub fn new(events: &Events<'e>, title_at: Option<usize>) -> Self {
+    pub fn new(events: &Events<'e>, text: &'e str, title_at: Option<usize>) -> Self {
         Rewriter {
             events: Vec::with_capacity(events.len()),
             closers: Vec::new(),
@@ -63,6 +65,7 @@ impl<'e> Rewriter<'e> {
             open_items: Vec::new(),
             footnotes: 0,
             title_at,
+            text,
         }
     }
 
@@ -105,6 +108,9 @@ impl PageState<'_> {
         let (event, range) = &events[i];
         if rw.open_headings.is_empty() {
             self.capture_text(event);
+        }
+        if matches!(event, Event::Text(_)) && !self.untrusted {
+            self.jsx_tags_in_text(rw.text, range.clone(), locate);
         }
         match event {
             Event::Start(Tag::Heading {
@@ -260,17 +266,25 @@ impl PageState<'_> {
                         _ => None,
                     })
                     .collect();
-                let html = self.raw_html(&pieces, locate);
+                let html = self.raw_html(&pieces, locate, false);
                 rw.events.push(Event::Html(html.into()));
                 return end + 1;
             }
             Event::Html(h) | Event::InlineHtml(h) => {
+                // `Array<String>`: a tag glued to a word is a type in code written
+                // as text, not a component.
+                let after_word = rw
+                    .text
+                    .get(..range.start)
+                    .and_then(|t| t.chars().next_back())
+                    .is_some_and(char::is_alphanumeric);
                 let html = self.raw_html(
                     &[Piece {
                         text: h.as_ref(),
                         start: range.start,
                     }],
                     locate,
+                    after_word,
                 );
                 match event {
                     Event::Html(_) => rw.events.push(Event::Html(html.into())),
@@ -393,15 +407,20 @@ impl PageState<'_> {
                 _ => None,
             })
             .collect();
-        let lang = match kind {
-            CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or(""),
-            CodeBlockKind::Indented => "",
+        let info = match kind {
+            CodeBlockKind::Fenced(info) => super::code_info::parse(info),
+            CodeBlockKind::Indented => Default::default(),
         };
+        let lang = info.lang;
         let lang_attr = if lang.is_empty() {
             String::new()
         } else {
             format!(" data-lang=\"{}\"", escape(lang))
         };
+        // MkDocs' `title="a.py"`: shown above the block, as that tool does.
+        if let Some(title) = info.title {
+            rw.html(format!("<p class=\"code-title\">{}</p>\n", escape(title)));
+        }
         // tabindex: a code block that scrolls sideways (on a phone, say) must be
         // reachable by keyboard to be scrolled (axe: scrollable-region-focusable).
         rw.html(format!(

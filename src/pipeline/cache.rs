@@ -204,7 +204,10 @@ fn dep_holds(env: &RenderEnv, dep: &RenderDep) -> bool {
         RenderDep::Include { path, fingerprint } => {
             env.includes.read(&env.version_dir.join(path)).fingerprint() == *fingerprint
         }
-        RenderDep::SitePath { path, found } => env.site.contains(path) == *found,
+        RenderDep::SitePath { path, found, page } => {
+            env.site.contains(path) == *found
+                && env.site.page_in(path, env.version_dir) == page.as_deref()
+        }
         RenderDep::Suggestion {
             base,
             written,

@@ -281,5 +281,10 @@ pub(super) fn site_paths(
             .iter()
             .map(|p| p.to_string()),
     );
-    SitePaths::new(prefix, paths)
+    let pages = versions.iter().flat_map(|v| {
+        v.targets
+            .iter()
+            .map(|(md, path)| (path.clone(), v.spec.dir.clone(), md.clone()))
+    });
+    SitePaths::new(prefix, paths).with_pages(pages)
 }

@@ -50,7 +50,8 @@ pub fn leading_h1(body: &str) -> Option<LeadingH1> {
     })
 }
 
-/// Byte offset of the first line that is neither blank nor part of an HTML comment;
+/// Byte offset of the first line that is neither blank nor part of an HTML comment
+/// or of an MDX `import`/`export` block (left out of the page, `markdown::foreign`);
 /// None when there is none.
 fn first_block_start(body: &str) -> Option<usize> {
     let mut pos = 0;
@@ -60,6 +61,9 @@ fn first_block_start(body: &str) -> Option<usize> {
         let indent = line.len() - line.trim_start_matches(' ').len();
         if line.trim().is_empty() {
             pos = line_end;
+        } else if crate::markdown::mdx_statement(line).is_some() {
+            // The statement's block goes on up to the next blank line.
+            pos = line_end + block_end(&body[line_end..]);
         } else if indent <= 3 && line[indent..].starts_with("<!--") {
             // A comment is an HTML block up to the end of the line that closes it.
             let close = body[pos + indent + 4..].find("-->")? + pos + indent + 4;
@@ -112,6 +116,14 @@ mod tests {
         assert_eq!(title("\n\n# Title\n"), Some(("Title".into(), 2)));
         let body = "<!-- a\nmultiline comment -->\n\n<!-- b --> \n# Title\n";
         assert_eq!(title(body), Some(("Title".into(), body.find('#').unwrap())));
+    }
+
+    #[test]
+    fn mdx_imports_and_exports_may_come_first() {
+        let body = "import Shot from '@site/src/components/Shot';\nimport Intro from './_intro.mdx';\n\nexport const meta = {\n  a: 1,\n};\n\n# Title\n";
+        assert_eq!(title(body), Some(("Title".into(), body.find('#').unwrap())));
+        // Prose that starts with the word is no statement.
+        assert_eq!(title("import the file first.\n\n# Title\n"), None);
     }
 
     #[test]

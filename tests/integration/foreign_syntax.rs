@@ -168,3 +168,118 @@ fn hugo_shortcodes_once_each_not_their_closing_tags() {
         .message
         .ends_with("write `::: variant ID` blocks when the tabs are admin consoles"));
 }
+
+#[test]
+fn mdx_statements_and_components_are_named_and_kept_out_of_the_page() {
+    let site = SiteTest::from_fixture("foreign/mdx");
+    let run = site.build(&[]);
+    run.expect_status(0);
+    let file = "content/account/delete-account.md";
+    let at: Vec<(String, u64, u64)> = run
+        .diags()
+        .iter()
+        .inspect(|d| assert_eq!(d.file, file, "{d:?}"))
+        .map(|d| (d.code.clone(), d.line, d.column))
+        .collect();
+    let foreign = |line, column| ("foreign-syntax".to_string(), line, column);
+    assert_eq!(
+        at,
+        vec![
+            // One per statement; the lines that continue the export are its own.
+            foreign(5, 1),
+            foreign(6, 1),
+            foreign(7, 1),
+            foreign(9, 1),
+            // One per element, at its `<`: not `</ContentRef>`, not lowercase HTML
+            // (`<kbd>`, `<details>`), not `<BR>`/`<Kbd>` (HTML in capitals), not code,
+            // not the word "import" in a sentence.
+            foreign(18, 1),
+            foreign(22, 4),
+            ("remote-image".to_string(), 22, 4),
+            foreign(24, 33),
+            // `<Head>` is HTML's name too, but the page imports it: a component.
+            foreign(49, 1),
+            foreign(51, 1),
+            // Not HTML to markdown (JavaScript in its attributes): shown as text,
+            // warned about once; not the escaped `\<Tabs>` and `&lt;Tabs>`.
+            foreign(55, 1),
+        ],
+        "{:#?}",
+        run.diags()
+    );
+    let message = |line: u64| {
+        run.diags()
+            .into_iter()
+            .find(|d| d.line == line && d.code == "foreign-syntax")
+            .unwrap()
+            .message
+    };
+    assert!(
+        message(6)
+            .ends_with("write `::: include _removal-notice.md` where the partial's text belongs"),
+        "{}",
+        message(6)
+    );
+    assert!(
+        message(18).contains("`::: include _removal-notice.md`"),
+        "{}",
+        message(18)
+    );
+    assert!(message(22).ends_with("write a markdown image `![alt text](image.png)`"));
+    assert!(message(24).ends_with("write a markdown link `[text](page.md)`"));
+    assert!(message(9).starts_with("`export …` is MDX syntax"));
+    let tabs = run.diag("`<Tabs>`");
+    assert!(tabs.help.unwrap().contains("shows the tag as text"));
+
+    // The statements reach neither the page nor its search text; the H1 after them
+    // is the page's one heading.
+    let page = run.page("account/delete-account/");
+    assert_eq!(page.select("h1").len(), 1);
+    assert_eq!(page.text("article.guide h1"), "Delete Account");
+    let content = page.text(".content");
+    for statement in ["@site", "import Screenshot", "export const", "'billing'"] {
+        assert!(!content.contains(statement), "{statement} in {content}");
+    }
+    assert!(content.contains("import your reports first"));
+    assert!(crate::search::lookup(&run, "", "zephyrlabel").1.is_empty());
+    assert!(crate::search::lookup(&run, "", "bill").1.is_empty());
+    assert!(!crate::search::lookup(&run, "", "final").1.is_empty());
+}
+
+#[test]
+fn mkdocs_icons_and_markdown_attributes_are_named() {
+    let site = SiteTest::from_fixture("foreign/mkdocs-inline");
+    let run = site.build(&[]);
+    run.expect_status(0);
+    assert_eq!(
+        warnings(&run, "content/browser-support.md"),
+        vec![
+            // One per icon, in table cells and sentences; not `:smile:`, not a time,
+            // not in code.
+            (7, 13, "`:material-check:`".into()),
+            (8, 13, "`:material-close:`".into()),
+            (8, 30, "`:octicons-alert-16:`".into()),
+            (10, 14, "`:fontawesome-brands-mastodon:`".into()),
+            // One per element with the attribute; not `<figcaption>`, not `<details>`.
+            (12, 1, "`<figure markdown>`".into()),
+            (17, 1, "`<div markdown>`".into()),
+            // In an admonition's title and a tab's label, shown as text too; not in
+            // a code span of the label.
+            (31, 1, "`!!! tip`".into()),
+            (31, 10, "`:material-lightbulb:`".into()),
+            (
+                35,
+                1,
+                "`=== \":octicons-file-code-16: `docs/page.md`\"`".into()
+            ),
+            (35, 6, "`:octicons-file-code-16:`".into()),
+        ]
+    );
+    assert!(run
+        .diag(":material-check:")
+        .message
+        .ends_with("write an inline image `![check](icons/check.svg)`"));
+    // Shown as written.
+    let page = run.page("browser-support/");
+    assert!(page.texts("td").contains(&":material-check:".to_string()));
+}

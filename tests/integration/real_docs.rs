@@ -797,3 +797,47 @@ fn a_jpeg_saved_as_png_is_published_like_browsers_show_it() {
     assert_eq!(page.attr(".content figure img", "width"), "1000");
     assert!(!page.attr(".content figure img", "srcset").is_empty());
 }
+
+// ---- MkDocs code-block attributes (SPEC §3) ----
+
+#[test]
+fn mkdocs_code_block_attributes_are_no_language() {
+    let page = "---\ntitle: Code\n---\n\n\
+``` title=\"Content\"\nplain text\n```\n\n\
+``` { .yaml title=\"mkdocs.yml\" }\ntheme:\n  name: material\n```\n\n\
+```py title=\"hello.py\" linenums=\"1\"\nprint(\"hi\")\n```\n\n\
+```{.json .annotate}\n{\"x\": 1}\n```\n\n\
+```rust,ignore\nfn main() {}\n```\n";
+    let site = SiteTest::from_files(&[("content/code.md", page)]);
+    let run = site.build(&[]);
+    run.ok();
+    let page = run.page("code/");
+    assert_eq!(
+        page.attrs("pre.code", "data-lang"),
+        vec!["yaml", "py", "json", "rust"],
+        "the attribute-only block has no language"
+    );
+    assert!(page.select("pre.code:not([data-lang])").len() == 1);
+    // Highlighted: the yaml, py, json and rust blocks have classed spans.
+    let pres = page.select("pre.code");
+    assert!(pres[0].select(&sel("span")).next().is_none());
+    for pre in &pres[1..] {
+        assert!(
+            pre.select(&sel("span[class^=hl-]")).next().is_some(),
+            "{}",
+            pre.html()
+        );
+    }
+    // Titles are shown above their blocks, once; nothing of the attributes is lost
+    // into the code or mangled into an attribute.
+    assert_eq!(
+        page.texts("p.code-title"),
+        vec!["Content", "mkdocs.yml", "hello.py"]
+    );
+    assert_eq!(page.select("p.code-title + pre.code").len(), 3);
+    let html = page.html.html();
+    assert!(
+        !html.contains("linenums") && !html.contains("title=\"Content"),
+        "{html}"
+    );
+}

@@ -229,3 +229,40 @@ fn cached_renderings_see_files_and_names_that_appear() {
         "{second:?}"
     );
 }
+
+#[test]
+fn anchors_of_root_relative_links_to_pages_are_checked() {
+    // A Docusaurus habit: root-relative links with an anchor written as that tool
+    // makes ids (`--` where `&` was), which guidepost's ids do not have.
+    let site = SiteTest::from_fixture("references/root-relative-anchors");
+    let run = site.build(&[]);
+    run.expect_status(0);
+    let at: Vec<(String, String, u64, u64)> = run
+        .diags()
+        .iter()
+        .map(|d| (d.code.clone(), d.file.clone(), d.line, d.column))
+        .collect();
+    let publishing = "content/publishing.md".to_string();
+    assert_eq!(
+        at,
+        vec![
+            ("missing-anchor".into(), publishing.clone(), 5, 17),
+            ("missing-anchor".into(), publishing.clone(), 11, 57),
+            // Raw HTML: at the URL.
+            ("missing-anchor".into(), publishing.clone(), 13, 10),
+            ("broken-link".into(), publishing.clone(), 15, 68),
+        ],
+        "{:#?}",
+        run.diags()
+    );
+    assert!(run
+        .diag("#sign--package")
+        .message
+        .contains("`pipelines/mobile-stages.md` has no heading"));
+    assert!(run
+        .diag("#stage-list")
+        .message
+        .contains("pipelines/index.md"));
+    // Under --strict a missing anchor fails the build (SPEC §3.1).
+    site.build(&["--strict"]).expect_status(1);
+}
