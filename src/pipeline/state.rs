@@ -123,6 +123,7 @@ impl SiteState {
             config: &self.config,
             versions: &self.indexes,
             today: self.today.as_deref(),
+            default_nav: self.theme.default_nav,
         }
     }
 

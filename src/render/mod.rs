@@ -12,7 +12,7 @@ use crate::caveats::report_links::{GuideReports, ReportedGuide};
 use crate::config::Config;
 use crate::dates::is_over_a_year_before;
 use crate::diag::Diagnostic;
-use crate::markdown::report_marks::{fill_report_marks, without_report_marks};
+use crate::markdown::report_marks::fill_marks_and_base;
 use crate::model::{PageBody, Version, VersionIndex};
 use crate::url::encode_path;
 use context::*;
@@ -34,6 +34,9 @@ pub struct SiteRender<'a> {
     pub versions: &'a [VersionIndex],
     /// The build's date when it has one, for marking stale caveats.
     pub today: Option<&'a str>,
+    /// Whether the theme's sidebar list is the default one (`Theme::default_nav`):
+    /// pages then get it written as `nav_html` too.
+    pub default_nav: bool,
 }
 
 /// Renders the pages of one version.
@@ -50,6 +53,7 @@ pub struct Renderer<'a> {
     /// first needed (a one-page rebuild needs one).
     nav: Vec<std::sync::OnceLock<Vec<NavItem>>>,
     has_caveats: bool,
+    default_nav: bool,
     today: Option<&'a str>,
     versions: &'a [VersionIndex],
     /// The site's consoles (id, label), for report links.
@@ -75,6 +79,7 @@ impl<'a> Renderer<'a> {
             version_base: format!("{}{}", shared.site.prefix, version.spec.url_prefix),
             nav,
             has_caveats: bodies.iter().any(|b| !b.caveats.is_empty()),
+            default_nav: shared.default_nav,
             today: shared.today,
             versions: shared.versions,
             variant_labels: shared.config.variant_labels(),
@@ -93,7 +98,7 @@ impl<'a> Renderer<'a> {
         let src = &self.version.sources[guide.source];
         let body: &PageBody = &self.bodies[guide.source];
         let html = body.html.unpack();
-        let filled = match &self.config.feedback_url {
+        match &self.config.feedback_url {
             Some(template) => {
                 let guide = ReportedGuide {
                     template: template.get_ref(),
@@ -105,27 +110,17 @@ impl<'a> Renderer<'a> {
                     guide_variants: src.front.variants.as_deref(),
                 };
                 let reports = GuideReports::new(guide, &body.steps, &body.headings);
-                changed(fill_report_marks(&html, |place| reports.fill(place)))
+                fill_marks_and_base(&html, &self.version_base, |place| reports.fill(place))
             }
-            None => changed(without_report_marks(&html)),
-        };
-        self.linked_text(filled.unwrap_or(html))
+            None => fill_marks_and_base(&html, &self.version_base, |_| String::new()),
+        }
     }
 
     /// A section page's rendered markdown, unpacked: no report links there, links
     /// completed.
     fn section_content(&self, source: usize) -> String {
         let html = self.bodies[source].html.unpack();
-        let stripped = changed(without_report_marks(&html));
-        self.linked_text(stripped.unwrap_or(html))
-    }
-
-    /// Rendered markdown, owned, with its links completed for this version.
-    fn linked_text(&self, html: String) -> String {
-        match crate::markdown::with_version_base(&html, &self.version_base) {
-            Cow::Owned(linked) => linked,
-            Cow::Borrowed(_) => html,
-        }
+        fill_marks_and_base(&html, &self.version_base, |_| String::new())
     }
 
     /// The navigation tree for a page in section `s`.
@@ -141,6 +136,18 @@ impl<'a> Renderer<'a> {
             Cow::Owned(nav_for(self.version, self.site.prefix, s, Some(g)))
         } else {
             Cow::Borrowed(self.nav(s).as_slice())
+        }
+    }
+
+    /// Puts the sidebar `items` of the page whose URL is `current` into `context`: as
+    /// `nav` for the templates, and written as the default theme's list (`nav_html`)
+    /// while the theme's `macros.html` is the default one.
+    fn insert_nav(&self, context: &mut Context, items: &[NavItem], current: &str) {
+        context.insert("nav", items);
+        if self.default_nav && !items.is_empty() {
+            let mut html = String::with_capacity(8 * 1024);
+            nav::write_nav_list(&mut html, items, current);
+            context.insert("nav_html", &html);
         }
     }
 
@@ -286,7 +293,7 @@ impl<'a> Renderer<'a> {
         };
         let mut context = self.page_context(&guide.path, &src.front.aliases);
         context.insert("page", &ctx);
-        context.insert("nav", self.guide_nav(g).as_ref());
+        self.insert_nav(&mut context, self.guide_nav(g).as_ref(), &ctx.url);
         self.tera.render("guide.html", &context)
     }
 
@@ -337,7 +344,7 @@ impl<'a> Renderer<'a> {
         };
         let mut context = self.page_context(&sec.path, &[]);
         context.insert("page", &ctx);
-        context.insert("nav", self.nav(s));
+        self.insert_nav(&mut context, self.nav(s), &ctx.url);
         let template = if s == 0 { "home.html" } else { "section.html" };
         self.tera.render(template, &context)
     }
@@ -388,17 +395,19 @@ impl<'a> Renderer<'a> {
             "count",
             &guides.iter().map(|g| g.caveats.len()).sum::<usize>(),
         );
+        let url = self.url(&path);
         context.insert(
             "page",
-            &serde_json::json!({ "url": self.url(&path), "canonical": self.canonical_for(&path, &[]) }),
+            &serde_json::json!({ "url": url, "canonical": self.canonical_for(&path, &[]) }),
         );
-        context.insert("nav", self.nav(0));
+        self.insert_nav(&mut context, self.nav(0), &url);
         self.tera.render("caveats.html", &context)
     }
 
     pub fn not_found(&self) -> Result<String, tera::Error> {
         let mut context = self.page_context(&self.version.spec.url_prefix, &[]);
-        context.insert("nav", self.nav(0));
+        // No `page`: the macro's `current` is "".
+        self.insert_nav(&mut context, self.nav(0), "");
         context.insert("home_url", &self.url(&self.version.sections[0].path));
         self.tera.render("404.html", &context)
     }
@@ -485,15 +494,6 @@ pub fn template_error(name: &str, err: &tera::Error) -> Diagnostic {
         source = s.source();
     }
     Diagnostic::error("template", format!("templates/{name}"), message)
-}
-
-/// The new text when a rewrite changed it; `None` when it left the input as it was
-/// (so the caller keeps the string it already owns instead of copying it).
-fn changed(rewritten: Cow<'_, str>) -> Option<String> {
-    match rewritten {
-        Cow::Owned(text) => Some(text),
-        Cow::Borrowed(_) => None,
-    }
 }
 
 #[cfg(test)]

@@ -75,6 +75,9 @@ pub struct Theme {
     pub site_static: Vec<(String, PathBuf)>,
     /// Problems that did not stop the theme from loading.
     pub warnings: Vec<Diagnostic>,
+    /// Whether `macros.html` is the default theme's, so that its sidebar list can be
+    /// written by guidepost (`nav::write_nav_list`) instead of by its tera macro.
+    pub default_nav: bool,
 }
 
 impl Theme {
@@ -107,6 +110,9 @@ impl Theme {
                 }
             }
         }
+        let default_nav = templates
+            .get("macros.html")
+            .is_some_and(|(text, _)| Some(text.as_str()) == default_template("macros.html"));
         let mut tera = Tera::default();
         // Tera's own escaping also rewrites `/`, which bloats every URL for no gain.
         tera.set_escape_fn(escape_html);
@@ -171,11 +177,20 @@ impl Theme {
                 asset_urls,
                 site_static,
                 warnings: diags,
+                default_nav,
             })
         } else {
             Err(diags)
         }
     }
+}
+
+/// The default theme's template `name`.
+fn default_template(name: &str) -> Option<&'static str> {
+    DEFAULT_TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
 }
 
 fn escape_html(s: &str) -> String {
