@@ -124,6 +124,7 @@ impl SiteState {
             versions: &self.indexes,
             today: self.today.as_deref(),
             default_nav: self.theme.default_nav,
+            default_templates: self.theme.default_templates,
         }
     }
 

@@ -37,6 +37,9 @@ pub struct SiteRender<'a> {
     /// Whether the theme's sidebar list is the default one (`Theme::default_nav`):
     /// pages then get it written as `nav_html` too.
     pub default_nav: bool,
+    /// Whether every template is the default one (`Theme::default_templates`): pages
+    /// then get only `nav_html`, and `nav` empty.
+    pub default_templates: bool,
 }
 
 /// Renders the pages of one version.
@@ -54,6 +57,7 @@ pub struct Renderer<'a> {
     nav: Vec<std::sync::OnceLock<Vec<NavItem>>>,
     has_caveats: bool,
     default_nav: bool,
+    default_templates: bool,
     today: Option<&'a str>,
     versions: &'a [VersionIndex],
     /// The site's consoles (id, label), for report links.
@@ -80,6 +84,7 @@ impl<'a> Renderer<'a> {
             nav,
             has_caveats: bodies.iter().any(|b| !b.caveats.is_empty()),
             default_nav: shared.default_nav,
+            default_templates: shared.default_templates,
             today: shared.today,
             versions: shared.versions,
             variant_labels: shared.config.variant_labels(),
@@ -139,14 +144,31 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Puts the sidebar `items` of the page whose URL is `current` into `context`: as
-    /// `nav` for the templates, and written as the default theme's list (`nav_html`)
-    /// while the theme's `macros.html` is the default one.
-    fn insert_nav(&self, context: &mut Context, items: &[NavItem], current: &str) {
-        context.insert("nav", items);
+    /// Puts the sidebar of a page in section `s` (the page of guide `guide`, when it
+    /// is one) whose URL is `current` into `context`: as `nav` items for the
+    /// templates, and written as the default theme's list (`nav_html`) while the
+    /// theme's `macros.html` is the default one. The default templates read only
+    /// `nav_html`: with no template of the site's own, `nav` is left empty.
+    fn insert_nav(&self, context: &mut Context, s: usize, guide: Option<usize>, current: &str) {
+        if self.default_templates {
+            context.insert("nav", &[] as &[NavItem]);
+            let home = &self.version.sections[0];
+            if !(home.guides.is_empty() && home.sections.is_empty()) {
+                let mut html = String::with_capacity(8 * 1024);
+                let guide = guide.filter(|_| depends_on_guide(self.version, s));
+                nav::write_nav(&mut html, self.version, self.site.prefix, s, guide, current);
+                context.insert("nav_html", &html);
+            }
+            return;
+        }
+        let items = match guide {
+            Some(g) => self.guide_nav(g),
+            None => Cow::Borrowed(self.nav(s).as_slice()),
+        };
+        context.insert("nav", items.as_ref());
         if self.default_nav && !items.is_empty() {
             let mut html = String::with_capacity(8 * 1024);
-            nav::write_nav_list(&mut html, items, current);
+            nav::write_nav_list(&mut html, &items, current);
             context.insert("nav_html", &html);
         }
     }
@@ -293,7 +315,7 @@ impl<'a> Renderer<'a> {
         };
         let mut context = self.page_context(&guide.path, &src.front.aliases);
         context.insert("page", &ctx);
-        self.insert_nav(&mut context, self.guide_nav(g).as_ref(), &ctx.url);
+        self.insert_nav(&mut context, guide.section, Some(g), &ctx.url);
         self.tera.render("guide.html", &context)
     }
 
@@ -344,7 +366,7 @@ impl<'a> Renderer<'a> {
         };
         let mut context = self.page_context(&sec.path, &[]);
         context.insert("page", &ctx);
-        self.insert_nav(&mut context, self.nav(s), &ctx.url);
+        self.insert_nav(&mut context, s, None, &ctx.url);
         let template = if s == 0 { "home.html" } else { "section.html" };
         self.tera.render(template, &context)
     }
@@ -400,14 +422,14 @@ impl<'a> Renderer<'a> {
             "page",
             &serde_json::json!({ "url": url, "canonical": self.canonical_for(&path, &[]) }),
         );
-        self.insert_nav(&mut context, self.nav(0), &url);
+        self.insert_nav(&mut context, 0, None, &url);
         self.tera.render("caveats.html", &context)
     }
 
     pub fn not_found(&self) -> Result<String, tera::Error> {
         let mut context = self.page_context(&self.version.spec.url_prefix, &[]);
         // No `page`: the macro's `current` is "".
-        self.insert_nav(&mut context, self.nav(0), "");
+        self.insert_nav(&mut context, 0, None, "");
         context.insert("home_url", &self.url(&self.version.sections[0].path));
         self.tera.render("404.html", &context)
     }

@@ -162,6 +162,103 @@ pub fn write_nav_list(out: &mut String, items: &[NavItem], current: &str) {
     out.push_str("\n</ul>\n");
 }
 
+/// `write_nav_list(nav_for(version, prefix, current, guide), current_url)`, written
+/// from the model without making the items: the sidebar of a page whose theme
+/// needs only the written list (`Theme::default_templates`).
+pub fn write_nav(
+    out: &mut String,
+    version: &Version,
+    prefix: &str,
+    current: usize,
+    guide: Option<usize>,
+    current_url: &str,
+) {
+    let open: Vec<usize> = version.ancestors(current);
+    let page = NavPage {
+        version,
+        prefix,
+        open: &open,
+        guide,
+        current_url,
+    };
+    page.write_children(out, 0);
+}
+
+/// What writing one page's sidebar needs.
+struct NavPage<'a> {
+    version: &'a Version,
+    prefix: &'a str,
+    /// The sections on the way to the page, opened.
+    open: &'a [usize],
+    guide: Option<usize>,
+    /// The URL the current page's link has (`aria-current`).
+    current_url: &'a str,
+}
+
+impl NavPage<'_> {
+    /// `nav_children(…, s, …)` as `write_nav_list` writes it.
+    fn write_children(&self, out: &mut String, s: usize) {
+        let version = self.version;
+        let sec = &version.sections[s];
+        let shown = guide_window(&sec.guides, self.guide);
+        out.push_str("\n<ul>\n");
+        for &g in &sec.guides[shown.clone()] {
+            self.write_link(out, false, &version.guides[g].path, version.guide_title(g));
+            out.push_str("\n  \n  </li>\n");
+        }
+        if shown.len() < sec.guides.len() {
+            out.push_str("\n  <li class=\"nav-all\"><a href=\"");
+            self.write_url(out, &sec.path);
+            out.push_str("\">All ");
+            out.push_str(&sec.guides.len().to_string());
+            out.push_str(" guides");
+            if s != 0 && !sec.title.is_empty() {
+                out.push_str(" in ");
+                escape_into(out, &sec.title);
+            }
+            out.push_str("</a>\n  \n  </li>\n");
+        }
+        for &c in &sec.sections {
+            let child = &version.sections[c];
+            let is_open = self.open.contains(&c);
+            self.write_link(out, is_open, &child.path, &child.title);
+            out.push_str("\n  ");
+            // An open section lists something unless it has neither guides nor
+            // sections (`write_nav_list` writes no list for no children).
+            if is_open && !(child.guides.is_empty() && child.sections.is_empty()) {
+                self.write_children(out, c);
+            }
+            out.push_str("\n  </li>\n");
+        }
+        out.push_str("\n</ul>\n");
+    }
+
+    /// An entry's `<li>` and link, marked when it is the current page's.
+    fn write_link(&self, out: &mut String, open: bool, path: &str, title: &str) {
+        out.push_str(if open {
+            "\n  <li class=\"open\"><a href=\""
+        } else {
+            "\n  <li><a href=\""
+        });
+        let is_current = self.write_url(out, path);
+        out.push('"');
+        if is_current {
+            out.push_str(" aria-current=\"page\"");
+        }
+        out.push('>');
+        escape_into(out, title);
+        out.push_str("</a>");
+    }
+
+    /// The URL of the page at `path`, escaped; whether it is the current page's.
+    fn write_url(&self, out: &mut String, path: &str) -> bool {
+        let encoded = encode_path(path);
+        escape_into(out, self.prefix);
+        escape_into(out, &encoded);
+        self.current_url.strip_prefix(self.prefix) == Some(&*encoded)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
