@@ -137,6 +137,8 @@ impl SiteState {
             config: &self.config,
             versions: &self.indexes,
             today: self.today.as_deref(),
+            default_nav: self.theme.default_nav,
+            default_templates: self.theme.default_templates,
         }
     }
 

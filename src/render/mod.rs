@@ -12,7 +12,7 @@ use crate::caveats::report_links::{GuideReports, ReportedGuide};
 use crate::config::Config;
 use crate::dates::is_over_a_year_before;
 use crate::diag::Diagnostic;
-use crate::markdown::report_marks::{fill_report_marks, without_report_marks};
+use crate::markdown::report_marks::fill_marks_and_base;
 use crate::model::{PageBody, Version, VersionIndex};
 use crate::url::encode_path;
 use context::*;
@@ -34,6 +34,12 @@ pub struct SiteRender<'a> {
     pub versions: &'a [VersionIndex],
     /// The build's date when it has one, for marking stale caveats.
     pub today: Option<&'a str>,
+    /// Whether the theme's sidebar list is the default one (`Theme::default_nav`):
+    /// pages then get it written as `nav_html` too.
+    pub default_nav: bool,
+    /// Whether every template is the default one (`Theme::default_templates`): pages
+    /// then get only `nav_html`, and `nav` empty.
+    pub default_templates: bool,
 }
 
 /// Renders the pages of one version.
@@ -50,6 +56,8 @@ pub struct Renderer<'a> {
     /// first needed (a one-page rebuild needs one).
     nav: Vec<std::sync::OnceLock<Vec<NavItem>>>,
     has_caveats: bool,
+    default_nav: bool,
+    default_templates: bool,
     today: Option<&'a str>,
     versions: &'a [VersionIndex],
     /// The site's consoles (id, label), for report links.
@@ -75,6 +83,8 @@ impl<'a> Renderer<'a> {
             version_base: format!("{}{}", shared.site.prefix, version.spec.url_prefix),
             nav,
             has_caveats: bodies.iter().any(|b| !b.caveats.is_empty()),
+            default_nav: shared.default_nav,
+            default_templates: shared.default_templates,
             today: shared.today,
             versions: shared.versions,
             variant_labels: shared.config.variant_labels(),
@@ -93,7 +103,7 @@ impl<'a> Renderer<'a> {
         let src = &self.version.sources[guide.source];
         let body: &PageBody = &self.bodies[guide.source];
         let html = body.html.unpack();
-        let filled = match &self.config.feedback_url {
+        match &self.config.feedback_url {
             Some(template) => {
                 let guide = ReportedGuide {
                     template: template.get_ref(),
@@ -105,27 +115,17 @@ impl<'a> Renderer<'a> {
                     guide_variants: src.front.variants.as_deref(),
                 };
                 let reports = GuideReports::new(guide, &body.steps, &body.headings);
-                changed(fill_report_marks(&html, |place| reports.fill(place)))
+                fill_marks_and_base(&html, &self.version_base, |place| reports.fill(place))
             }
-            None => changed(without_report_marks(&html)),
-        };
-        self.linked_text(filled.unwrap_or(html))
+            None => fill_marks_and_base(&html, &self.version_base, |_| String::new()),
+        }
     }
 
     /// A section page's rendered markdown, unpacked: no report links there, links
     /// completed.
     fn section_content(&self, source: usize) -> String {
         let html = self.bodies[source].html.unpack();
-        let stripped = changed(without_report_marks(&html));
-        self.linked_text(stripped.unwrap_or(html))
-    }
-
-    /// Rendered markdown, owned, with its links completed for this version.
-    fn linked_text(&self, html: String) -> String {
-        match crate::markdown::with_version_base(&html, &self.version_base) {
-            Cow::Owned(linked) => linked,
-            Cow::Borrowed(_) => html,
-        }
+        fill_marks_and_base(&html, &self.version_base, |_| String::new())
     }
 
     /// The navigation tree for a page in section `s`.
@@ -141,6 +141,35 @@ impl<'a> Renderer<'a> {
             Cow::Owned(nav_for(self.version, self.site.prefix, s, Some(g)))
         } else {
             Cow::Borrowed(self.nav(s).as_slice())
+        }
+    }
+
+    /// Puts the sidebar of a page in section `s` (the page of guide `guide`, when it
+    /// is one) whose URL is `current` into `context`: as `nav` items for the
+    /// templates, and written as the default theme's list (`nav_html`) while the
+    /// theme's `macros.html` is the default one. The default templates read only
+    /// `nav_html`: with no template of the site's own, `nav` is left empty.
+    fn insert_nav(&self, context: &mut Context, s: usize, guide: Option<usize>, current: &str) {
+        if self.default_templates {
+            context.insert("nav", &[] as &[NavItem]);
+            let home = &self.version.sections[0];
+            if !(home.guides.is_empty() && home.sections.is_empty()) {
+                let mut html = String::with_capacity(8 * 1024);
+                let guide = guide.filter(|_| depends_on_guide(self.version, s));
+                nav::write_nav(&mut html, self.version, self.site.prefix, s, guide, current);
+                context.insert("nav_html", &html);
+            }
+            return;
+        }
+        let items = match guide {
+            Some(g) => self.guide_nav(g),
+            None => Cow::Borrowed(self.nav(s).as_slice()),
+        };
+        context.insert("nav", items.as_ref());
+        if self.default_nav && !items.is_empty() {
+            let mut html = String::with_capacity(8 * 1024);
+            nav::write_nav_list(&mut html, &items, current);
+            context.insert("nav_html", &html);
         }
     }
 
@@ -286,7 +315,7 @@ impl<'a> Renderer<'a> {
         };
         let mut context = self.page_context(&guide.path, &src.front.aliases);
         context.insert("page", &ctx);
-        context.insert("nav", self.guide_nav(g).as_ref());
+        self.insert_nav(&mut context, guide.section, Some(g), &ctx.url);
         self.tera.render("guide.html", &context)
     }
 
@@ -337,7 +366,7 @@ impl<'a> Renderer<'a> {
         };
         let mut context = self.page_context(&sec.path, &[]);
         context.insert("page", &ctx);
-        context.insert("nav", self.nav(s));
+        self.insert_nav(&mut context, s, None, &ctx.url);
         let template = if s == 0 { "home.html" } else { "section.html" };
         self.tera.render(template, &context)
     }
@@ -388,17 +417,19 @@ impl<'a> Renderer<'a> {
             "count",
             &guides.iter().map(|g| g.caveats.len()).sum::<usize>(),
         );
+        let url = self.url(&path);
         context.insert(
             "page",
-            &serde_json::json!({ "url": self.url(&path), "canonical": self.canonical_for(&path, &[]) }),
+            &serde_json::json!({ "url": url, "canonical": self.canonical_for(&path, &[]) }),
         );
-        context.insert("nav", self.nav(0));
+        self.insert_nav(&mut context, 0, None, &url);
         self.tera.render("caveats.html", &context)
     }
 
     pub fn not_found(&self) -> Result<String, tera::Error> {
         let mut context = self.page_context(&self.version.spec.url_prefix, &[]);
-        context.insert("nav", self.nav(0));
+        // No `page`: the macro's `current` is "".
+        self.insert_nav(&mut context, 0, None, "");
         context.insert("home_url", &self.url(&self.version.sections[0].path));
         self.tera.render("404.html", &context)
     }
@@ -485,15 +516,6 @@ pub fn template_error(name: &str, err: &tera::Error) -> Diagnostic {
         source = s.source();
     }
     Diagnostic::error("template", format!("templates/{name}"), message)
-}
-
-/// The new text when a rewrite changed it; `None` when it left the input as it was
-/// (so the caller keeps the string it already owns instead of copying it).
-fn changed(rewritten: Cow<'_, str>) -> Option<String> {
-    match rewritten {
-        Cow::Owned(text) => Some(text),
-        Cow::Borrowed(_) => None,
-    }
 }
 
 #[cfg(test)]

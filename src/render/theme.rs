@@ -75,6 +75,12 @@ pub struct Theme {
     pub site_static: Vec<(String, PathBuf)>,
     /// Problems that did not stop the theme from loading.
     pub warnings: Vec<Diagnostic>,
+    /// Whether `macros.html` is the default theme's, so that its sidebar list can be
+    /// written by guidepost (`nav::write_nav_list`) instead of by its tera macro.
+    pub default_nav: bool,
+    /// Whether every template is the default theme's: those read the sidebar only as
+    /// the written list, so pages need no `nav` items then.
+    pub default_templates: bool,
 }
 
 impl Theme {
@@ -107,6 +113,13 @@ impl Theme {
                 }
             }
         }
+        let default_nav = templates
+            .get("macros.html")
+            .is_some_and(|(text, _)| Some(text.as_str()) == default_template("macros.html"));
+        let default_templates = templates.len() == DEFAULT_TEMPLATES.len()
+            && templates
+                .iter()
+                .all(|(name, (text, _))| Some(text.as_str()) == default_template(name));
         let mut tera = Tera::default();
         // Tera's own escaping also rewrites `/`, which bloats every URL for no gain.
         tera.set_escape_fn(escape_html);
@@ -171,11 +184,21 @@ impl Theme {
                 asset_urls,
                 site_static,
                 warnings: diags,
+                default_nav,
+                default_templates,
             })
         } else {
             Err(diags)
         }
     }
+}
+
+/// The default theme's template `name`.
+fn default_template(name: &str) -> Option<&'static str> {
+    DEFAULT_TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
 }
 
 fn escape_html(s: &str) -> String {

@@ -19,22 +19,61 @@ pub fn file_dimensions(path: &Path, ext: &str) -> Option<(u32, u32)> {
             .take(SVG_HEAD_BYTES)
             .read_to_end(&mut head)
             .ok()?;
-        // The limit may cut a character in two: keep the valid part.
-        let text = match std::str::from_utf8(&head) {
-            Ok(t) => t,
-            Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).ok()?,
-        };
-        return svg_dimensions(text);
+        return svg_text_dimensions(&head);
     }
+    raster_dimensions(ext, || imagesize::size(path).ok())
+}
+
+/// An svg's dimensions from the start of its file (`head`).
+fn svg_text_dimensions(head: &[u8]) -> Option<(u32, u32)> {
+    // The limit may cut a character in two: keep the valid part.
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).ok()?,
+    };
+    svg_dimensions(text)
+}
+
+/// A raster's dimensions as `size` reads them from its header, for the formats
+/// screenshots may have.
+fn raster_dimensions(
+    ext: &str,
+    size: impl FnOnce() -> Option<imagesize::ImageSize>,
+) -> Option<(u32, u32)> {
     if !matches!(ext, "png" | "jpg" | "jpeg" | "gif" | "webp") {
         return None;
     }
-    let size = imagesize::size(path).ok()?;
+    let size = size()?;
     let (w, h) = (
         u32::try_from(size.width).ok()?,
         u32::try_from(size.height).ok()?,
     );
     (w > 0 && h > 0).then_some((w, h))
+}
+
+/// Files up to this size are read whole by `read_image` (screenshots usually are).
+const READ_WHOLE_UP_TO: u64 = 256 * 1024;
+
+/// What `measure` needs of an image file, from one opening of it: its size in bytes,
+/// its width and height (`file_dimensions`) and its content hash (`hash_file`). A
+/// version's screenshots are thousands of small files, and each opening of one costs
+/// more than reading it. None when anything fails: the caller then asks the three
+/// questions one by one, for the same diagnostics as ever.
+pub(super) fn read_image(path: &Path, ext: &str) -> Option<(u64, (u32, u32), blake3::Hash)> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let bytes = file.metadata().ok()?.len();
+    if bytes > READ_WHOLE_UP_TO {
+        return None;
+    }
+    let mut content = Vec::with_capacity(bytes as usize);
+    file.read_to_end(&mut content).ok()?;
+    let dimensions = if ext == "svg" {
+        let head = &content[..content.len().min(SVG_HEAD_BYTES as usize)];
+        svg_text_dimensions(head)?
+    } else {
+        raster_dimensions(ext, || imagesize::blob_size(&content).ok())?
+    };
+    Some((bytes, dimensions, blake3::hash(&content)))
 }
 
 /// The BLAKE3 hash of a file, read in small pieces.
@@ -78,6 +117,35 @@ fn svg_dimensions(text: &str) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One opening gives what the three separate reads give, for every image of the
+    /// test fixtures (every format, broken ones too).
+    #[test]
+    fn reading_an_image_once_equals_measuring_and_hashing_it() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut seen = 0;
+        for entry in walkdir::WalkDir::new(fixtures) {
+            let path = entry.unwrap().into_path();
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if !matches!(
+                ext.as_str(),
+                "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg"
+            ) {
+                continue;
+            }
+            seen += 1;
+            let apart = file_dimensions(&path, &ext).map(|dims| {
+                let bytes = std::fs::metadata(&path).unwrap().len();
+                (bytes, dims, hash_file(&path).unwrap())
+            });
+            assert_eq!(read_image(&path, &ext), apart, "{}", path.display());
+        }
+        assert!(seen > 30, "{seen} images");
+    }
 
     #[test]
     fn svg_sizes() {

@@ -17,7 +17,7 @@ pub mod process;
 
 pub use files::{FileInfo, FILES_DIR};
 pub use measure::file_dimensions;
-use measure::{hash_file, SVG_HEAD_BYTES};
+use measure::{hash_file, read_image, SVG_HEAD_BYTES};
 
 use crate::diag::Diagnostic;
 use crate::memo::Shared;
@@ -402,12 +402,22 @@ impl Screenshots {
         let unreadable = |e: std::io::Error| {
             ImageError::Unreadable(format!("cannot read screenshot `{src}`: {e}"))
         };
-        let bytes = std::fs::metadata(&real).map_err(unreadable)?.len();
         let ext = real
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or("")
             .to_ascii_lowercase();
+        if let Some((bytes, (width, height), hash)) = read_image(&real, &ext) {
+            return Ok(Source {
+                real,
+                ext,
+                width,
+                height,
+                bytes,
+                hash,
+            });
+        }
+        let bytes = std::fs::metadata(&real).map_err(unreadable)?.len();
         let (width, height) = file_dimensions(&real, &ext).ok_or_else(|| {
             ImageError::Unreadable(if ext == "svg" {
                 format!(

@@ -350,3 +350,144 @@ fn identical_files_of_two_versions_are_rendered_once() {
     build_site(&config, &opts, &MemorySink::default(), &cache);
     assert_eq!(cache.markdown.stats(), (0, 5), "(reused, made)");
 }
+
+/// A site of two identical versions whose sidebars have every kind of entry: a
+/// section too big to list all its guides (a window and an "All … guides" link), a
+/// nested open section, guides at the top, titles that need escaping.
+fn sidebar_site() -> SiteTest {
+    let mut files: Vec<(String, String)> = vec![
+        (
+            "content/top.md".into(),
+            "---\ntitle: Top & <first>\n---\nText.\n".into(),
+        ),
+        (
+            "content/big/_index.md".into(),
+            "---\ntitle: Big \"one\"\n---\n".into(),
+        ),
+        (
+            "content/small/_index.md".into(),
+            "---\ntitle: Small\n---\n".into(),
+        ),
+        (
+            "content/small/a.md".into(),
+            "---\ntitle: A\n---\nText.\n".into(),
+        ),
+        (
+            "content/small/deep/_index.md".into(),
+            "---\ntitle: Deep\n---\n".into(),
+        ),
+        (
+            "content/small/deep/leaf.md".into(),
+            "---\ntitle: Leaf\n---\nText.\n".into(),
+        ),
+        (
+            "content/empty/_index.md".into(),
+            "---\ntitle: Empty\n---\n".into(),
+        ),
+    ];
+    for i in 0..35 {
+        files.push((
+            format!("content/big/g{i:02}.md"),
+            format!("---\ntitle: Guide {i:02}\n---\nText {i}.\n"),
+        ));
+    }
+    let old: Vec<(String, String)> = files
+        .iter()
+        .map(|(path, text)| (path.replacen("content/", "versions/old/", 1), text.clone()))
+        .collect();
+    files.extend(old);
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = SiteTest::from_files(&borrowed);
+    site.write(
+        "site.toml",
+        "title = \"Sidebars\"\nbase_url = \"https://n.example/docs/\"\n\n[[versions]]\nid = \"now\"\nlabel = \"Now\"\ncurrent = true\n\n[[versions]]\nid = \"old\"\nlabel = \"Old\"\n",
+    );
+    site
+}
+
+/// Every file below `dir`: relative path → bytes.
+fn output_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// The sidebar guidepost writes for the default theme (`nav_html`) is the one its
+/// `nav_list` macro makes, on every page: built with the default templates, with a
+/// `guide.html` of the site's own (the items and the written list), and with a
+/// `macros.html` of the site's own (the macro itself), the outputs are identical.
+#[test]
+fn the_written_sidebar_equals_the_default_themes_macro() {
+    let default_build = {
+        let site = sidebar_site();
+        site.build(&[]).ok();
+        output_files(&site.root().join("public"))
+    };
+    let own_guide = include_str!("../../themes/default/templates/guide.html");
+    let own_macros = include_str!("../../themes/default/templates/macros.html");
+    for (name, text) in [("guide.html", own_guide), ("macros.html", own_macros)] {
+        let site = sidebar_site();
+        // A comment makes the template the site's own without changing its output.
+        site.write(&format!("templates/{name}"), &format!("{text}{{# own #}}"));
+        site.build(&[]).ok();
+        let built = output_files(&site.root().join("public"));
+        assert_eq!(
+            built.keys().collect::<Vec<_>>(),
+            default_build.keys().collect::<Vec<_>>()
+        );
+        for (path, bytes) in &built {
+            assert!(
+                *bytes == default_build[path],
+                "{path} differs with templates/{name} of the site's own"
+            );
+        }
+    }
+}
+
+/// In a frozen version, the sidebar's links lead to that version's pages and mark
+/// the page being read, and only it.
+#[test]
+fn a_frozen_versions_sidebar_marks_its_own_page() {
+    let site = sidebar_site();
+    let run = site.build(&[]);
+    run.ok();
+    for (page, current) in [
+        ("old/big/g20/", "/docs/old/big/g20/"),
+        ("old/small/deep/leaf/", "/docs/old/small/deep/leaf/"),
+        ("old/small/", "/docs/old/small/"),
+        ("big/g03/", "/docs/big/g03/"),
+    ] {
+        let html = run.page(page);
+        assert_eq!(
+            html.attrs("nav.site-nav a[aria-current=page]", "href"),
+            vec![current.to_string()],
+            "{page}"
+        );
+        let frozen = page.starts_with("old/");
+        for href in html.attrs("nav.site-nav ul a", "href") {
+            assert_eq!(href.starts_with("/docs/old/"), frozen, "{page}: {href}");
+        }
+    }
+    let guide = run.page("old/big/g20/");
+    // The window of 21 guides around the page, then the link to all of them.
+    let big: Vec<String> = guide.texts("nav.site-nav li.open > ul > li > a");
+    assert_eq!(big.first().map(String::as_str), Some("Guide 10"));
+    assert_eq!(big.get(20).map(String::as_str), Some("Guide 30"));
+    assert_eq!(
+        guide.text("nav.site-nav li.nav-all a"),
+        "All 35 guides in Big \"one\""
+    );
+    assert_eq!(
+        guide.texts("nav.site-nav > details > ul > li > a")[0],
+        "Top & <first>"
+    );
+}
