@@ -9,7 +9,8 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{PageBody, Version};
 use crate::output::{self, Sink};
-use crate::render::{self, Renderer};
+use crate::persist::pages::{Kept, PageStore};
+use crate::render::{self, PageContext, Renderer};
 use crate::screenshots::Screenshots;
 use crate::search;
 use crate::url::encode_path;
@@ -37,6 +38,11 @@ impl Out<'_> {
 
     pub fn copy(&self, path: &str, source: &Path) {
         self.report_io(path, self.sink.copy(path, source));
+    }
+
+    /// Puts a file of the persistent cache at `path` (see `Sink::link`).
+    pub fn link(&self, path: &str, source: &Path) {
+        self.report_io(path, self.sink.link(path, source));
     }
 
     /// Writes a rendered page, or reports its template error; true when written.
@@ -99,6 +105,7 @@ pub(super) fn write_site(
     out: Out,
     timings: &Timings,
     mode: PageMode,
+    kept: Option<&PageStore>,
 ) -> Written {
     let shared = state.site_render(live_reload);
     let written: Vec<(usize, blake3::Hash, PageHashes)> = state
@@ -110,7 +117,7 @@ pub(super) fn write_site(
             let renderer = state.renderer(&shared, v, &bodies);
             // The search index is built while the pages are written.
             let ((pages, hashes), key) = rayon::join(
-                || write_pages(&renderer, out, mode),
+                || write_pages(&renderer, out, mode, kept),
                 || {
                     let started = std::time::Instant::now();
                     let key =
@@ -216,7 +223,12 @@ pub(super) fn screenshot_copies(
 
 /// Every page of a version, rendered in parallel and written or hashed as `mode`
 /// says; returns how many guide and section pages rendered, and the hashes.
-fn write_pages(r: &Renderer, out: Out, mode: PageMode) -> (usize, Vec<(String, blake3::Hash)>) {
+fn write_pages(
+    r: &Renderer,
+    out: Out,
+    mode: PageMode,
+    kept: Option<&PageStore>,
+) -> (usize, Vec<(String, blake3::Hash)>) {
     let (pages, problems) = pages::version_pages(r.version);
     out.diags.extend(problems);
     if mode == PageMode::Skip {
@@ -233,24 +245,11 @@ fn write_pages(r: &Renderer, out: Out, mode: PageMode) -> (usize, Vec<(String, b
         .map(|(path, _)| path.as_str())
         .collect();
     let emit = |path: &str, page: PageRef| -> Option<(bool, Option<(String, blake3::Hash)>)> {
-        let html = match pages::render(r, page) {
-            Ok(html) => html,
-            Err(e) => {
-                out.diags
-                    .push(render::template_error(pages::template_of(page), &e));
-                return None;
-            }
+        let hash = match kept {
+            Some(kept) => emit_through(r, kept, out, mode, path, page)?,
+            None => emit_rendered(r, out, mode, path, page)?,
         };
-        let hash = match mode {
-            PageMode::Write => {
-                out.write(path, html.as_bytes());
-                None
-            }
-            PageMode::Hash | PageMode::Skip => {
-                Some((path.to_string(), blake3::hash(html.as_bytes())))
-            }
-        };
-        Some((is_counted(page), hash))
+        Some((is_counted(page), hash.map(|h| (path.to_string(), h))))
     };
     let mut done: Vec<(bool, Option<(String, blake3::Hash)>)> = pages
         .par_iter()
@@ -268,6 +267,70 @@ fn write_pages(r: &Renderer, out: Out, mode: PageMode) -> (usize, Vec<(String, b
     // hashes into a map keeps the later one, as the output does.
     let hashes = done.into_iter().filter_map(|(_, hash)| hash).collect();
     (counted, hashes)
+}
+
+/// Renders `page` and writes it (`PageMode::Write`) or hashes it: Some(the hash, in
+/// `Hash` mode), or None after reporting its template error.
+fn emit_rendered(
+    r: &Renderer,
+    out: Out,
+    mode: PageMode,
+    path: &str,
+    page: PageRef,
+) -> Option<Option<blake3::Hash>> {
+    let html = match pages::render(r, page) {
+        Ok(html) => html,
+        Err(e) => {
+            out.diags
+                .push(render::template_error(pages::template_of(page), &e));
+            return None;
+        }
+    };
+    Some(match mode {
+        PageMode::Write => {
+            out.write(path, html.as_bytes());
+            None
+        }
+        PageMode::Hash | PageMode::Skip => Some(blake3::hash(html.as_bytes())),
+    })
+}
+
+/// Like `emit_rendered`, through the persistent cache: a page whose template context
+/// and templates are those of a kept page is not rendered; in the output it is the
+/// kept file (hard-linked), else it is rendered and kept.
+fn emit_through(
+    r: &Renderer,
+    kept: &PageStore,
+    out: Out,
+    mode: PageMode,
+    path: &str,
+    page: PageRef,
+) -> Option<Option<blake3::Hash>> {
+    let PageContext { template, context } = pages::context(r, page);
+    let json = context.into_json();
+    let key = kept.key(template, &json);
+    let writes = mode == PageMode::Write && !out.sink.discards();
+    if let Kept::Html(hash, file) = kept.lookup(&key, writes) {
+        if let Some(file) = file {
+            out.link(path, &file);
+        }
+        return Some((mode != PageMode::Write).then_some(hash));
+    }
+    let html = tera::Context::from_value(json)
+        .and_then(|context| r.render(PageContext { template, context }));
+    let html = match html {
+        Ok(html) => html,
+        Err(e) => {
+            out.diags.push(render::template_error(template, &e));
+            return None;
+        }
+    };
+    if mode == PageMode::Write {
+        out.write(path, html.as_bytes());
+    }
+    let file = writes.then(|| out.sink.file_of(path)).flatten();
+    let hash = kept.record(key, html.as_bytes(), file.as_deref(), writes);
+    Some((mode != PageMode::Write).then_some(hash))
 }
 
 /// Whether the summary counts `page` (guides and sections, as it always has).
