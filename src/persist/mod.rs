@@ -19,6 +19,7 @@
 
 pub mod codec;
 pub mod pages;
+pub mod search;
 
 use crate::diag::Diagnostic;
 use codec::{Refused, Stamp};

@@ -299,7 +299,14 @@ pub fn write_version_search(
         sink,
         diags: &diags,
     };
-    write_search_index(&cache.search, &state.config, &vs.version, &vs.bodies(), out)
+    write_search_index(
+        &cache.search,
+        &state.config,
+        &vs.version,
+        &vs.bodies(),
+        out,
+        None,
+    )
 }
 
 /// The screenshot copies the site's pages show now: (output path, source file).

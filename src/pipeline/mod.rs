@@ -8,6 +8,7 @@ use crate::markdown::highlight::HighlightCache;
 use crate::model::{Version, VersionIndex};
 use crate::output::Sink;
 use crate::persist::pages::PageStore;
+use crate::persist::search::SearchParts;
 use crate::persist::CacheDir;
 use crate::render::Theme;
 use crate::screenshots::Screenshots;
@@ -243,6 +244,7 @@ fn build_into(
     let kept = persist
         .as_ref()
         .map(|p| PageStore::open(p, state.theme.templates_hash));
+    let parts = persist.as_ref().map(SearchParts::open);
     let written = write_site(
         &state,
         opts.live_reload,
@@ -251,6 +253,7 @@ fn build_into(
         &timings,
         opts.pages,
         kept.as_ref(),
+        parts.as_ref().map(|p| p as &dyn crate::search::PartStore),
     );
     state.search_keys = written.search_keys;
     let mut summary = BuildSummary {
@@ -260,6 +263,9 @@ fn build_into(
     if let Some(p) = &persist {
         if let Some(kept) = kept {
             kept.save(opts.pages == PageMode::Write && !out.sink.discards());
+        }
+        if let Some(parts) = parts {
+            parts.save(p);
         }
         save_renderings(p, &state.versions, misses, loaded);
         out.diags.extend(p.take_warning());
@@ -388,6 +394,7 @@ pub fn rerender_with_theme(
         out,
         &timings,
         opts.pages,
+        None,
         None,
     );
     let mut summary = BuildSummary {

@@ -12,7 +12,7 @@ use crate::output::{self, Sink};
 use crate::persist::pages::{Kept, PageStore};
 use crate::render::{self, PageContext, Renderer};
 use crate::screenshots::Screenshots;
-use crate::search;
+use crate::search::{self, PartStore};
 use crate::url::encode_path;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -106,6 +106,7 @@ pub(super) fn write_site(
     timings: &Timings,
     mode: PageMode,
     kept: Option<&PageStore>,
+    parts: Option<&dyn PartStore>,
 ) -> Written {
     let shared = state.site_render(live_reload);
     let written: Vec<(usize, blake3::Hash, PageHashes)> = state
@@ -120,8 +121,14 @@ pub(super) fn write_site(
                 || write_pages(&renderer, out, mode, kept),
                 || {
                     let started = std::time::Instant::now();
-                    let key =
-                        write_search_index(searches, &state.config, &vs.version, &bodies, out);
+                    let key = write_search_index(
+                        searches,
+                        &state.config,
+                        &vs.version,
+                        &bodies,
+                        out,
+                        parts,
+                    );
                     timings.note(format!(
                         "search index of {}: {:.3} s",
                         vs.version.spec.id,
@@ -357,6 +364,7 @@ pub(super) fn write_search_index(
     version: &Version,
     bodies: &[Arc<PageBody>],
     out: Out,
+    parts: Option<&dyn PartStore>,
 ) -> blake3::Hash {
     // URLs in the index are relative to the version's base (search.js completes
     // them), so versions with the same guides have the same index, made once.
@@ -377,7 +385,10 @@ pub(super) fn write_search_index(
         .collect();
     let variants = config.variant_labels();
     let key = search::fingerprint(&pages, &variants);
-    let files = searches.get_or_make(key, || search::build_index(&pages, &variants));
+    let files = searches.get_or_make(key, || match parts {
+        Some(parts) => search::build_index_from_parts(&pages, &variants, parts),
+        None => search::build_index(&pages, &variants),
+    });
     files.par_iter().for_each(|(path, bytes)| {
         out.write(&format!("{vprefix}{path}"), bytes);
     });

@@ -110,6 +110,64 @@ fn count_fields(page: &SearchPage, id_of: &mut impl FnMut(&str) -> Option<u32>) 
     GuideTerms { terms, len }
 }
 
+/// The terms of one guide with their counts, by the terms' text: what the persistent
+/// cache keeps of a guide (`super::GuidePart`). Each term ends with a newline.
+pub fn guide_terms_as_text(page: &SearchPage) -> (String, Vec<[u32; FIELDS]>, [u32; FIELDS]) {
+    let mut ids: FxHashMap<String, Option<u32>> = FxHashMap::default();
+    let mut term_ids: FxHashMap<String, u32> = FxHashMap::default();
+    let mut local: Vec<String> = Vec::new();
+    let mut id_of = |word: &str| -> Option<u32> {
+        if let Some(&id) = ids.get(word) {
+            return id;
+        }
+        let id = text::term_of(word).map(|term| {
+            let next = local.len() as u32;
+            *term_ids.entry(term).or_insert_with_key(|t| {
+                local.push(t.clone());
+                next
+            })
+        });
+        ids.insert(word.to_string(), id);
+        id
+    };
+    let g = count_fields(page, &mut id_of);
+    let mut terms = String::new();
+    let mut counts = Vec::with_capacity(g.terms.len());
+    for (t, c) in &g.terms {
+        terms.push_str(&local[*t as usize]);
+        terms.push('\n');
+        counts.push(*c);
+    }
+    (terms, counts, g.len)
+}
+
+/// `guide_terms` from what `guide_terms_as_text` gave for each guide.
+pub fn guide_terms_from_text<'a>(
+    parts: impl Iterator<Item = (&'a str, &'a [[u32; FIELDS]], [u32; FIELDS])>,
+) -> (Vec<String>, Vec<GuideTerms>) {
+    let mut ids: FxHashMap<&'a str, u32> = FxHashMap::default();
+    let mut vocabulary: Vec<String> = Vec::new();
+    let guides = parts
+        .map(|(terms, counts, len)| {
+            let mut terms: Vec<(u32, [u32; FIELDS])> = terms
+                .split_terminator('\n')
+                .zip(counts)
+                .map(|(term, c)| {
+                    let next = vocabulary.len() as u32;
+                    let id = *ids.entry(term).or_insert_with(|| {
+                        vocabulary.push(term.to_string());
+                        next
+                    });
+                    (id, *c)
+                })
+                .collect();
+            terms.sort_unstable_by_key(|(t, _)| *t);
+            GuideTerms { terms, len }
+        })
+        .collect();
+    (vocabulary, guides)
+}
+
 /// The postings of one term: how many guides hold it, and the best `max_postings` of
 /// them as (guide, value), in guide order; value = score << 2 | IN_TITLE | IN_HEADING.
 pub struct TermPostings {
