@@ -140,6 +140,9 @@ impl CacheDir {
         }
         if hasher.finalize() != *hash {
             self.refuse(&path, "its contents do not match their hash");
+            // Removed (only this name: an output holding the same file keeps it), so
+            // that the page rendered again is kept in its place.
+            let _ = std::fs::remove_file(&path);
             return None;
         }
         Some(path)
