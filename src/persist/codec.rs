@@ -7,6 +7,7 @@
 use crate::diag::{Diagnostic, IncludedFrom, Severity};
 use bincode::Options;
 use serde::{Deserialize, Serialize};
+use std::io::Write as _;
 use std::path::PathBuf;
 
 /// The first bytes of every cache file.
@@ -48,25 +49,71 @@ fn version() -> String {
     format!("{} format {FORMAT}", env!("CARGO_PKG_VERSION"))
 }
 
-/// The bytes of a cache file holding `payload` of `kind`.
-pub fn encode(kind: &str, stamp: Stamp, payload: &[u8]) -> Vec<u8> {
-    encode_as(&version(), kind, stamp, payload)
+/// Writes a cache file holding `value` as an entry of `kind` into `w`: the header,
+/// the bincode payload, then its length and hash (a trailer, so that the payload is
+/// streamed, never held whole in memory).
+pub fn write_entry<T: Serialize>(
+    w: &mut impl std::io::Write,
+    kind: &str,
+    stamp: Stamp,
+    value: &T,
+) -> std::io::Result<()> {
+    write_entry_as(w, &version(), kind, stamp, value)
 }
 
-fn encode_as(version: &str, kind: &str, stamp: Stamp, payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(payload.len() + 200);
-    out.extend_from_slice(MAGIC);
+fn write_entry_as<T: Serialize>(
+    w: &mut impl std::io::Write,
+    version: &str,
+    kind: &str,
+    stamp: Stamp,
+    value: &T,
+) -> std::io::Result<()> {
+    w.write_all(MAGIC)?;
     for text in [version, kind] {
-        out.extend_from_slice(&(text.len() as u16).to_le_bytes());
-        out.extend_from_slice(text.as_bytes());
+        w.write_all(&(text.len() as u16).to_le_bytes())?;
+        w.write_all(text.as_bytes())?;
     }
-    out.extend_from_slice(stamp.site.as_bytes());
-    out.extend_from_slice(stamp.inputs.as_bytes());
-    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    out.extend_from_slice(blake3::hash(payload).as_bytes());
-    out.extend_from_slice(payload);
-    out
+    w.write_all(stamp.site.as_bytes())?;
+    w.write_all(stamp.inputs.as_bytes())?;
+    let mut hashed = HashingWriter {
+        inner: &mut *w,
+        hasher: blake3::Hasher::new(),
+        len: 0,
+    };
+    {
+        // bincode writes field by field: hash and write in large pieces.
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut hashed);
+        bincode::DefaultOptions::new()
+            .serialize_into(&mut buffered, value)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        buffered.flush()?;
+    }
+    let (len, hash) = (hashed.len, hashed.hasher.finalize());
+    w.write_all(&len.to_le_bytes())?;
+    w.write_all(hash.as_bytes())
 }
+
+/// Hashes what it passes on.
+struct HashingWriter<W> {
+    inner: W,
+    hasher: blake3::Hasher,
+    len: u64,
+}
+
+impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The length and hash that end every cache file.
+const TRAILER: usize = 8 + 32;
 
 /// The payload of a cache file of `kind` made for `stamp`, or why it is refused.
 pub fn decode<'a>(kind: &str, stamp: Stamp, file: &'a [u8]) -> Result<&'a [u8], Refused> {
@@ -84,22 +131,30 @@ pub fn decode<'a>(kind: &str, stamp: Stamp, file: &'a [u8]) -> Result<&'a [u8], 
     }
     let site = r.hash().ok_or_else(|| damaged("cut short"))?;
     let inputs = r.hash().ok_or_else(|| damaged("cut short"))?;
-    let len = r.take(8).ok_or_else(|| damaged("cut short"))?;
-    let len = u64::from_le_bytes(len.try_into().map_err(|_| damaged("cut short"))?);
-    let hash = r.hash().ok_or_else(|| damaged("cut short"))?;
     if site != stamp.site {
         return Err(Refused::OtherSite);
     }
-    if r.0.len() as u64 != len {
+    let rest = r.0;
+    if rest.len() < TRAILER {
+        return Err(damaged("cut short"));
+    }
+    let (payload, trailer) = rest.split_at(rest.len() - TRAILER);
+    let mut t = Reader(trailer);
+    let len = t
+        .take(8)
+        .and_then(|b| b.try_into().ok())
+        .map(u64::from_le_bytes);
+    let hash = t.hash();
+    if len != Some(payload.len() as u64) {
         return Err(damaged("cut short or too long"));
     }
-    if blake3::hash(r.0) != hash {
+    if hash != Some(blake3::hash(payload)) {
         return Err(damaged("its contents do not match their hash"));
     }
     if inputs != stamp.inputs {
         return Err(Refused::Stale);
     }
-    Ok(r.0)
+    Ok(payload)
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -287,8 +342,14 @@ mod tests {
     #[test]
     fn files_are_read_back_only_when_whole_and_made_for_this_site() {
         let s = stamp("site", "inputs");
-        let file = encode("renderings", s, b"payload");
-        assert_eq!(decode("renderings", s, &file), Ok(b"payload".as_slice()));
+        let encode = |version: &str, s: Stamp| {
+            let mut file = Vec::new();
+            write_entry_as(&mut file, version, "renderings", s, &"payload".to_string()).unwrap();
+            file
+        };
+        let file = encode(&version(), s);
+        let payload = decode("renderings", s, &file).unwrap();
+        assert_eq!(from_bytes::<String>(payload).unwrap(), "payload");
         assert!(matches!(
             decode("pages", s, &file),
             Err(Refused::Damaged(_))
@@ -301,7 +362,7 @@ mod tests {
             decode("renderings", stamp("site", "changed"), &file),
             Err(Refused::Stale)
         );
-        for cut in [0, 10, 40, file.len() - 1] {
+        for cut in [0, 10, 40, 100, file.len() - 1] {
             assert!(matches!(
                 decode("renderings", s, &file[..cut]),
                 Err(Refused::Damaged(_))
@@ -314,7 +375,7 @@ mod tests {
             decode("renderings", s, &flipped),
             Err(Refused::Damaged(_))
         ));
-        let older = encode_as("0.0.1 format 1", "renderings", s, b"payload");
+        let older = encode("0.0.1 format 1", s);
         assert_eq!(
             decode("renderings", s, &older),
             Err(Refused::OtherVersion("0.0.1 format 1".into()))

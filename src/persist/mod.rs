@@ -103,12 +103,13 @@ impl CacheDir {
     /// Stores `value` as the entry `name`, replacing the old one whole.
     pub fn write<T: serde::Serialize>(&self, name: &str, value: &T) {
         let path = self.dir.join(format!("{name}.bin"));
-        let result = codec::to_bytes(value)
-            .map_err(|e| std::io::Error::other(e.to_string()))
-            .and_then(|payload| {
-                std::fs::create_dir_all(&self.dir)?;
-                write_then_rename(&path, &codec::encode(name, self.stamp, &payload))
-            });
+        let result = std::fs::create_dir_all(&self.dir).and_then(|()| {
+            write_with_rename(&path, |file| {
+                let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+                codec::write_entry(&mut w, name, self.stamp, value)?;
+                w.flush()
+            })
+        });
         if let Err(e) = result {
             self.cannot_write(&path, &e);
         }
@@ -262,13 +263,23 @@ fn unique_temp(path: &Path) -> PathBuf {
 
 /// Writes `bytes` to `path` through a new temporary file renamed into place.
 pub fn write_then_rename(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_with_rename(path, |file| file.write_all(bytes))
+}
+
+/// Writes `path` with `write` through a new temporary file renamed into place: a
+/// reader finds the old file or the whole new one, never part of it.
+fn write_with_rename(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let temp = unique_temp(path);
     let result = (|| {
         let mut f = std::fs::File::options()
             .write(true)
             .create_new(true)
             .open(&temp)?;
-        f.write_all(bytes)?;
+        write(&mut f)?;
+        drop(f);
         std::fs::rename(&temp, path)
     })();
     if result.is_err() {
