@@ -120,18 +120,6 @@ pub struct GuidePart {
     fragment: crate::persist::codec::Bytes,
 }
 
-impl GuidePart {
-    pub fn of(page: &SearchPage) -> GuidePart {
-        let (terms, counts, len) = score::guide_terms_as_text(page);
-        GuidePart {
-            terms,
-            counts,
-            len,
-            fragment: crate::persist::codec::Bytes(files::pack(&files::fragment_json(page))),
-        }
-    }
-}
-
 /// Where `build_index_from_parts` finds the parts of guides an earlier build made,
 /// and keeps the ones it makes.
 pub trait PartStore: Sync {
@@ -147,17 +135,49 @@ pub fn build_index_from_parts(
     store: &dyn PartStore,
 ) -> Vec<(String, Vec<u8>)> {
     use rayon::prelude::*;
-    let parts: Vec<std::sync::Arc<GuidePart>> = pages
+    use std::sync::Arc;
+    let keys: Vec<blake3::Hash> = pages.par_iter().map(page_key).collect();
+    let kept: Vec<Option<Arc<GuidePart>>> = keys.iter().map(|k| store.get(k)).collect();
+    // The guides not kept, made in the order `build_index` makes them: the terms of
+    // all, then the fragments of all.
+    let missing: Vec<&SearchPage> = pages
+        .iter()
+        .zip(&kept)
+        .filter(|(_, k)| k.is_none())
+        .map(|(p, _)| p)
+        .collect();
+    let terms = score::guide_terms_as_text(&missing);
+    let fragments: Vec<Vec<u8>> = missing
         .par_iter()
-        .map(|page| {
-            let key = page_key(page);
-            store.get(&key).unwrap_or_else(|| {
-                let part = std::sync::Arc::new(GuidePart::of(page));
+        .map(|page| files::pack(&files::fragment_json(page)))
+        .collect();
+    let mut made = terms
+        .into_iter()
+        .zip(fragments)
+        .map(|((terms, counts, len), fragment)| {
+            Arc::new(GuidePart {
+                terms,
+                counts,
+                len,
+                fragment: crate::persist::codec::Bytes(fragment),
+            })
+        });
+    let parts: Vec<Arc<GuidePart>> = kept
+        .into_iter()
+        .zip(keys)
+        .filter_map(|(kept, key)| {
+            kept.or_else(|| {
+                let part = made.next()?;
                 store.put(key, part.clone());
-                part
+                Some(part)
             })
         })
         .collect();
+    if parts.len() != pages.len() {
+        // Cannot happen (one part made per guide not kept); were it to, the index
+        // is made the plain way rather than with a guide missing.
+        return build_index(pages, variants);
+    }
     let (vocabulary, guides) = score::guide_terms_from_text(
         parts
             .iter()
@@ -355,6 +375,50 @@ mod tests {
         assert_eq!(fragment["summary"], "About A.");
         assert_eq!(fragment["passages"][0][1], "step");
         assert_eq!(fragment["passages"][1][1], "caveat-1");
+    }
+
+    #[derive(Default)]
+    struct Store(
+        std::sync::Mutex<std::collections::HashMap<blake3::Hash, std::sync::Arc<GuidePart>>>,
+    );
+
+    impl PartStore for Store {
+        fn get(&self, key: &blake3::Hash) -> Option<std::sync::Arc<GuidePart>> {
+            self.0.lock().unwrap().get(key).cloned()
+        }
+        fn put(&self, key: blake3::Hash, part: std::sync::Arc<GuidePart>) {
+            self.0.lock().unwrap().insert(key, part);
+        }
+    }
+
+    #[test]
+    fn an_index_from_kept_parts_is_the_index() {
+        let a = [
+            passage(Some("Install"), "Run the installer twice"),
+            passage(None, "Then restart"),
+        ];
+        let b = [passage(Some("Restart"), "Restart the server, then install")];
+        let page = |url: &str, title: &'static str, passages: &'static [Passage]| SearchPage {
+            url: url.into(),
+            title,
+            summary: "",
+            passages,
+        };
+        let (a, b): (&'static [Passage], &'static [Passage]) =
+            (Box::leak(Box::new(a)), Box::leak(Box::new(b)));
+        let variants = vec![("sb".to_string(), "Small business".to_string())];
+        let pages = [page("a/", "Install it", a), page("b/", "Restart", b)];
+        let store = Store::default();
+        let plain = build_index(&pages, &variants);
+        assert_eq!(build_index_from_parts(&pages, &variants, &store), plain);
+        assert_eq!(store.0.lock().unwrap().len(), 2);
+        // From kept parts only, and with one guide changed.
+        assert_eq!(build_index_from_parts(&pages, &variants, &store), plain);
+        let changed = [page("a/", "Install it again", a), page("b/", "Restart", b)];
+        assert_eq!(
+            build_index_from_parts(&changed, &variants, &store),
+            build_index(&changed, &variants)
+        );
     }
 
     #[test]
