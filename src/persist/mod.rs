@@ -5,7 +5,9 @@
 //! ```text
 //! DIR/renderings.bin   rendered markdown with what each rendering looked up (`pipeline::cache`)
 //! DIR/pages.bin        page key → hash of the page's HTML (`pages`)
-//! DIR/pages/<hash>     pages by the hash of their HTML, hard-linked into outputs
+//! DIR/search.bin       each guide's part of the search index (`search`)
+//! DIR/files/<hash>     output files (pages, search files) by the hash of their bytes,
+//!                      hard-linked into outputs
 //! DIR/images/          screenshot copies and widths (`screenshots::cache`)
 //! ```
 //!
@@ -36,6 +38,8 @@ pub struct CacheDir {
     stamp: Stamp,
     /// The first problem met, reported once at the end of the build.
     problem: Mutex<Option<Diagnostic>>,
+    /// The kept files this build used or made (the others are removed at its end).
+    blobs_used: Mutex<std::collections::HashSet<blake3::Hash>>,
 }
 
 impl CacheDir {
@@ -52,6 +56,7 @@ impl CacheDir {
                 inputs,
             },
             problem: Mutex::new(None),
+            blobs_used: Mutex::new(Default::default()),
         }
     }
 
@@ -115,9 +120,10 @@ impl CacheDir {
         }
     }
 
-    /// The folder of the files kept by the hash of their content.
+    /// The folder of the files kept by the hash of their content: pages and search
+    /// index files.
     fn blobs(&self) -> PathBuf {
-        self.dir.join("pages")
+        self.dir.join("files")
     }
 
     fn blob_path(&self, hash: &blake3::Hash) -> PathBuf {
@@ -140,13 +146,42 @@ impl CacheDir {
             return None;
         }
         if hasher.finalize() != *hash {
-            self.refuse(&path, "its contents do not match their hash");
-            // Removed (only this name: an output holding the same file keeps it), so
-            // that the page rendered again is kept in its place.
-            let _ = std::fs::remove_file(&path);
+            self.not_as_kept(&path);
             return None;
         }
+        self.used_blob(hash);
         Some(path)
+    }
+
+    /// The kept file holding exactly `bytes` (whose hash is `hash`), when there is one.
+    pub fn blob_holding(&self, hash: &blake3::Hash, bytes: &[u8]) -> Option<PathBuf> {
+        let path = self.blob_path(hash);
+        let mut file = std::fs::File::open(&path).ok()?;
+        let len = file.metadata().ok()?.len();
+        let mut kept = Vec::with_capacity(bytes.len());
+        let same =
+            len == bytes.len() as u64 && file.read_to_end(&mut kept).is_ok() && kept == bytes;
+        if !same {
+            self.not_as_kept(&path);
+            return None;
+        }
+        self.used_blob(hash);
+        Some(path)
+    }
+
+    /// A kept file that no longer holds what its name says: a warning, and it is
+    /// removed (only this name: an output holding the same file keeps it), so that
+    /// the file made again is kept in its place.
+    fn not_as_kept(&self, path: &Path) {
+        self.refuse(path, "its contents do not match their hash");
+        let _ = std::fs::remove_file(path);
+    }
+
+    fn used_blob(&self, hash: &blake3::Hash) {
+        self.blobs_used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(*hash);
     }
 
     /// Keeps `bytes` (whose hash is `hash`) unless a file with that content is kept
@@ -154,6 +189,7 @@ impl CacheDir {
     /// when it can be (a file name instead of a copy), else the bytes are written.
     /// Either way through a temporary name, renamed into place.
     pub fn keep_blob(&self, hash: &blake3::Hash, written: Option<&Path>, bytes: &[u8]) {
+        self.used_blob(hash);
         let path = self.blob_path(hash);
         if path.exists() {
             return;
@@ -178,8 +214,10 @@ impl CacheDir {
         }
     }
 
-    /// Removes the kept files whose hashes are not in `keep`.
-    pub fn forget_blobs_except(&self, keep: &std::collections::HashSet<blake3::Hash>) {
+    /// Removes the kept files this build did not use (call only after a build that
+    /// wrote its output: `check` uses none).
+    pub fn forget_unused_blobs(&self) {
+        let keep = self.blobs_used.lock().unwrap_or_else(|e| e.into_inner());
         let Ok(entries) = std::fs::read_dir(self.blobs()) else {
             return;
         };

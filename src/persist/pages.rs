@@ -5,7 +5,7 @@
 //! that hash before it is used), hard-linked into the output.
 
 use super::CacheDir;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -110,9 +110,8 @@ impl<'a> PageStore<'a> {
     }
 
     /// Writes the index of the pages this build used, when it differs from the one
-    /// read, and removes kept files no page uses any more (`collect_files`: only when
-    /// the build wrote files, else a `check` would remove what a build keeps).
-    pub fn save(self, collect_files: bool) {
+    /// read.
+    pub fn save(self) {
         let used = self.used.into_inner().unwrap_or_else(|e| e.into_inner());
         let changed = self.changed.load(std::sync::atomic::Ordering::Relaxed)
             || used.len() != self.known.len();
@@ -126,9 +125,5 @@ impl<'a> PageStore<'a> {
         // Sorted, so the same pages give the same file.
         index.sort_unstable();
         self.cache.write(ENTRY, &index);
-        if collect_files {
-            let keep: HashSet<blake3::Hash> = used.values().copied().collect();
-            self.cache.forget_blobs_except(&keep);
-        }
     }
 }

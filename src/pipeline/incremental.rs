@@ -306,6 +306,7 @@ pub fn write_version_search(
         &vs.bodies(),
         out,
         None,
+        None,
     )
 }
 

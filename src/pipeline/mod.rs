@@ -254,6 +254,7 @@ fn build_into(
         opts.pages,
         kept.as_ref(),
         parts.as_ref().map(|p| p as &dyn crate::search::PartStore),
+        persist.as_ref(),
     );
     state.search_keys = written.search_keys;
     let mut summary = BuildSummary {
@@ -262,7 +263,10 @@ fn build_into(
     };
     if let Some(p) = &persist {
         if let Some(kept) = kept {
-            kept.save(opts.pages == PageMode::Write && !out.sink.discards());
+            kept.save();
+        }
+        if opts.pages == PageMode::Write && out.sink.file_of("").is_some() {
+            p.forget_unused_blobs();
         }
         if let Some(parts) = parts {
             parts.save(p);
@@ -394,6 +398,7 @@ pub fn rerender_with_theme(
         out,
         &timings,
         opts.pages,
+        None,
         None,
         None,
     );

@@ -10,6 +10,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{PageBody, Version};
 use crate::output::{self, Sink};
 use crate::persist::pages::{Kept, PageStore};
+use crate::persist::CacheDir;
 use crate::render::{self, PageContext, Renderer};
 use crate::screenshots::Screenshots;
 use crate::search::{self, PartStore};
@@ -38,6 +39,22 @@ impl Out<'_> {
 
     pub fn copy(&self, path: &str, source: &Path) {
         self.report_io(path, self.sink.copy(path, source));
+    }
+
+    /// Writes `bytes` at `path` through the persistent cache: a kept file with the
+    /// same bytes is linked (no new file to allocate), else the file written is kept.
+    pub fn write_kept(&self, cache_dir: &CacheDir, path: &str, bytes: &[u8]) {
+        let Some(file) = self.sink.file_of(path) else {
+            return self.write(path, bytes);
+        };
+        let hash = blake3::hash(bytes);
+        match cache_dir.blob_holding(&hash, bytes) {
+            Some(kept) => self.link(path, &kept),
+            None => {
+                self.write(path, bytes);
+                cache_dir.keep_blob(&hash, Some(&file), bytes);
+            }
+        }
     }
 
     /// Puts a file of the persistent cache at `path` (see `Sink::link`).
@@ -107,6 +124,7 @@ pub(super) fn write_site(
     mode: PageMode,
     kept: Option<&PageStore>,
     parts: Option<&dyn PartStore>,
+    cache_dir: Option<&CacheDir>,
 ) -> Written {
     let shared = state.site_render(live_reload);
     let written: Vec<(usize, blake3::Hash, PageHashes)> = state
@@ -128,6 +146,7 @@ pub(super) fn write_site(
                         &bodies,
                         out,
                         parts,
+                        cache_dir,
                     );
                     timings.note(format!(
                         "search index of {}: {:.3} s",
@@ -365,6 +384,7 @@ pub(super) fn write_search_index(
     bodies: &[Arc<PageBody>],
     out: Out,
     parts: Option<&dyn PartStore>,
+    cache_dir: Option<&CacheDir>,
 ) -> blake3::Hash {
     // URLs in the index are relative to the version's base (search.js completes
     // them), so versions with the same guides have the same index, made once.
@@ -390,7 +410,11 @@ pub(super) fn write_search_index(
         None => search::build_index(&pages, &variants),
     });
     files.par_iter().for_each(|(path, bytes)| {
-        out.write(&format!("{vprefix}{path}"), bytes);
+        let path = format!("{vprefix}{path}");
+        match cache_dir {
+            Some(cache_dir) => out.write_kept(cache_dir, &path, bytes),
+            None => out.write(&path, bytes),
+        }
     });
     key
 }

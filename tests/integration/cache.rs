@@ -271,7 +271,7 @@ fn a_cache_file_with_a_changed_byte_is_ignored() {
 fn a_kept_page_changed_in_place_is_not_published() {
     damaged_cache_is_ignored(
         |cache| {
-            let page = std::fs::read_dir(cache.join("pages"))
+            let page = std::fs::read_dir(cache.join("files"))
                 .unwrap()
                 .map(|e| e.unwrap().path())
                 .find(|p| std::fs::read_to_string(p).unwrap().contains("<h1"))
