@@ -274,7 +274,7 @@ fn a_kept_page_changed_in_place_is_not_published() {
             let page = std::fs::read_dir(cache.join("files"))
                 .unwrap()
                 .map(|e| e.unwrap().path())
-                .find(|p| std::fs::read_to_string(p).unwrap().contains("<h1"))
+                .find(|p| std::fs::read_to_string(p).is_ok_and(|text| text.contains("<h1")))
                 .unwrap();
             // Written through: the same file as a page of the filling build's output,
             // which a careless post-processing step could do.
@@ -321,6 +321,24 @@ fn a_cache_from_another_guidepost_version_is_ignored() {
             std::fs::write(&file, bytes).unwrap();
         },
         "made by guidepost 9",
+    );
+}
+
+#[test]
+fn a_kept_search_file_changed_in_place_is_not_published() {
+    damaged_cache_is_ignored(
+        |cache| {
+            // The search files are gzip: not UTF-8, unlike the pages.
+            let file = std::fs::read_dir(cache.join("files"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| std::fs::read_to_string(p).is_err())
+                .unwrap();
+            let mut bytes = std::fs::read(&file).unwrap();
+            bytes[0] ^= 0xff;
+            std::fs::write(&file, bytes).unwrap();
+        },
+        "do not match their hash",
     );
 }
 
