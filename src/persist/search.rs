@@ -48,7 +48,7 @@ impl SearchParts {
             return;
         }
         let mut stored: Stored = used.into_iter().map(|(k, p)| (*k.as_bytes(), p)).collect();
-        stored.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        stored.sort_unstable_by_key(|entry| entry.0);
         cache.write(ENTRY, &stored);
     }
 }

@@ -252,9 +252,10 @@ fn build_into(
         out,
         &timings,
         opts.pages,
-        kept.as_ref(),
-        parts.as_ref().map(|p| p as &dyn crate::search::PartStore),
-        persist.as_ref(),
+        match (&kept, &parts, &persist) {
+            (Some(pages), Some(search), Some(dir)) => Some(write::Persisted { pages, search, dir }),
+            _ => None,
+        },
     );
     state.search_keys = written.search_keys;
     let mut summary = BuildSummary {
@@ -398,8 +399,6 @@ pub fn rerender_with_theme(
         out,
         &timings,
         opts.pages,
-        None,
-        None,
         None,
     );
     let mut summary = BuildSummary {

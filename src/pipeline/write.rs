@@ -87,6 +87,14 @@ impl Out<'_> {
     }
 }
 
+/// What a build reuses from and keeps in the persistent cache (`persist`).
+#[derive(Clone, Copy)]
+pub(super) struct Persisted<'a> {
+    pub pages: &'a PageStore<'a>,
+    pub search: &'a dyn PartStore,
+    pub dir: &'a CacheDir,
+}
+
 /// What a build does with its pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PageMode {
@@ -122,10 +130,11 @@ pub(super) fn write_site(
     out: Out,
     timings: &Timings,
     mode: PageMode,
-    kept: Option<&PageStore>,
-    parts: Option<&dyn PartStore>,
-    cache_dir: Option<&CacheDir>,
+    persisted: Option<Persisted>,
 ) -> Written {
+    let kept = persisted.map(|p| p.pages);
+    let parts = persisted.map(|p| p.search);
+    let cache_dir = persisted.map(|p| p.dir);
     let shared = state.site_render(live_reload);
     let written: Vec<(usize, blake3::Hash, PageHashes)> = state
         .versions
