@@ -408,6 +408,13 @@ fn run_build(args: BuildArgs, env: &Environment) -> Status {
         printer.print(&[d]);
         return Status::Usage;
     }
+    let cache_dir = match args.cache.as_deref().map(|c| cache_folder(c, Some(&out))) {
+        Some(Err(d)) => {
+            printer.print(&[d]);
+            return Status::Usage;
+        }
+        other => other.and_then(Result::ok),
+    };
     let staged = match StagedOutput::create(&out) {
         Ok(s) => s,
         Err(e) => {
@@ -424,6 +431,7 @@ fn run_build(args: BuildArgs, env: &Environment) -> Status {
     let opts = BuildOptions {
         root: root.clone(),
         today: env.today.clone(),
+        cache_dir,
         ..Default::default()
     };
     let (summary, diags) = pipeline::build(&config, &opts, &staged.sink());
@@ -463,9 +471,17 @@ fn run_check(args: CheckArgs, env: &Environment) -> Status {
         Ok(site) => site,
         Err(status) => return status,
     };
+    let cache_dir = match args.cache.as_deref().map(|c| cache_folder(c, None)) {
+        Some(Err(d)) => {
+            printer.print(&[d]);
+            return Status::Usage;
+        }
+        other => other.and_then(Result::ok),
+    };
     let opts = BuildOptions {
         root,
         today: env.today.clone(),
+        cache_dir,
         ..Default::default()
     };
     let (summary, diags) = pipeline::build(&config, &opts, &NullSink);
@@ -492,6 +508,31 @@ fn run_new(args: NewArgs, env: &Environment) -> Status {
             Status::Usage
         }
     }
+}
+
+/// The `--cache` folder as an absolute path (relative ones are taken from the working
+/// folder, like `--root`); refused when it is, holds or lies in the output folder
+/// `out`, which each build replaces whole.
+fn cache_folder(cache: &Path, out: Option<&Path>) -> Result<PathBuf, Diagnostic> {
+    let cache = std::path::absolute(cache).map_err(|e| {
+        Diagnostic::error("output", cache, format!("cannot use the cache folder: {e}"))
+    })?;
+    let cache = crate::paths::normalize(&cache).unwrap_or(cache);
+    if let Some(out) = out {
+        if cache.starts_with(out) || out.starts_with(&cache) {
+            return Err(Diagnostic::error(
+                "output",
+                &cache,
+                format!(
+                    "refusing to use {} as the cache folder: the output folder {} is replaced by every build",
+                    cache.display(),
+                    out.display()
+                ),
+            )
+            .help("give --cache a folder of its own, outside the output folder"));
+        }
+    }
+    Ok(cache)
 }
 
 /// How long each phase took, on stderr, when GUIDEPOST_TIMINGS is set.

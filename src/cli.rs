@@ -147,12 +147,19 @@ pub struct BuildArgs {
     /// Override base_url of site.toml
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Keep renderings, pages and screenshot copies in DIR between builds, and reuse
+    /// what is still valid (made if missing; a damaged one is ignored with a warning)
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub site: SiteArgs,
+    /// Keep renderings, pages and screenshot copies in DIR between runs (see `build`)
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

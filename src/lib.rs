@@ -19,6 +19,7 @@ pub mod model;
 pub mod output;
 pub mod packed;
 pub mod paths;
+pub mod persist;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;

@@ -13,6 +13,19 @@ use std::sync::Mutex;
 pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
     fn copy(&self, path: &str, source: &Path) -> io::Result<()>;
+    /// Puts the file `source` (a file of the persistent cache, never changed in
+    /// place) at `path`: a hard link where the sink can, else a copy.
+    fn link(&self, path: &str, source: &Path) -> io::Result<()> {
+        self.copy(path, source)
+    }
+    /// The file on disk that a written `path` went to, when there is one.
+    fn file_of(&self, _path: &str) -> Option<PathBuf> {
+        None
+    }
+    /// Whether what is written is thrown away (`check`).
+    fn discards(&self) -> bool {
+        false
+    }
 }
 
 /// Writes into a folder on disk.
@@ -32,11 +45,59 @@ impl DirSink {
 
 impl Sink for DirSink {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        std::fs::write(self.target(path)?, bytes)
+        use std::io::Write;
+        let target = self.target(path)?;
+        let new_file = || {
+            std::fs::File::options()
+                .write(true)
+                .create_new(true)
+                .open(&target)
+        };
+        let mut file = match new_file() {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                std::fs::remove_file(&target)?;
+                new_file()?
+            }
+            other => other?,
+        };
+        file.write_all(bytes)
     }
 
     fn copy(&self, path: &str, source: &Path) -> io::Result<()> {
-        std::fs::copy(source, self.target(path)?).map(|_| ())
+        let target = self.vacant_target(path)?;
+        std::fs::copy(source, target).map(|_| ())
+    }
+
+    fn link(&self, path: &str, source: &Path) -> io::Result<()> {
+        let target = self.target(path)?;
+        let linked = match std::fs::hard_link(source, &target) {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                std::fs::remove_file(&target)?;
+                std::fs::hard_link(source, &target)
+            }
+            other => other,
+        };
+        // Another file system, or one without hard links: a copy.
+        linked.or_else(|_| self.copy(path, source))
+    }
+
+    fn file_of(&self, path: &str) -> Option<PathBuf> {
+        Some(self.dir.join(path))
+    }
+}
+
+impl DirSink {
+    /// The file for `path`, its folder made, and no file there: a file written twice
+    /// (two pages at one path) is replaced, never written through, because the first
+    /// may be a hard link to a file of the persistent cache (`link`).
+    fn vacant_target(&self, path: &str) -> io::Result<PathBuf> {
+        let target = self.target(path)?;
+        match std::fs::symlink_metadata(&target) {
+            Ok(_) => std::fs::remove_file(&target)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        Ok(target)
     }
 }
 
@@ -74,6 +135,9 @@ impl Sink for NullSink {
     }
     fn copy(&self, _: &str, _: &Path) -> io::Result<()> {
         Ok(())
+    }
+    fn discards(&self) -> bool {
+        true
     }
 }
 

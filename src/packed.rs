@@ -30,6 +30,35 @@ impl PackedText {
     }
 }
 
+/// Kept in the persistent cache (`persist`) as one byte string: a damaged one unpacks
+/// to nothing rather than failing, and the cache file's own hash catches damage first.
+impl serde::Serialize for PackedText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.bytes)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PackedText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = PackedText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("packed text bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<PackedText, E> {
+                Ok(PackedText { bytes: v.into() })
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<PackedText, E> {
+                Ok(PackedText {
+                    bytes: v.into_boxed_slice(),
+                })
+            }
+        }
+        deserializer.deserialize_byte_buf(Bytes)
+    }
+}
+
 impl std::fmt::Debug for PackedText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "PackedText({} bytes packed)", self.bytes.len())

@@ -16,7 +16,7 @@ pub const SEVERITIES: &[&str] = &["note", "warning", "danger"];
 pub const STATUSES: &[&str] = &["candidate", "accepted"];
 
 /// A caveat as rendered on its page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Caveat {
     pub id: String,
     pub severity: String,

@@ -42,7 +42,7 @@ pub struct Origin {
 /// Where something written in an included file is: that file and the includes that
 /// led to it (see `Origin`). Kept version-relative, since one rendering can serve the
 /// same page in several versions.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WrittenIn {
     pub file: String,
     pub included_from: Vec<(String, usize)>,

@@ -103,7 +103,7 @@ pub struct PageInput<'a> {
     pub title_at: Option<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -113,7 +113,7 @@ pub struct Heading {
 }
 
 /// A link to `target#anchor` whose anchor must exist on the target page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AnchorCheck {
     pub target: String,
     pub anchor: String,
@@ -125,7 +125,7 @@ pub struct AnchorCheck {
 }
 
 /// A step (SPEC §3): an item of an ordered list that is not nested in another list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Step {
     /// Its id on the page (`step-2`, `choose-subscription-step-2`).
     pub id: String,
@@ -141,7 +141,7 @@ pub struct Step {
 
 /// A searchable piece of a page: the text under one heading (split where variant
 /// panels start and end), or one caveat.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Passage {
     /// The heading it sits under: (id, text); None before the first heading.
     pub heading: Option<(String, String)>,
@@ -157,7 +157,7 @@ pub struct Passage {
 /// One thing outside the markdown file that its rendering looked at. A cached
 /// rendering is reused for a file with the same content only where every dependency
 /// still gives the same answer (`build::cache`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RenderDep {
     /// A link to the version-relative `target`, which led to this path (None: no page).
     Link {
@@ -205,6 +205,7 @@ pub enum RenderDep {
     /// version-relative path, and what reading it gave (`IncludedFile::fingerprint`).
     Include {
         path: String,
+        #[serde(with = "crate::persist::codec::hash")]
         fingerprint: blake3::Hash,
     },
 }

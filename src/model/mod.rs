@@ -51,7 +51,7 @@ pub struct Version {
 }
 
 /// Rendered markdown that later stages attach to sources by index.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PageBody {
     /// With links to other pages relative to the version (`markdown::VERSION_BASE`);
     /// kept compressed (`packed`): a build holds every page's.

@@ -25,16 +25,21 @@ use std::sync::{Arc, Mutex};
 
 pub use crate::memo::Shared;
 
-/// One rendering of a markdown file, as the cache keeps it.
-#[derive(Debug)]
+/// One rendering of a markdown file, as the cache keeps it (and the persistent cache:
+/// `persist`, through serde).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct CachedPage {
     pub body: Arc<PageBody>,
     pub anchor_checks: Vec<AnchorCheck>,
     /// Diagnostics, located in the files of the version folder the rendering was
     /// made for (`version_dir`).
+    #[serde(with = "crate::persist::codec::diags")]
     pub diags: Vec<Diagnostic>,
     version_dir: PathBuf,
     deps: Vec<RenderDep>,
+    /// The key of its slot: the file's content hash and its path in the version.
+    #[serde(with = "crate::persist::codec::hash")]
+    key: blake3::Hash,
 }
 
 impl CachedPage {
@@ -127,7 +132,8 @@ impl MarkdownCache {
         page: &PageInput,
         file_hash: &blake3::Hash,
     ) -> Arc<CachedPage> {
-        let slot = self.slot(file_hash, page.rel_path);
+        let key = slot_key(file_hash, page.rel_path);
+        let slot = self.slot(key);
         // Holding the slot while rendering makes a second version with the same file
         // wait for this rendering instead of doing it again.
         let mut renderings = slot.lock().unwrap_or_else(|e| e.into_inner());
@@ -159,18 +165,34 @@ impl MarkdownCache {
             diags: r.diags,
             version_dir: env.version_dir.to_path_buf(),
             deps: r.deps,
+            key,
         });
         renderings.push(cached.clone());
         cached
     }
 
-    fn slot(&self, file_hash: &blake3::Hash, rel_path: &str) -> Arc<Slot> {
-        let mut key = blake3::Hasher::new();
-        key.update(file_hash.as_bytes());
-        key.update(rel_path.as_bytes());
-        let key = key.finalize();
+    fn slot(&self, key: blake3::Hash) -> Arc<Slot> {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         slots.entry(key).or_default().clone()
+    }
+
+    /// Whether the cache holds no rendering at all (nothing rendered or loaded yet).
+    pub fn is_empty(&self) -> bool {
+        self.slots
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+    }
+
+    /// Adds renderings that an earlier build kept (`persist`): each is used only where
+    /// its dependencies hold, like any other.
+    pub fn load(&self, pages: Vec<CachedPage>) {
+        for page in pages {
+            let slot = self.slot(page.key);
+            slot.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(Arc::new(page));
+        }
     }
 
     /// (renderings reused, renderings made) since the cache was created.
@@ -180,6 +202,14 @@ impl MarkdownCache {
             self.misses.load(Ordering::Relaxed),
         )
     }
+}
+
+/// The slot of a file with content hash `file_hash` at `rel_path` in its version.
+fn slot_key(file_hash: &blake3::Hash, rel_path: &str) -> blake3::Hash {
+    let mut key = blake3::Hasher::new();
+    key.update(file_hash.as_bytes());
+    key.update(rel_path.as_bytes());
+    key.finalize()
 }
 
 /// Whether a dependency recorded for a rendering gives the same answer in `env`.

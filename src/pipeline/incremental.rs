@@ -299,7 +299,15 @@ pub fn write_version_search(
         sink,
         diags: &diags,
     };
-    write_search_index(&cache.search, &state.config, &vs.version, &vs.bodies(), out)
+    write_search_index(
+        &cache.search,
+        &state.config,
+        &vs.version,
+        &vs.bodies(),
+        out,
+        None,
+        None,
+    )
 }
 
 /// The screenshot copies the site's pages show now: (output path, source file).

@@ -285,6 +285,9 @@ impl LiveSite {
             ..self.opts.clone()
         };
         let (summary, diagnostics, state) = build_site(config, &opts, &sink, &self.cache);
+        // The persistent cache serves the first build only: later ones have the
+        // in-memory cache, and writing the whole cache on a save would be slow.
+        self.opts.cache_dir = None;
         let good = !diagnostics.iter().any(|d| d.severity == Severity::Error);
         let mut changed = Vec::new();
         if let Some(state) = state.filter(|_| good) {

@@ -7,6 +7,9 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown::highlight::HighlightCache;
 use crate::model::{Version, VersionIndex};
 use crate::output::Sink;
+use crate::persist::pages::PageStore;
+use crate::persist::search::SearchParts;
+use crate::persist::CacheDir;
 use crate::render::Theme;
 use crate::screenshots::Screenshots;
 use crate::source;
@@ -57,12 +60,18 @@ pub struct BuildOptions {
     /// What the build does with its pages: write them (the default), or only render
     /// and hash them, or skip them (`serve`, which renders pages on request).
     pub pages: PageMode,
+    /// The persistent cache folder (`--cache`; `serve`'s first build:
+    /// `.guidepost-cache/`): renderings and pages are read from it and written to it,
+    /// and screenshot copies are kept in it (else in `.guidepost-cache/images/`).
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl BuildOptions {
-    /// What `serve` builds with: drafts included, pages with the live-reload script.
+    /// What `serve` builds with: drafts included, pages with the live-reload script,
+    /// the persistent cache in `.guidepost-cache/` for its first build.
     pub fn for_serve(root: PathBuf) -> BuildOptions {
         BuildOptions {
+            cache_dir: Some(root.join(crate::screenshots::cache::CACHE_DIR)),
             root,
             include_drafts: true,
             live_reload: true,
@@ -171,7 +180,22 @@ fn build_into(
             return (BuildSummary::default(), None);
         }
     };
-    let assets = Screenshots::new(root.clone(), &prefix);
+    let persist = opts
+        .cache_dir
+        .as_ref()
+        .map(|dir| CacheDir::new(dir, root, inputs_key(config, opts)));
+    let mut assets = Screenshots::new(root.clone(), &prefix);
+    let mut loaded = 0;
+    if let Some(p) = &persist {
+        assets = assets.with_image_cache(p.images_dir());
+        if cache.markdown.is_empty() {
+            if let Some(pages) = p.read::<Vec<CachedPage>>(RENDERINGS) {
+                loaded = pages.len();
+                cache.markdown.load(pages);
+            }
+        }
+        timings.lap("read the cache");
+    }
     // Versions are independent until they link to each other: each is read and its
     // markdown rendered in parallel with the others (rayon nests with the per-page
     // work), through the cache, so a file that two versions share is rendered once.
@@ -217,6 +241,10 @@ fn build_into(
         read_diags: Vec::new(), // both set by build_site once every stage has reported
         write_diags: Vec::new(),
     };
+    let kept = persist
+        .as_ref()
+        .map(|p| PageStore::open(p, state.theme.templates_hash));
+    let parts = persist.as_ref().map(SearchParts::open);
     let written = write_site(
         &state,
         opts.live_reload,
@@ -224,12 +252,30 @@ fn build_into(
         out,
         &timings,
         opts.pages,
+        match (&kept, &parts, &persist) {
+            (Some(pages), Some(search), Some(dir)) => Some(write::Persisted { pages, search, dir }),
+            _ => None,
+        },
     );
     state.search_keys = written.search_keys;
     let mut summary = BuildSummary {
         page_hashes: written.page_hashes,
         ..written.summary
     };
+    if let Some(p) = &persist {
+        if let Some(kept) = kept {
+            kept.save();
+        }
+        if opts.pages == PageMode::Write && out.sink.file_of("").is_some() {
+            p.forget_unused_blobs();
+        }
+        if let Some(parts) = parts {
+            parts.save(p);
+        }
+        save_renderings(p, &state.versions, misses, loaded);
+        out.diags.extend(p.take_warning());
+        timings.lap("write the cache");
+    }
     let (loads, seconds, encoded) = state.assets.load_stats();
     timings.note(format!(
         "screenshots: {loads} files read, measured, hashed and processed in {seconds:.3} s of CPU (all threads), {encoded} images encoded, {} distinct copies",
@@ -237,6 +283,45 @@ fn build_into(
     ));
     summary.timings = timings.into_lines();
     (summary, Some(state))
+}
+
+/// The cache entry of the renderings.
+const RENDERINGS: &str = "renderings";
+
+/// A hash of everything a cache entry depends on besides its own content, the site
+/// folder and guidepost: site.toml as loaded, and the build's options.
+fn inputs_key(config: &Config, opts: &BuildOptions) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    h.update(format!("{config:?}").as_bytes());
+    h.update(
+        format!(
+            "{:?}",
+            (
+                opts.include_drafts,
+                opts.live_reload,
+                opts.show_candidates,
+                &opts.today
+            )
+        )
+        .as_bytes(),
+    );
+    h.finalize()
+}
+
+/// Keeps the renderings the versions use (once each) for the next build, unless they
+/// are the ones the cache holds already: this build made none (`made`) and used as
+/// many as it read (`loaded`), so it used each one it read.
+fn save_renderings(p: &CacheDir, versions: &[VersionState], made: usize, loaded: usize) {
+    let mut seen = std::collections::HashSet::new();
+    let used: Vec<&CachedPage> = versions
+        .iter()
+        .flat_map(|vs| vs.pages.iter())
+        .filter(|page| seen.insert(Arc::as_ptr(page)))
+        .map(|page| page.as_ref())
+        .collect();
+    if made > 0 || used.len() != loaded {
+        p.write(RENDERINGS, &used);
+    }
 }
 
 /// What the renderings of the versions hold, in MiB (for GUIDEPOST_TIMINGS): HTML,
@@ -314,6 +399,7 @@ pub fn rerender_with_theme(
         out,
         &timings,
         opts.pages,
+        None,
     );
     let mut summary = BuildSummary {
         page_hashes: written.page_hashes,

@@ -72,6 +72,17 @@ pub(super) fn template_of(page: PageRef) -> &'static str {
     }
 }
 
+/// The template and context of `page` (see `render`).
+pub(super) fn context(r: &Renderer, page: PageRef) -> crate::render::PageContext {
+    match page {
+        PageRef::Guide(g) => r.guide_context(g),
+        PageRef::Section(s) => r.section_context(s),
+        PageRef::Caveats => r.caveats_context(),
+        PageRef::NotFound => r.not_found_context(),
+        PageRef::Redirect(g) => r.redirect_context(&r.version.guides[g].path),
+    }
+}
+
 /// The HTML of `page`, rendered by `r` (the renderer of its version).
 pub(super) fn render(r: &Renderer, page: PageRef) -> Result<String, tera::Error> {
     match page {

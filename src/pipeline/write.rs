@@ -9,9 +9,11 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{PageBody, Version};
 use crate::output::{self, Sink};
-use crate::render::{self, Renderer};
+use crate::persist::pages::{Kept, PageStore};
+use crate::persist::CacheDir;
+use crate::render::{self, PageContext, Renderer};
 use crate::screenshots::Screenshots;
-use crate::search;
+use crate::search::{self, PartStore};
 use crate::url::encode_path;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -39,6 +41,27 @@ impl Out<'_> {
         self.report_io(path, self.sink.copy(path, source));
     }
 
+    /// Writes `bytes` at `path` through the persistent cache: a kept file with the
+    /// same bytes is linked (no new file to allocate), else the file written is kept.
+    pub fn write_kept(&self, cache_dir: &CacheDir, path: &str, bytes: &[u8]) {
+        let Some(file) = self.sink.file_of(path) else {
+            return self.write(path, bytes);
+        };
+        let hash = blake3::hash(bytes);
+        match cache_dir.blob_holding(&hash, bytes) {
+            Some(kept) => self.link(path, &kept),
+            None => {
+                self.write(path, bytes);
+                cache_dir.keep_blob(&hash, Some(&file), bytes);
+            }
+        }
+    }
+
+    /// Puts a file of the persistent cache at `path` (see `Sink::link`).
+    pub fn link(&self, path: &str, source: &Path) {
+        self.report_io(path, self.sink.link(path, source));
+    }
+
     /// Writes a rendered page, or reports its template error; true when written.
     pub fn page(&self, path: &str, template: &str, html: Result<String, tera::Error>) -> bool {
         match html {
@@ -62,6 +85,14 @@ impl Out<'_> {
             ));
         }
     }
+}
+
+/// What a build reuses from and keeps in the persistent cache (`persist`).
+#[derive(Clone, Copy)]
+pub(super) struct Persisted<'a> {
+    pub pages: &'a PageStore<'a>,
+    pub search: &'a dyn PartStore,
+    pub dir: &'a CacheDir,
 }
 
 /// What a build does with its pages.
@@ -99,7 +130,11 @@ pub(super) fn write_site(
     out: Out,
     timings: &Timings,
     mode: PageMode,
+    persisted: Option<Persisted>,
 ) -> Written {
+    let kept = persisted.map(|p| p.pages);
+    let parts = persisted.map(|p| p.search);
+    let cache_dir = persisted.map(|p| p.dir);
     let shared = state.site_render(live_reload);
     let written: Vec<(usize, blake3::Hash, PageHashes)> = state
         .versions
@@ -110,11 +145,18 @@ pub(super) fn write_site(
             let renderer = state.renderer(&shared, v, &bodies);
             // The search index is built while the pages are written.
             let ((pages, hashes), key) = rayon::join(
-                || write_pages(&renderer, out, mode),
+                || write_pages(&renderer, out, mode, kept),
                 || {
                     let started = std::time::Instant::now();
-                    let key =
-                        write_search_index(searches, &state.config, &vs.version, &bodies, out);
+                    let key = write_search_index(
+                        searches,
+                        &state.config,
+                        &vs.version,
+                        &bodies,
+                        out,
+                        parts,
+                        cache_dir,
+                    );
                     timings.note(format!(
                         "search index of {}: {:.3} s",
                         vs.version.spec.id,
@@ -216,7 +258,12 @@ pub(super) fn screenshot_copies(
 
 /// Every page of a version, rendered in parallel and written or hashed as `mode`
 /// says; returns how many guide and section pages rendered, and the hashes.
-fn write_pages(r: &Renderer, out: Out, mode: PageMode) -> (usize, Vec<(String, blake3::Hash)>) {
+fn write_pages(
+    r: &Renderer,
+    out: Out,
+    mode: PageMode,
+    kept: Option<&PageStore>,
+) -> (usize, Vec<(String, blake3::Hash)>) {
     let (pages, problems) = pages::version_pages(r.version);
     out.diags.extend(problems);
     if mode == PageMode::Skip {
@@ -233,24 +280,11 @@ fn write_pages(r: &Renderer, out: Out, mode: PageMode) -> (usize, Vec<(String, b
         .map(|(path, _)| path.as_str())
         .collect();
     let emit = |path: &str, page: PageRef| -> Option<(bool, Option<(String, blake3::Hash)>)> {
-        let html = match pages::render(r, page) {
-            Ok(html) => html,
-            Err(e) => {
-                out.diags
-                    .push(render::template_error(pages::template_of(page), &e));
-                return None;
-            }
+        let hash = match kept {
+            Some(kept) => emit_through(r, kept, out, mode, path, page)?,
+            None => emit_rendered(r, out, mode, path, page)?,
         };
-        let hash = match mode {
-            PageMode::Write => {
-                out.write(path, html.as_bytes());
-                None
-            }
-            PageMode::Hash | PageMode::Skip => {
-                Some((path.to_string(), blake3::hash(html.as_bytes())))
-            }
-        };
-        Some((is_counted(page), hash))
+        Some((is_counted(page), hash.map(|h| (path.to_string(), h))))
     };
     let mut done: Vec<(bool, Option<(String, blake3::Hash)>)> = pages
         .par_iter()
@@ -268,6 +302,70 @@ fn write_pages(r: &Renderer, out: Out, mode: PageMode) -> (usize, Vec<(String, b
     // hashes into a map keeps the later one, as the output does.
     let hashes = done.into_iter().filter_map(|(_, hash)| hash).collect();
     (counted, hashes)
+}
+
+/// Renders `page` and writes it (`PageMode::Write`) or hashes it: Some(the hash, in
+/// `Hash` mode), or None after reporting its template error.
+fn emit_rendered(
+    r: &Renderer,
+    out: Out,
+    mode: PageMode,
+    path: &str,
+    page: PageRef,
+) -> Option<Option<blake3::Hash>> {
+    let html = match pages::render(r, page) {
+        Ok(html) => html,
+        Err(e) => {
+            out.diags
+                .push(render::template_error(pages::template_of(page), &e));
+            return None;
+        }
+    };
+    Some(match mode {
+        PageMode::Write => {
+            out.write(path, html.as_bytes());
+            None
+        }
+        PageMode::Hash | PageMode::Skip => Some(blake3::hash(html.as_bytes())),
+    })
+}
+
+/// Like `emit_rendered`, through the persistent cache: a page whose template context
+/// and templates are those of a kept page is not rendered; in the output it is the
+/// kept file (hard-linked), else it is rendered and kept.
+fn emit_through(
+    r: &Renderer,
+    kept: &PageStore,
+    out: Out,
+    mode: PageMode,
+    path: &str,
+    page: PageRef,
+) -> Option<Option<blake3::Hash>> {
+    let PageContext { template, context } = pages::context(r, page);
+    let json = context.into_json();
+    let key = kept.key(template, &json);
+    let writes = mode == PageMode::Write && !out.sink.discards();
+    if let Kept::Html(hash, file) = kept.lookup(&key, writes) {
+        if let Some(file) = file {
+            out.link(path, &file);
+        }
+        return Some((mode != PageMode::Write).then_some(hash));
+    }
+    let html = tera::Context::from_value(json)
+        .and_then(|context| r.render(PageContext { template, context }));
+    let html = match html {
+        Ok(html) => html,
+        Err(e) => {
+            out.diags.push(render::template_error(template, &e));
+            return None;
+        }
+    };
+    if mode == PageMode::Write {
+        out.write(path, html.as_bytes());
+    }
+    let file = writes.then(|| out.sink.file_of(path)).flatten();
+    let hash = kept.record(key, html.as_bytes(), file.as_deref(), writes);
+    Some((mode != PageMode::Write).then_some(hash))
 }
 
 /// Whether the summary counts `page` (guides and sections, as it always has).
@@ -294,6 +392,8 @@ pub(super) fn write_search_index(
     version: &Version,
     bodies: &[Arc<PageBody>],
     out: Out,
+    parts: Option<&dyn PartStore>,
+    cache_dir: Option<&CacheDir>,
 ) -> blake3::Hash {
     // URLs in the index are relative to the version's base (search.js completes
     // them), so versions with the same guides have the same index, made once.
@@ -314,9 +414,16 @@ pub(super) fn write_search_index(
         .collect();
     let variants = config.variant_labels();
     let key = search::fingerprint(&pages, &variants);
-    let files = searches.get_or_make(key, || search::build_index(&pages, &variants));
+    let files = searches.get_or_make(key, || match parts {
+        Some(parts) => search::build_index_from_parts(&pages, &variants, parts),
+        None => search::build_index(&pages, &variants),
+    });
     files.par_iter().for_each(|(path, bytes)| {
-        out.write(&format!("{vprefix}{path}"), bytes);
+        let path = format!("{vprefix}{path}");
+        match cache_dir {
+            Some(cache_dir) => out.write_kept(cache_dir, &path, bytes),
+            None => out.write(&path, bytes),
+        }
     });
     key
 }

@@ -24,6 +24,19 @@ use tera::{Context, Tera};
 /// How many guides a home or section page lists under each subsection.
 const GUIDES_PER_SUBSECTION: usize = 6;
 
+/// A page before tera renders it: its template and the context the template sees
+/// (a persistent cache may know the HTML it gives: `persist::pages`).
+pub struct PageContext {
+    pub template: &'static str,
+    pub context: Context,
+}
+
+impl PageContext {
+    fn new(template: &'static str, context: Context) -> PageContext {
+        PageContext { template, context }
+    }
+}
+
 /// What the renderers of every version of a site share.
 pub struct SiteRender<'a> {
     pub tera: &'a Tera,
@@ -286,6 +299,11 @@ impl<'a> Renderer<'a> {
     }
 
     pub fn guide(&self, g: usize) -> Result<String, tera::Error> {
+        self.render(self.guide_context(g))
+    }
+
+    /// What `guide` renders: the template and its context.
+    pub fn guide_context(&self, g: usize) -> PageContext {
         let guide = &self.version.guides[g];
         let src = &self.version.sources[guide.source];
         let body = &self.bodies[guide.source];
@@ -316,10 +334,15 @@ impl<'a> Renderer<'a> {
         let mut context = self.page_context(&guide.path, &src.front.aliases);
         context.insert("page", &ctx);
         self.insert_nav(&mut context, guide.section, Some(g), &ctx.url);
-        self.tera.render("guide.html", &context)
+        PageContext::new("guide.html", context)
     }
 
     pub fn section(&self, s: usize) -> Result<String, tera::Error> {
+        self.render(self.section_context(s))
+    }
+
+    /// What `section` renders.
+    pub fn section_context(&self, s: usize) -> PageContext {
         let sec = &self.version.sections[s];
         let subsections = sec
             .sections
@@ -368,7 +391,7 @@ impl<'a> Renderer<'a> {
         context.insert("page", &ctx);
         self.insert_nav(&mut context, s, None, &ctx.url);
         let template = if s == 0 { "home.html" } else { "section.html" };
-        self.tera.render(template, &context)
+        PageContext::new(template, context)
     }
 
     fn caveat_ctx(&self, c: &'a crate::markdown::Caveat) -> CaveatCtx<'a> {
@@ -397,6 +420,11 @@ impl<'a> Renderer<'a> {
 
     /// The version's `/caveats/` page: every caveat, by guide in reading order.
     pub fn caveats_page(&self) -> Result<String, tera::Error> {
+        self.render(self.caveats_context())
+    }
+
+    /// What `caveats_page` renders.
+    pub fn caveats_context(&self) -> PageContext {
         let v = self.version;
         let guides: Vec<CaveatGuideCtx> = v
             .reading_order
@@ -423,23 +451,38 @@ impl<'a> Renderer<'a> {
             &serde_json::json!({ "url": url, "canonical": self.canonical_for(&path, &[]) }),
         );
         self.insert_nav(&mut context, 0, None, &url);
-        self.tera.render("caveats.html", &context)
+        PageContext::new("caveats.html", context)
     }
 
     pub fn not_found(&self) -> Result<String, tera::Error> {
+        self.render(self.not_found_context())
+    }
+
+    /// What `not_found` renders.
+    pub fn not_found_context(&self) -> PageContext {
         let mut context = self.page_context(&self.version.spec.url_prefix, &[]);
         // No `page`: the macro's `current` is "".
         self.insert_nav(&mut context, 0, None, "");
         context.insert("home_url", &self.url(&self.version.sections[0].path));
-        self.tera.render("404.html", &context)
+        PageContext::new("404.html", context)
     }
 
     /// A page at an old URL (`aliases`) that sends the reader to `target_path`.
     pub fn redirect(&self, target_path: &str) -> Result<String, tera::Error> {
+        self.render(self.redirect_context(target_path))
+    }
+
+    /// What `redirect` renders.
+    pub fn redirect_context(&self, target_path: &str) -> PageContext {
         let mut context = self.base_context();
         context.insert("target", &self.url(target_path));
         context.insert("canonical", &self.canonical(target_path));
-        self.tera.render("redirect.html", &context)
+        PageContext::new("redirect.html", context)
+    }
+
+    /// The HTML of a page.
+    pub fn render(&self, page: PageContext) -> Result<String, tera::Error> {
+        self.tera.render(page.template, &page.context)
     }
 
     fn base_context(&self) -> Context {

@@ -67,6 +67,9 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
 
 pub struct Theme {
     pub tera: Tera,
+    /// A hash of every template's name and text: a page rendered from the same
+    /// context with templates of the same hash is the same (`persist::pages`).
+    pub templates_hash: blake3::Hash,
     /// Theme files under content-hashed names: (output path, bytes).
     pub assets: Vec<(String, Vec<u8>)>,
     /// Theme file name → its hashed URL, for templates.
@@ -120,6 +123,13 @@ impl Theme {
             && templates
                 .iter()
                 .all(|(name, (text, _))| Some(text.as_str()) == default_template(name));
+        let mut templates_hash = blake3::Hasher::new();
+        for (name, (text, _)) in &templates {
+            for part in [name, text] {
+                templates_hash.update(&(part.len() as u64).to_le_bytes());
+                templates_hash.update(part.as_bytes());
+            }
+        }
         let mut tera = Tera::default();
         // Tera's own escaping also rewrites `/`, which bloats every URL for no gain.
         tera.set_escape_fn(escape_html);
@@ -180,6 +190,7 @@ impl Theme {
         {
             Ok(Theme {
                 tera,
+                templates_hash: templates_hash.finalize(),
                 assets,
                 asset_urls,
                 site_static,

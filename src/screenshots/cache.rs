@@ -35,8 +35,13 @@ pub struct DiskCache {
 impl DiskCache {
     /// The cache of the site at `root`; the folder is made when the first entry is.
     pub fn new(root: &Path) -> DiskCache {
+        DiskCache::in_folder(root.join(CACHE_DIR).join("images"))
+    }
+
+    /// A cache in `dir` (`build --cache DIR` keeps images in `DIR/images/`).
+    pub fn in_folder(dir: PathBuf) -> DiskCache {
         DiskCache {
-            dir: root.join(CACHE_DIR).join("images"),
+            dir,
             made: AtomicU64::new(0),
         }
     }

@@ -13,7 +13,7 @@ use std::time::Instant;
 pub const FILES_DIR: &str = "assets/files/";
 
 /// What a page needs to link a local file that is not markdown: the URL of its copy.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileInfo {
     /// URL of the copy, with the site prefix, percent-encoded.
     pub url: String,

@@ -33,7 +33,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// One published form of a screenshot: the full-size file and its smaller widths.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Picture {
     /// URL of the full-size file, with the site prefix.
     pub url: String,
@@ -45,14 +45,14 @@ pub struct Picture {
 }
 
 /// A numbered box over the screenshot, in its own pixels, with its legend text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mark {
     pub rect: Rect,
     pub text: String,
 }
 
 /// What a page needs to show a screenshot.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImageInfo {
     /// URL of the full-size published file, with the site prefix (`light.url`).
     pub url: String,
@@ -70,6 +70,7 @@ pub struct ImageInfo {
     /// screenshot of its own.
     pub files: Vec<PathBuf>,
     /// Warnings about the sidecar and the twin, at their own files.
+    #[serde(with = "crate::persist::codec::diags")]
     pub notes: Vec<Diagnostic>,
 }
 
@@ -106,7 +107,7 @@ impl ImageInfo {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ImageError {
     NotFound(String),
     OutsideSite(String),
@@ -116,6 +117,7 @@ pub enum ImageError {
     /// original pixels in the output).
     Data {
         files: Vec<PathBuf>,
+        #[serde(with = "crate::persist::codec::diags")]
         diags: Vec<Diagnostic>,
     },
 }
@@ -185,6 +187,13 @@ impl Screenshots {
             loads: AtomicU64::new(0),
             load_nanos: AtomicU64::new(0),
         }
+    }
+
+    /// The same, with images made from screenshots kept in `dir` (the persistent
+    /// cache's `images/`) instead of `.guidepost-cache/images/`.
+    pub fn with_image_cache(mut self, dir: PathBuf) -> Self {
+        self.cache = DiskCache::in_folder(dir);
+        self
     }
 
     /// The site root (canonical).

@@ -60,15 +60,32 @@ struct Meta<'a> {
 /// A hash of everything `build_index` reads: equal fingerprints, equal indexes.
 pub fn fingerprint(pages: &[SearchPage], variants: &[(String, String)]) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
+    for (id, label) in variants {
+        for s in [id, label] {
+            h.update(&(s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        }
+    }
+    for page in pages {
+        hash_page(&mut h, page);
+    }
+    h.finalize()
+}
+
+/// A hash of what the index reads of one guide (the key of its `GuidePart`).
+pub fn page_key(page: &SearchPage) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    h.update(b"guidepost search part\0");
+    hash_page(&mut h, page);
+    h.finalize()
+}
+
+fn hash_page(h: &mut blake3::Hasher, page: &SearchPage) {
     let mut field = |s: &str| {
         h.update(&(s.len() as u64).to_le_bytes());
         h.update(s.as_bytes());
     };
-    for (id, label) in variants {
-        field(id);
-        field(label);
-    }
-    for page in pages {
+    {
         field(&page.url);
         field(page.title);
         field(page.summary);
@@ -87,7 +104,87 @@ pub fn fingerprint(pages: &[SearchPage], variants: &[(String, String)]) -> blake
         }
         field("\u{1}end of page");
     }
-    h.finalize()
+}
+
+/// What an index needs of one guide, kept between builds by the persistent cache
+/// (`persist`) under `page_key`: its terms with their count per field, and its packed
+/// fragment file.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct GuidePart {
+    /// The guide's terms, each ended by a newline.
+    terms: String,
+    /// The count of each term per field (title, summary, headings, body).
+    counts: Vec<[u32; 4]>,
+    /// How many words each field has.
+    len: [u32; 4],
+    fragment: crate::persist::codec::Bytes,
+}
+
+/// Where `build_index_from_parts` finds the parts of guides an earlier build made,
+/// and keeps the ones it makes.
+pub trait PartStore: Sync {
+    fn get(&self, key: &blake3::Hash) -> Option<std::sync::Arc<GuidePart>>;
+    fn put(&self, key: blake3::Hash, part: std::sync::Arc<GuidePart>);
+}
+
+/// `build_index` through kept parts of guides: the same files, without reading again
+/// the guides whose part is kept.
+pub fn build_index_from_parts(
+    pages: &[SearchPage],
+    variants: &[(String, String)],
+    store: &dyn PartStore,
+) -> Vec<(String, Vec<u8>)> {
+    use rayon::prelude::*;
+    use std::sync::Arc;
+    let keys: Vec<blake3::Hash> = pages.par_iter().map(page_key).collect();
+    let kept: Vec<Option<Arc<GuidePart>>> = keys.iter().map(|k| store.get(k)).collect();
+    // The guides not kept, made in the order `build_index` makes them: the terms of
+    // all, then the fragments of all.
+    let missing: Vec<&SearchPage> = pages
+        .iter()
+        .zip(&kept)
+        .filter(|(_, k)| k.is_none())
+        .map(|(p, _)| p)
+        .collect();
+    let terms = score::guide_terms_as_text(&missing);
+    let fragments: Vec<Vec<u8>> = missing
+        .par_iter()
+        .map(|page| files::pack(&files::fragment_json(page)))
+        .collect();
+    let mut made = terms
+        .into_iter()
+        .zip(fragments)
+        .map(|((terms, counts, len), fragment)| {
+            Arc::new(GuidePart {
+                terms,
+                counts,
+                len,
+                fragment: crate::persist::codec::Bytes(fragment),
+            })
+        });
+    let parts: Vec<Arc<GuidePart>> = kept
+        .into_iter()
+        .zip(keys)
+        .filter_map(|(kept, key)| {
+            kept.or_else(|| {
+                let part = made.next()?;
+                store.put(key, part.clone());
+                Some(part)
+            })
+        })
+        .collect();
+    if parts.len() != pages.len() {
+        // Cannot happen (one part made per guide not kept); were it to, the index
+        // is made the plain way rather than with a guide missing.
+        return build_index(pages, variants);
+    }
+    let (vocabulary, guides) = score::guide_terms_from_text(
+        parts
+            .iter()
+            .map(|p| (p.terms.as_str(), p.counts.as_slice(), p.len)),
+    );
+    let fragments = parts.iter().map(|p| p.fragment.0.clone()).collect();
+    index_files(pages, variants, vocabulary, &guides, fragments)
 }
 
 /// The index files of one version: (path below the version's folder, contents).
@@ -96,8 +193,31 @@ pub fn build_index(pages: &[SearchPage], variants: &[(String, String)]) -> Vec<(
     let t0 = std::time::Instant::now();
     let (vocabulary, guides) = score::guide_terms(pages);
     let t1 = std::time::Instant::now();
-    let lists = score::postings(vocabulary, &guides, MAX_POSTINGS);
-    drop(guides);
+    let fragments: Vec<Vec<u8>> = pages
+        .par_iter()
+        .map(|page| files::pack(&files::fragment_json(page)))
+        .collect();
+    if std::env::var_os("GUIDEPOST_TIMINGS").is_some() {
+        eprintln!(
+            "  search: terms {:.3} s, fragments {:.3} s",
+            (t1 - t0).as_secs_f64(),
+            t1.elapsed().as_secs_f64(),
+        );
+    }
+    index_files(pages, variants, vocabulary, &guides, fragments)
+}
+
+/// The index files from the guides' terms and their packed fragments.
+fn index_files(
+    pages: &[SearchPage],
+    variants: &[(String, String)],
+    vocabulary: Vec<String>,
+    guides: &[score::GuideTerms],
+    fragments: Vec<Vec<u8>>,
+) -> Vec<(String, Vec<u8>)> {
+    use rayon::prelude::*;
+    let t1 = std::time::Instant::now();
+    let lists = score::postings(vocabulary, guides, MAX_POSTINGS);
     let t2 = std::time::Instant::now();
 
     // Each file is compressed as soon as it is made, and its folder is named after the
@@ -108,10 +228,6 @@ pub fn build_index(pages: &[SearchPage], variants: &[(String, String)]) -> Vec<(
         .collect();
     let terms_dir = format!("t-{}", files::short_hash(chunks.iter().map(|c| &c.1)));
     let t3 = std::time::Instant::now();
-    let fragments: Vec<Vec<u8>> = pages
-        .par_iter()
-        .map(|page| files::pack(&files::fragment_json(page)))
-        .collect();
     let fragments_dir = format!("f-{}", files::short_hash(&fragments));
     let t4 = std::time::Instant::now();
     let vocabulary: Vec<(String, Vec<u8>)> =
@@ -149,8 +265,7 @@ pub fn build_index(pages: &[SearchPage], variants: &[(String, String)]) -> Vec<(
     ));
     if std::env::var_os("GUIDEPOST_TIMINGS").is_some() {
         eprintln!(
-            "  search: terms {:.3} s, scores {:.3} s, chunks {:.3} s, fragments {:.3} s, rest {:.3} s",
-            (t1 - t0).as_secs_f64(),
+            "  search: scores {:.3} s, chunks {:.3} s, fragment folder {:.3} s, rest {:.3} s",
             (t2 - t1).as_secs_f64(),
             (t3 - t2).as_secs_f64(),
             (t4 - t3).as_secs_f64(),
@@ -260,6 +375,50 @@ mod tests {
         assert_eq!(fragment["summary"], "About A.");
         assert_eq!(fragment["passages"][0][1], "step");
         assert_eq!(fragment["passages"][1][1], "caveat-1");
+    }
+
+    #[derive(Default)]
+    struct Store(
+        std::sync::Mutex<std::collections::HashMap<blake3::Hash, std::sync::Arc<GuidePart>>>,
+    );
+
+    impl PartStore for Store {
+        fn get(&self, key: &blake3::Hash) -> Option<std::sync::Arc<GuidePart>> {
+            self.0.lock().unwrap().get(key).cloned()
+        }
+        fn put(&self, key: blake3::Hash, part: std::sync::Arc<GuidePart>) {
+            self.0.lock().unwrap().insert(key, part);
+        }
+    }
+
+    #[test]
+    fn an_index_from_kept_parts_is_the_index() {
+        let a = [
+            passage(Some("Install"), "Run the installer twice"),
+            passage(None, "Then restart"),
+        ];
+        let b = [passage(Some("Restart"), "Restart the server, then install")];
+        let page = |url: &str, title: &'static str, passages: &'static [Passage]| SearchPage {
+            url: url.into(),
+            title,
+            summary: "",
+            passages,
+        };
+        let (a, b): (&'static [Passage], &'static [Passage]) =
+            (Box::leak(Box::new(a)), Box::leak(Box::new(b)));
+        let variants = vec![("sb".to_string(), "Small business".to_string())];
+        let pages = [page("a/", "Install it", a), page("b/", "Restart", b)];
+        let store = Store::default();
+        let plain = build_index(&pages, &variants);
+        assert_eq!(build_index_from_parts(&pages, &variants, &store), plain);
+        assert_eq!(store.0.lock().unwrap().len(), 2);
+        // From kept parts only, and with one guide changed.
+        assert_eq!(build_index_from_parts(&pages, &variants, &store), plain);
+        let changed = [page("a/", "Install it again", a), page("b/", "Restart", b)];
+        assert_eq!(
+            build_index_from_parts(&changed, &variants, &store),
+            build_index(&changed, &variants)
+        );
     }
 
     #[test]

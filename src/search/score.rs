@@ -110,6 +110,84 @@ fn count_fields(page: &SearchPage, id_of: &mut impl FnMut(&str) -> Option<u32>) 
     GuideTerms { terms, len }
 }
 
+/// The terms of each guide with their counts, by the terms' text: what the persistent
+/// cache keeps of a guide (`super::GuidePart`). Each term ends with a newline. Like
+/// `guide_terms`, each thread keeps what it found of every word it met across guides,
+/// so the allocations are those of `guide_terms` (kept parts interleaved with
+/// per-guide maps would fragment the heap: 2.5 GB resident for 10,000 guides).
+pub fn guide_terms_as_text(
+    pages: &[&SearchPage],
+) -> Vec<(String, Vec<[u32; FIELDS]>, [u32; FIELDS])> {
+    use rayon::prelude::*;
+    #[derive(Default)]
+    struct Seen {
+        words: FxHashMap<String, Option<u32>>,
+        terms: FxHashMap<String, u32>,
+        vocabulary: Vec<String>,
+    }
+    pages
+        .par_iter()
+        .map_init(Seen::default, |seen, page| {
+            let Seen {
+                words,
+                terms,
+                vocabulary,
+            } = seen;
+            let mut id_of = |word: &str| -> Option<u32> {
+                if let Some(&id) = words.get(word) {
+                    return id;
+                }
+                let id = text::term_of(word).map(|term| {
+                    let next = vocabulary.len() as u32;
+                    *terms.entry(term).or_insert_with_key(|t| {
+                        vocabulary.push(t.clone());
+                        next
+                    })
+                });
+                words.insert(word.to_string(), id);
+                id
+            };
+            let g = count_fields(page, &mut id_of);
+            let mut text = String::with_capacity(g.terms.len() * 8);
+            let mut counts = Vec::with_capacity(g.terms.len());
+            for (t, c) in &g.terms {
+                text.push_str(&vocabulary[*t as usize]);
+                text.push('\n');
+                counts.push(*c);
+            }
+            text.shrink_to_fit();
+            (text, counts, g.len)
+        })
+        .collect()
+}
+
+/// `guide_terms` from what `guide_terms_as_text` gave for each guide.
+pub fn guide_terms_from_text<'a>(
+    parts: impl Iterator<Item = (&'a str, &'a [[u32; FIELDS]], [u32; FIELDS])>,
+) -> (Vec<String>, Vec<GuideTerms>) {
+    let mut ids: FxHashMap<&'a str, u32> = FxHashMap::default();
+    let mut vocabulary: Vec<String> = Vec::new();
+    let guides = parts
+        .map(|(terms, counts, len)| {
+            let mut terms: Vec<(u32, [u32; FIELDS])> = terms
+                .split_terminator('\n')
+                .zip(counts)
+                .map(|(term, c)| {
+                    let next = vocabulary.len() as u32;
+                    let id = *ids.entry(term).or_insert_with(|| {
+                        vocabulary.push(term.to_string());
+                        next
+                    });
+                    (id, *c)
+                })
+                .collect();
+            terms.sort_unstable_by_key(|(t, _)| *t);
+            GuideTerms { terms, len }
+        })
+        .collect();
+    (vocabulary, guides)
+}
+
 /// The postings of one term: how many guides hold it, and the best `max_postings` of
 /// them as (guide, value), in guide order; value = score << 2 | IN_TITLE | IN_HEADING.
 pub struct TermPostings {

@@ -210,7 +210,7 @@ pub struct CaveatSpec {
     pub source: Option<CaveatSource>,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
 #[serde(
     deny_unknown_fields,
     expecting = "a source: a map with `kind:`, `author:`, `date:` or `url:`"

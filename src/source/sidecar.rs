@@ -37,7 +37,7 @@ const MAX_DEPTH: usize = 64;
 pub const MAX_BYTES: u64 = 256 * 1024;
 
 /// A rectangle in the image's own pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Rect {
     pub x: u32,
     pub y: u32,

@@ -1,6 +1,7 @@
 //! One integration-test binary: fixture sites built with the real `guidepost` binary.
 
 mod browser;
+mod cache;
 mod caveats;
 mod core;
 mod corpus;

@@ -1,0 +1,327 @@
+//! The persistent cache: what a build can reuse from earlier builds of the same site
+//! with the same guidepost, kept in one folder (`build --cache DIR`, `check --cache
+//! DIR`; `serve` uses `.guidepost-cache/` at the site root when it starts).
+//!
+//! ```text
+//! DIR/renderings.bin   rendered markdown with what each rendering looked up (`pipeline::cache`)
+//! DIR/pages.bin        page key → hash of the page's HTML (`pages`)
+//! DIR/search.bin       each guide's part of the search index (`search`)
+//! DIR/files/<hash>     output files (pages, search files) by the hash of their bytes,
+//!                      hard-linked into outputs
+//! DIR/images/          screenshot copies and widths (`screenshots::cache`)
+//! ```
+//!
+//! Every entry is keyed by content (BLAKE3 of what it was made from) and stamped with
+//! guidepost's version, the entry format, the site folder and the site's settings
+//! (`codec`). The cache is untrusted input: a file that is damaged, cut short, made by
+//! another guidepost or for another site is not used, and the build says so once, as
+//! a `cache` warning, and goes on as if there were no cache; a file whose content does
+//! not hash to its name is not linked into an output. Files are written to a temporary
+//! name and renamed, so a build killed while writing leaves no half entry.
+
+pub mod codec;
+pub mod pages;
+pub mod search;
+
+use crate::diag::Diagnostic;
+use codec::{Refused, Stamp};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The code of the warning about a cache that was not used.
+pub const CACHE_WARNING: &str = "cache";
+
+/// The cache folder of one build.
+pub struct CacheDir {
+    dir: PathBuf,
+    stamp: Stamp,
+    /// The first problem met, reported once at the end of the build.
+    problem: Mutex<Option<Diagnostic>>,
+    /// The kept files this build used or made (the others are removed at its end).
+    blobs_used: Mutex<std::collections::HashSet<blake3::Hash>>,
+}
+
+impl CacheDir {
+    /// The cache in `dir` for the site at `root` (canonical), whose settings and build
+    /// options hash to `inputs`. Nothing is read or made yet.
+    pub fn new(dir: &Path, root: &Path, inputs: blake3::Hash) -> CacheDir {
+        let mut site = blake3::Hasher::new();
+        site.update(b"guidepost site folder\0");
+        site.update(root.as_os_str().as_encoded_bytes());
+        CacheDir {
+            dir: dir.to_path_buf(),
+            stamp: Stamp {
+                site: site.finalize(),
+                inputs,
+            },
+            problem: Mutex::new(None),
+            blobs_used: Mutex::new(Default::default()),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Where screenshot copies are kept (`screenshots::cache::DiskCache`).
+    pub fn images_dir(&self) -> PathBuf {
+        self.dir.join("images")
+    }
+
+    /// The entry `name`, when there is one this build can use. A missing or stale one
+    /// is None without a word; any other refusal is the build's `cache` warning.
+    pub fn read<T: serde::de::DeserializeOwned>(&self, name: &str) -> Option<T> {
+        let path = self.dir.join(format!("{name}.bin"));
+        let bytes = match read_bounded(&path) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return None,
+            Err(e) => {
+                self.refuse(&path, &e);
+                return None;
+            }
+        };
+        match codec::decode(name, self.stamp, &bytes) {
+            Ok(payload) => match codec::from_bytes(payload) {
+                Ok(value) => Some(value),
+                Err(e) => {
+                    self.refuse(&path, &format!("it cannot be read ({e})"));
+                    None
+                }
+            },
+            Err(Refused::Stale) => None,
+            Err(Refused::OtherSite) => {
+                self.refuse(&path, "it was made for another site folder");
+                None
+            }
+            Err(Refused::OtherVersion(v)) => {
+                self.refuse(&path, &format!("it was made by guidepost {v}"));
+                None
+            }
+            Err(Refused::Damaged(why)) => {
+                self.refuse(&path, &format!("it is damaged: {why}"));
+                None
+            }
+        }
+    }
+
+    /// Stores `value` as the entry `name`, replacing the old one whole.
+    pub fn write<T: serde::Serialize>(&self, name: &str, value: &T) {
+        let path = self.dir.join(format!("{name}.bin"));
+        let result = std::fs::create_dir_all(&self.dir).and_then(|()| {
+            write_with_rename(&path, |file| {
+                let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+                codec::write_entry(&mut w, name, self.stamp, value)?;
+                w.flush()
+            })
+        });
+        if let Err(e) = result {
+            self.cannot_write(&path, &e);
+        }
+    }
+
+    /// The folder of the files kept by the hash of their content: pages and search
+    /// index files.
+    fn blobs(&self) -> PathBuf {
+        self.dir.join("files")
+    }
+
+    fn blob_path(&self, hash: &blake3::Hash) -> PathBuf {
+        self.blobs().join(hash.to_hex().as_str())
+    }
+
+    /// The kept file whose content hashes to `hash`: None when there is none, or when
+    /// it no longer holds that content (someone changed it; then a warning).
+    pub fn verified_blob(&self, hash: &blake3::Hash) -> Option<PathBuf> {
+        let path = self.blob_path(hash);
+        let file = std::fs::File::open(&path).ok()?;
+        let len = file.metadata().ok()?.len();
+        if len > codec::MAX_FILE {
+            self.refuse(&path, "it is larger than any page");
+            return None;
+        }
+        let mut hasher = blake3::Hasher::new();
+        if let Err(e) = hasher.update_reader(file) {
+            self.refuse(&path, &format!("it cannot be read ({e})"));
+            return None;
+        }
+        if hasher.finalize() != *hash {
+            self.not_as_kept(&path);
+            return None;
+        }
+        self.used_blob(hash);
+        Some(path)
+    }
+
+    /// The kept file holding exactly `bytes` (whose hash is `hash`), when there is one.
+    pub fn blob_holding(&self, hash: &blake3::Hash, bytes: &[u8]) -> Option<PathBuf> {
+        let path = self.blob_path(hash);
+        let mut file = std::fs::File::open(&path).ok()?;
+        let len = file.metadata().ok()?.len();
+        let mut kept = Vec::with_capacity(bytes.len());
+        let same =
+            len == bytes.len() as u64 && file.read_to_end(&mut kept).is_ok() && kept == bytes;
+        if !same {
+            self.not_as_kept(&path);
+            return None;
+        }
+        self.used_blob(hash);
+        Some(path)
+    }
+
+    /// A kept file that no longer holds what its name says: a warning, and it is
+    /// removed (only this name: an output holding the same file keeps it), so that
+    /// the file made again is kept in its place.
+    fn not_as_kept(&self, path: &Path) {
+        self.refuse(path, "its contents do not match their hash");
+        let _ = std::fs::remove_file(path);
+    }
+
+    fn used_blob(&self, hash: &blake3::Hash) {
+        self.blobs_used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(*hash);
+    }
+
+    /// Keeps `bytes` (whose hash is `hash`) unless a file with that content is kept
+    /// already: `written`, the same bytes as written into the output, is hard-linked
+    /// when it can be (a file name instead of a copy), else the bytes are written.
+    /// Either way through a temporary name, renamed into place.
+    pub fn keep_blob(&self, hash: &blake3::Hash, written: Option<&Path>, bytes: &[u8]) {
+        self.used_blob(hash);
+        let path = self.blob_path(hash);
+        if path.exists() {
+            return;
+        }
+        let result = std::fs::create_dir_all(self.blobs()).and_then(|()| {
+            let linked = written.is_some_and(|w| {
+                let temp = unique_temp(&path);
+                std::fs::hard_link(w, &temp).is_ok()
+                    && (std::fs::rename(&temp, &path).is_ok() || {
+                        let _ = std::fs::remove_file(&temp);
+                        false
+                    })
+            });
+            if linked {
+                Ok(())
+            } else {
+                write_then_rename(&path, bytes)
+            }
+        });
+        if let Err(e) = result {
+            self.cannot_write(&path, &e);
+        }
+    }
+
+    /// Removes the kept files this build did not use (call only after a build that
+    /// wrote its output: `check` uses none).
+    pub fn forget_unused_blobs(&self) {
+        let keep = self.blobs_used.lock().unwrap_or_else(|e| e.into_inner());
+        let Ok(entries) = std::fs::read_dir(self.blobs()) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name();
+            let kept = name
+                .to_str()
+                .and_then(|n| blake3::Hash::from_hex(n).ok())
+                .is_some_and(|h| keep.contains(&h));
+            if !kept {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    fn refuse(&self, path: &Path, why: &str) {
+        self.note(
+            Diagnostic::warning(
+                CACHE_WARNING,
+                path,
+                format!("the cache file is not used: {why}"),
+            )
+            .help("the build goes on without it and writes the cache again"),
+        );
+    }
+
+    fn cannot_write(&self, path: &Path, e: &std::io::Error) {
+        self.note(Diagnostic::warning(
+            CACHE_WARNING,
+            path,
+            format!("cannot write to the cache: {e}"),
+        ));
+    }
+
+    fn note(&self, d: Diagnostic) {
+        let mut problem = self.problem.lock().unwrap_or_else(|e| e.into_inner());
+        problem.get_or_insert(d);
+    }
+
+    /// The build's one warning about its cache, if anything was wrong with it.
+    pub fn take_warning(&self) -> Option<Diagnostic> {
+        self.problem
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+}
+
+/// The whole file at `path`: None when there is none; an error when it cannot be read
+/// or is larger than any cache file guidepost writes.
+fn read_bounded(path: &Path) -> Result<Option<Vec<u8>>, String> {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("it cannot be read ({e})")),
+    };
+    let len = file
+        .metadata()
+        .map_err(|e| format!("it cannot be read ({e})"))?
+        .len();
+    if len > codec::MAX_FILE {
+        return Err(format!("it is larger than {} bytes", codec::MAX_FILE));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(codec::MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("it cannot be read ({e})"))?;
+    Ok(Some(bytes))
+}
+
+/// A new name beside `path` for a file about to be renamed to it: one of its own for
+/// every call, so that two threads keeping the same content never write through each
+/// other's file (which may be a hard link to a published page).
+fn unique_temp(path: &Path) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut temp = crate::tempdirs::temp_path(path).into_os_string();
+    temp.push(format!(".{n}"));
+    PathBuf::from(temp)
+}
+
+/// Writes `bytes` to `path` through a new temporary file renamed into place.
+pub fn write_then_rename(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_with_rename(path, |file| file.write_all(bytes))
+}
+
+/// Writes `path` with `write` through a new temporary file renamed into place: a
+/// reader finds the old file or the whole new one, never part of it.
+fn write_with_rename(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let temp = unique_temp(path);
+    let result = (|| {
+        let mut f = std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        write(&mut f)?;
+        drop(f);
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
