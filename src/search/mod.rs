@@ -183,8 +183,9 @@ pub fn build_index_from_parts(
             .iter()
             .map(|p| (p.terms.as_str(), p.counts.as_slice(), p.len)),
     );
-    let fragments = parts.iter().map(|p| p.fragment.0.clone()).collect();
-    index_files(pages, variants, vocabulary, &guides, fragments)
+    index_files(pages, variants, vocabulary, guides, || {
+        parts.iter().map(|p| p.fragment.0.clone()).collect()
+    })
 }
 
 /// The index files of one version: (path below the version's folder, contents).
@@ -192,32 +193,32 @@ pub fn build_index(pages: &[SearchPage], variants: &[(String, String)]) -> Vec<(
     use rayon::prelude::*;
     let t0 = std::time::Instant::now();
     let (vocabulary, guides) = score::guide_terms(pages);
-    let t1 = std::time::Instant::now();
-    let fragments: Vec<Vec<u8>> = pages
-        .par_iter()
-        .map(|page| files::pack(&files::fragment_json(page)))
-        .collect();
     if std::env::var_os("GUIDEPOST_TIMINGS").is_some() {
-        eprintln!(
-            "  search: terms {:.3} s, fragments {:.3} s",
-            (t1 - t0).as_secs_f64(),
-            t1.elapsed().as_secs_f64(),
-        );
+        eprintln!("  search: terms {:.3} s", t0.elapsed().as_secs_f64());
     }
-    index_files(pages, variants, vocabulary, &guides, fragments)
+    // The fragments are made only once the terms are dropped: both at once would
+    // raise the build's peak memory (they run beside the pages).
+    index_files(pages, variants, vocabulary, guides, || {
+        pages
+            .par_iter()
+            .map(|page| files::pack(&files::fragment_json(page)))
+            .collect()
+    })
 }
 
-/// The index files from the guides' terms and their packed fragments.
+/// The index files from the guides' terms and their packed fragments, which
+/// `fragments` makes (or hands over) after the terms are dropped.
 fn index_files(
     pages: &[SearchPage],
     variants: &[(String, String)],
     vocabulary: Vec<String>,
-    guides: &[score::GuideTerms],
-    fragments: Vec<Vec<u8>>,
+    guides: Vec<score::GuideTerms>,
+    fragments: impl FnOnce() -> Vec<Vec<u8>>,
 ) -> Vec<(String, Vec<u8>)> {
     use rayon::prelude::*;
     let t1 = std::time::Instant::now();
-    let lists = score::postings(vocabulary, guides, MAX_POSTINGS);
+    let lists = score::postings(vocabulary, &guides, MAX_POSTINGS);
+    drop(guides);
     let t2 = std::time::Instant::now();
 
     // Each file is compressed as soon as it is made, and its folder is named after the
@@ -228,6 +229,7 @@ fn index_files(
         .collect();
     let terms_dir = format!("t-{}", files::short_hash(chunks.iter().map(|c| &c.1)));
     let t3 = std::time::Instant::now();
+    let fragments = fragments();
     let fragments_dir = format!("f-{}", files::short_hash(&fragments));
     let t4 = std::time::Instant::now();
     let vocabulary: Vec<(String, Vec<u8>)> =
@@ -265,7 +267,7 @@ fn index_files(
     ));
     if std::env::var_os("GUIDEPOST_TIMINGS").is_some() {
         eprintln!(
-            "  search: scores {:.3} s, chunks {:.3} s, fragment folder {:.3} s, rest {:.3} s",
+            "  search: scores {:.3} s, chunks {:.3} s, fragments {:.3} s, rest {:.3} s",
             (t2 - t1).as_secs_f64(),
             (t3 - t2).as_secs_f64(),
             (t4 - t3).as_secs_f64(),
