@@ -220,7 +220,7 @@ impl Parser<'_> {
                     // indented one sits in a list item, which a block would cut in two.
                     if spaces == 0 && levels <= MAX_DIRECTIVE_DEPTH && too_deep == 0 {
                         self.diags.push(foreign::docusaurus_warning(
-                            self.file, &name, &callout, line_no, column,
+                            self.file, &name, &callout, false, line_no, column,
                         ));
                         if let Some((_, blocks)) = stack.last_mut() {
                             push_run(blocks, &out, run_start..out_start, run_line);
@@ -237,8 +237,8 @@ impl Parser<'_> {
                             Vec::new(),
                         ));
                     } else {
-                        self.diags.push(foreign::nested_docusaurus_warning(
-                            self.file, &name, &callout, line_no, column,
+                        self.diags.push(foreign::docusaurus_warning(
+                            self.file, &name, &callout, true, line_no, column,
                         ));
                         nested_foreign += 1;
                         out.push_str(eol);

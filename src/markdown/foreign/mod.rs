@@ -628,30 +628,13 @@ pub fn tabs_warning(
     })
 }
 
+/// The warning for a Docusaurus admonition; `nested`: indented too deep (inside a
+/// list item) to be read as a block.
 pub fn docusaurus_warning(
     file: &Path,
     name: &str,
     c: &Callout,
-    line: usize,
-    column: usize,
-) -> Diagnostic {
-    Diagnostic::warning(
-        CODE,
-        file,
-        format!(
-            "`:::{name}` is Docusaurus syntax: write `> [!{}]`",
-            c.kind.alert()
-        ),
-    )
-    .at(line, column)
-    .help("guidepost shows it as a callout, up to its closing `:::`")
-}
-
-/// The warning for a Docusaurus admonition indented too deep to be read as a block.
-pub fn nested_docusaurus_warning(
-    file: &Path,
-    name: &str,
-    c: &Callout,
+    nested: bool,
     line: usize,
     column: usize,
 ) -> Diagnostic {
@@ -661,7 +644,11 @@ pub fn nested_docusaurus_warning(
         format!("`:::{name}` is Docusaurus syntax: write `> [!{}]`", c.kind.alert()),
     )
     .at(line, column)
-    .help("indented this deep (inside a list item) it is not read as a block: its marker lines are left out of the page, its text is kept")
+    .help(if nested {
+        "indented this deep (inside a list item) it is not read as a block: its marker lines are left out of the page, its text is kept"
+    } else {
+        "guidepost shows it as a callout, up to its closing `:::`"
+    })
 }
 
 /// The warning of a construct found by `scan_line`.
