@@ -7,11 +7,12 @@
 //! the calling thread waits for file events and rebuilds.
 
 pub mod http;
+mod memory;
 pub mod session;
 pub mod watch;
 
 use crate::diag::{Printer, Severity};
-use crate::pipeline::{BuildOptions, Change};
+use crate::pipeline::{BuildOptions, Change, Rebuilt};
 use http::AppState;
 use serde::Serialize;
 use session::{Outcome, Report, Session};
@@ -74,6 +75,7 @@ pub fn run(opts: ServeOptions, printer: &Printer) -> Result<(), ServeError> {
     };
     let (mut session, report) = Session::start(build);
     print_report(&report, true, printer);
+    memory::release_freed_memory();
 
     let (events, _) = broadcast::channel(64);
     let app = Arc::new(AppState {
@@ -140,6 +142,10 @@ fn after_rebuild(app: &AppState, session: &mut Session, report: &Report, printer
     print_report(report, false, printer);
     for v in &report.search_pending {
         session.finish_search(*v);
+    }
+    // Page rebuilds allocate little; whole-site and theme rebuilds a lot.
+    if matches!(report.rebuilt, Rebuilt::Site { .. } | Rebuilt::Theme { .. }) {
+        memory::release_freed_memory();
     }
 }
 
