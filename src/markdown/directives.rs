@@ -116,12 +116,17 @@ impl Parser<'_> {
     fn parse(&mut self, body: &str, first_line: usize, indent: usize) -> Doc {
         let lines = lines_of(body);
         // Foreign constructs inside code spans and indented code are code, not syntax.
-        let code = if foreign::may_contain(body) {
-            code_ranges(body)
-        } else {
-            Vec::new()
-        };
+        // Finding them is a whole markdown parse of the body: made on the first line
+        // that could hold a construct, which most guides never have.
+        let code = std::cell::OnceCell::new();
         let in_code = |offset: usize| {
+            let code = code.get_or_init(|| {
+                if foreign::may_contain(body) {
+                    code_ranges(body)
+                } else {
+                    Vec::new()
+                }
+            });
             let i = code.partition_point(|r| r.end <= offset);
             code.get(i).is_some_and(|r| r.contains(&offset))
         };
@@ -158,8 +163,8 @@ impl Parser<'_> {
                 continue;
             }
             in_mdx_statement = false;
-            if fence.is_none() && indent == 0 && self.depth == 0 && after_blank && !in_code(start) {
-                if let Some(statement) = foreign::mdx_statement(line) {
+            if fence.is_none() && indent == 0 && self.depth == 0 && after_blank {
+                if let Some(statement) = foreign::mdx_statement(line).filter(|_| !in_code(start)) {
                     self.mdx_statement(&statement, line_no);
                     in_mdx_statement = true;
                     out.push_str(eol);
@@ -183,7 +188,13 @@ impl Parser<'_> {
             let rest = &line[spaces..];
             let column = indent + spaces + 1;
             let levels = self.depth + stack.len();
-            let code_line = in_code(start + spaces);
+            // The block constructs below (MkDocs `!!!`, `???`, `===`, Docusaurus `:::`)
+            // start with one of these: other lines need not be looked up in the code.
+            let may_open = matches!(
+                line.trim_start().as_bytes().first(),
+                Some(b'!' | b'?' | b'=' | b':')
+            );
+            let code_line = may_open && in_code(start + spaces);
 
             // MkDocs admonitions and tabs: their indented bodies are theirs.
             if !code_line && spaces <= 3 && levels <= MAX_DIRECTIVE_DEPTH {

@@ -230,6 +230,11 @@ pub struct Found {
 /// The foreign constructs of one line (outside fenced code; the caller drops those
 /// inside code spans or indented code), in line order.
 pub fn scan_line(line: &str) -> Vec<Found> {
+    // Every construct below holds a `:`, `[` or `{`, or is `--8<--`: most lines of
+    // prose hold none, and are done without a search or a lowercase copy.
+    if !line.bytes().any(|b| matches!(b, b':' | b'[' | b'{')) && !line.contains("8<") {
+        return Vec::new();
+    }
     let mut found = Vec::new();
     let indent = line.len() - line.trim_start().len();
     // Blockquote markers in front of a DocFX marker (`> [!div …]`, `> :::image …`).
