@@ -186,25 +186,44 @@ fn build_into(
         .map(|dir| CacheDir::new(dir, root, inputs_key(config, opts)));
     let mut assets = Screenshots::new(root.clone(), &prefix);
     let mut loaded = 0;
-    if let Some(p) = &persist {
-        assets = assets.with_image_cache(p.images_dir());
-        if cache.markdown.is_empty() {
-            if let Some(pages) = p.read::<Vec<CachedPage>>(RENDERINGS) {
-                loaded = pages.len();
-                cache.markdown.load(pages);
-            }
+    // The cache is read while the sources are: the two are independent, and each
+    // leaves the other's core idle part of the time (decoding vs. opening files).
+    let (kept, versions) = rayon::join(
+        || {
+            let p = persist.as_ref()?;
+            let renderings = match cache.markdown.is_empty() {
+                true => p.read::<Vec<CachedPage>>(RENDERINGS),
+                false => None,
+            };
+            let facts = p.read::<crate::screenshots::facts::Stored>(SCREENSHOT_FACTS);
+            Some((renderings, facts, SearchParts::open(p)))
+        },
+        || {
+            // Versions are independent until they link to each other: each is read
+            // and its markdown rendered in parallel with the others (rayon nests with
+            // the per-page work), through the cache, so a file that two versions share
+            // is rendered once.
+            config
+                .version_specs()
+                .into_par_iter()
+                .map(|spec| {
+                    read_version(root, spec, opts.include_drafts, &cache.fronts, read_diags)
+                })
+                .collect::<Vec<(Version, Vec<source::SourceFile>)>>()
+        },
+    );
+    let mut parts = None;
+    if let (Some(p), Some((renderings, facts, search))) = (&persist, kept) {
+        parts = Some(search);
+        assets = assets.with_image_cache(p.images_dir()).with_facts(
+            crate::screenshots::facts::Facts::new(facts.unwrap_or_default()),
+        );
+        if let Some(pages) = renderings {
+            loaded = pages.len();
+            cache.markdown.load(pages);
         }
-        timings.lap("read the cache");
     }
-    // Versions are independent until they link to each other: each is read and its
-    // markdown rendered in parallel with the others (rayon nests with the per-page
-    // work), through the cache, so a file that two versions share is rendered once.
-    let versions: Vec<(Version, Vec<source::SourceFile>)> = config
-        .version_specs()
-        .into_par_iter()
-        .map(|spec| read_version(root, spec, opts.include_drafts, &cache.fronts, read_diags))
-        .collect();
-    timings.lap("read sources");
+    timings.lap("read sources (and the cache)");
     // The switcher of each page needs every version's paths, known once all are read.
     let indexes: Vec<VersionIndex> = versions.iter().map(|(v, _)| VersionIndex::of(v)).collect();
     let models: Vec<&Version> = versions.iter().map(|(v, _)| v).collect();
@@ -244,7 +263,6 @@ fn build_into(
     let kept = persist
         .as_ref()
         .map(|p| PageStore::open(p, state.theme.templates_hash));
-    let parts = persist.as_ref().map(SearchParts::open);
     let written = write_site(
         &state,
         opts.live_reload,
@@ -273,6 +291,9 @@ fn build_into(
             parts.save(p);
         }
         save_renderings(p, &state.versions, misses, loaded);
+        if let Some(facts) = state.assets.facts_to_keep() {
+            p.write(SCREENSHOT_FACTS, &facts);
+        }
         out.diags.extend(p.take_warning());
         timings.lap("write the cache");
     }
@@ -287,6 +308,8 @@ fn build_into(
 
 /// The cache entry of the renderings.
 const RENDERINGS: &str = "renderings";
+/// The cache entry of what was measured of screenshot files.
+const SCREENSHOT_FACTS: &str = "screenshots";
 
 /// A hash of everything a cache entry depends on besides its own content, the site
 /// folder and guidepost: site.toml as loaded, and the build's options.
