@@ -3,7 +3,8 @@
 //! DIR`; `serve` uses `.guidepost-cache/` at the site root when it starts).
 //!
 //! ```text
-//! DIR/renderings.bin   rendered markdown with what each rendering looked up (`pipeline::cache`)
+//! DIR/renderings-NN.bin  rendered markdown with what each rendering looked up
+//!                      (`pipeline::cache`), in 64 files by key (`renderings`)
 //! DIR/pages.bin        page key → hash of the page's HTML (`pages`)
 //! DIR/search.bin       each guide's part of the search index (`search`)
 //! DIR/files/<hash>     output files (pages, search files) by the hash of their bytes,
@@ -24,6 +25,7 @@
 
 pub mod codec;
 pub mod pages;
+pub mod renderings;
 pub mod search;
 pub mod stamp;
 
@@ -435,4 +437,40 @@ fn write_with_rename(
         let _ = std::fs::remove_file(&temp);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kept file is taken on its stamp while it keeps it; changed in place with the
+    /// same length, it is read again and refused.
+    #[test]
+    fn a_kept_file_is_trusted_by_its_stamp_only_while_it_keeps_it() {
+        let dir = std::env::temp_dir().join(format!("guidepost-stamps-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let open = || CacheDir::new(&dir, Path::new("/site"), blake3::hash(b"inputs"));
+        let bytes = b"<html>a page</html>";
+        let hash = blake3::hash(bytes);
+        let first = open();
+        first.keep_blob(&hash, None, bytes);
+        // A later tick of the file system's clock than the file's (see `save_stamps`).
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        first.forget_unused_blobs();
+        assert!(first.take_warning().is_none());
+
+        let second = open();
+        let path = second.blob_path(&hash);
+        assert!(second.unchanged(&hash, &path), "trusted on its stamp");
+        assert_eq!(second.verified_blob(&hash), Some(path.clone()));
+        second.forget_unused_blobs();
+
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::fs::write(&path, b"<html>A PAGE</html>").unwrap();
+        let third = open();
+        assert!(!third.unchanged(&hash, &path), "its time moved");
+        assert_eq!(third.verified_blob(&hash), None);
+        assert!(third.take_warning().is_some());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -185,14 +185,14 @@ fn build_into(
         .as_ref()
         .map(|dir| CacheDir::new(dir, root, inputs_key(config, opts)));
     let mut assets = Screenshots::new(root.clone(), &prefix);
-    let mut loaded = 0;
+    let mut loaded = Vec::new();
     // The cache is read while the sources are: the two are independent, and each
     // leaves the other's core idle part of the time (decoding vs. opening files).
     let (kept, versions) = rayon::join(
         || {
             let p = persist.as_ref()?;
             let renderings = match cache.markdown.is_empty() {
-                true => p.read::<Vec<CachedPage>>(RENDERINGS),
+                true => Some(crate::persist::renderings::read(p)),
                 false => None,
             };
             let facts = p.read::<crate::screenshots::facts::Stored>(SCREENSHOT_FACTS);
@@ -218,9 +218,9 @@ fn build_into(
         assets = assets.with_image_cache(p.images_dir()).with_facts(
             crate::screenshots::facts::Facts::new(facts.unwrap_or_default()),
         );
-        if let Some(pages) = renderings {
-            loaded = pages.len();
-            cache.markdown.load(pages);
+        if let Some(read) = renderings {
+            loaded = read.per_shard;
+            cache.markdown.load(read.pages);
         }
     }
     timings.lap("read sources (and the cache)");
@@ -290,7 +290,7 @@ fn build_into(
         if let Some(parts) = parts {
             parts.save(p);
         }
-        save_renderings(p, &state.versions, misses, loaded);
+        save_renderings(p, &state.versions, &loaded);
         if let Some(facts) = state.assets.facts_to_keep() {
             p.write(SCREENSHOT_FACTS, &facts);
         }
@@ -306,8 +306,6 @@ fn build_into(
     (summary, Some(state))
 }
 
-/// The cache entry of the renderings.
-const RENDERINGS: &str = "renderings";
 /// The cache entry of what was measured of screenshot files.
 const SCREENSHOT_FACTS: &str = "screenshots";
 
@@ -331,10 +329,10 @@ fn inputs_key(config: &Config, opts: &BuildOptions) -> blake3::Hash {
     h.finalize()
 }
 
-/// Keeps the renderings the versions use (once each) for the next build, unless they
-/// are the ones the cache holds already: this build made none (`made`) and used as
-/// many as it read (`loaded`), so it used each one it read.
-fn save_renderings(p: &CacheDir, versions: &[VersionState], made: usize, loaded: usize) {
+/// Keeps the renderings the versions use (once each) for the next build; `loaded`:
+/// how many each shard of the cache held (`persist::renderings::save` writes only the
+/// shards that changed).
+fn save_renderings(p: &CacheDir, versions: &[VersionState], loaded: &[usize]) {
     let mut seen = std::collections::HashSet::new();
     let used: Vec<&CachedPage> = versions
         .iter()
@@ -342,9 +340,7 @@ fn save_renderings(p: &CacheDir, versions: &[VersionState], made: usize, loaded:
         .filter(|page| seen.insert(Arc::as_ptr(page)))
         .map(|page| page.as_ref())
         .collect();
-    if made > 0 || used.len() != loaded {
-        p.write(RENDERINGS, &used);
-    }
+    crate::persist::renderings::save(p, &used, loaded);
 }
 
 /// What the renderings of the versions hold, in MiB (for GUIDEPOST_TIMINGS): HTML,
