@@ -31,12 +31,16 @@ pub struct Facts {
     known: HashMap<PathBuf, (SourceStamp, Fact)>,
     used: Mutex<HashMap<PathBuf, (SourceStamp, Fact)>>,
     measured: AtomicBool,
+    /// Whether facts are kept at all: not without a persistent cache, where nothing
+    /// would read them (and a cold build's memory stays as it was).
+    keeping: bool,
 }
 
 impl Facts {
     pub fn new(stored: Stored) -> Facts {
         Facts {
             known: stored.into_iter().map(|(p, s, f)| (p, (s, f))).collect(),
+            keeping: true,
             ..Facts::default()
         }
     }
@@ -55,6 +59,9 @@ impl Facts {
     /// Records `fact`, measured of the file at `real` whose metadata before it was read
     /// was `meta` (nothing when its times are too recent to tell a later change).
     pub fn note(&self, real: &Path, meta: &Metadata, fact: Fact) {
+        if !self.keeping {
+            return;
+        }
         self.measured.store(true, Ordering::Relaxed);
         if let Some(stamp) = SourceStamp::settled_of(meta) {
             self.lock().insert(real.to_path_buf(), (stamp, fact));
@@ -63,6 +70,9 @@ impl Facts {
 
     /// The facts to keep for the next build, when they differ from those read.
     pub fn to_keep(&self) -> Option<Stored> {
+        if !self.keeping {
+            return None;
+        }
         let used = self.lock();
         if !self.measured.load(Ordering::Relaxed) && used.len() == self.known.len() {
             return None;
