@@ -3,11 +3,15 @@
 //! DIR`; `serve` uses `.guidepost-cache/` at the site root when it starts).
 //!
 //! ```text
-//! DIR/renderings.bin   rendered markdown with what each rendering looked up (`pipeline::cache`)
+//! DIR/renderings-NN.bin  rendered markdown with what each rendering looked up
+//!                      (`pipeline::cache`), in 64 files by key (`renderings`)
 //! DIR/pages.bin        page key → hash of the page's HTML (`pages`)
 //! DIR/search.bin       each guide's part of the search index (`search`)
 //! DIR/files/<hash>     output files (pages, search files) by the hash of their bytes,
 //!                      hard-linked into outputs
+//! DIR/stamps.bin       hash → stamp of each kept file whose content was checked
+//!                      (`stamp`): such a file is not read again while it keeps it
+//! DIR/screenshots.bin  what was measured of each screenshot file, by its stamp
 //! DIR/images/          screenshot copies and widths (`screenshots::cache`)
 //! ```
 //!
@@ -21,10 +25,14 @@
 
 pub mod codec;
 pub mod pages;
+pub mod renderings;
 pub mod search;
+pub mod stamp;
 
 use crate::diag::Diagnostic;
 use codec::{Refused, Stamp};
+use stamp::FileStamp;
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -40,7 +48,17 @@ pub struct CacheDir {
     problem: Mutex<Option<Diagnostic>>,
     /// The kept files this build used or made (the others are removed at its end).
     blobs_used: Mutex<std::collections::HashSet<blake3::Hash>>,
+    /// The stamps of kept files recorded by earlier builds, read when first needed.
+    stamps: std::sync::OnceLock<HashMap<blake3::Hash, FileStamp>>,
+    /// The kept files this build found or made with the content their name says, with
+    /// their stamp at that moment: the next build's stamps, where they still hold.
+    verified: Mutex<HashMap<blake3::Hash, FileStamp>>,
 }
+
+/// The cache entry of the stamps of kept files.
+const STAMPS: &str = "stamps";
+
+type StoredStamps = Vec<([u8; 32], FileStamp)>;
 
 impl CacheDir {
     /// The cache in `dir` for the site at `root` (canonical), whose settings and build
@@ -57,6 +75,8 @@ impl CacheDir {
             },
             problem: Mutex::new(None),
             blobs_used: Mutex::new(Default::default()),
+            stamps: std::sync::OnceLock::new(),
+            verified: Mutex::new(HashMap::new()),
         }
     }
 
@@ -131,12 +151,16 @@ impl CacheDir {
     }
 
     /// The kept file whose content hashes to `hash`: None when there is none, or when
-    /// it no longer holds that content (someone changed it; then a warning).
+    /// it no longer holds that content (someone changed it; then a warning). A file
+    /// with the stamp recorded when its content was last checked is not read again.
     pub fn verified_blob(&self, hash: &blake3::Hash) -> Option<PathBuf> {
         let path = self.blob_path(hash);
+        if self.unchanged(hash, &path) {
+            return Some(path);
+        }
         let file = std::fs::File::open(&path).ok()?;
-        let len = file.metadata().ok()?.len();
-        if len > codec::MAX_FILE {
+        let meta = file.metadata().ok()?;
+        if meta.len() > codec::MAX_FILE {
             self.refuse(&path, "it is larger than any page");
             return None;
         }
@@ -150,23 +174,65 @@ impl CacheDir {
             return None;
         }
         self.used_blob(hash);
+        // Stamped before it was read: a change while it was read moves the stamp.
+        self.verified_as(hash, FileStamp::of(&meta));
         Some(path)
     }
 
     /// The kept file holding exactly `bytes` (whose hash is `hash`), when there is one.
     pub fn blob_holding(&self, hash: &blake3::Hash, bytes: &[u8]) -> Option<PathBuf> {
         let path = self.blob_path(hash);
+        if self.unchanged(hash, &path) {
+            return Some(path);
+        }
         let mut file = std::fs::File::open(&path).ok()?;
-        let len = file.metadata().ok()?.len();
+        let meta = file.metadata().ok()?;
         let mut kept = Vec::with_capacity(bytes.len());
-        let same =
-            len == bytes.len() as u64 && file.read_to_end(&mut kept).is_ok() && kept == bytes;
+        let same = meta.len() == bytes.len() as u64
+            && file.read_to_end(&mut kept).is_ok()
+            && kept == bytes;
         if !same {
             self.not_as_kept(&path);
             return None;
         }
         self.used_blob(hash);
+        self.verified_as(hash, FileStamp::of(&meta));
         Some(path)
+    }
+
+    /// Whether the kept file at `path` has the stamp recorded when it last held the
+    /// content that hashes to `hash` (see `stamp` for what that trusts); if so it is
+    /// used by this build.
+    fn unchanged(&self, hash: &blake3::Hash, path: &Path) -> bool {
+        let stamps = self.stamps.get_or_init(|| {
+            self.read::<StoredStamps>(STAMPS)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(h, s)| (blake3::Hash::from_bytes(h), s))
+                .collect()
+        });
+        let Some(known) = stamps.get(hash) else {
+            return false;
+        };
+        let now = std::fs::symlink_metadata(path)
+            .ok()
+            .and_then(|m| FileStamp::of(&m));
+        if now != Some(*known) {
+            return false;
+        }
+        self.used_blob(hash);
+        self.verified_as(hash, Some(*known));
+        true
+    }
+
+    /// Notes that the kept file of `hash` held its content when it had `stamp`.
+    fn verified_as(&self, hash: &blake3::Hash, stamp: Option<FileStamp>) {
+        if let Some(stamp) = stamp {
+            self.verified
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(*hash, stamp);
+        }
     }
 
     /// A kept file that no longer holds what its name says: a warning, and it is
@@ -209,28 +275,75 @@ impl CacheDir {
                 write_then_rename(&path, bytes)
             }
         });
-        if let Err(e) = result {
-            self.cannot_write(&path, &e);
+        match result {
+            Ok(()) => {
+                // Just made with these bytes.
+                let stamp = std::fs::symlink_metadata(&path)
+                    .ok()
+                    .and_then(|m| FileStamp::of(&m));
+                self.verified_as(hash, stamp);
+            }
+            Err(e) => self.cannot_write(&path, &e),
         }
     }
 
-    /// Removes the kept files this build did not use (call only after a build that
-    /// wrote its output: `check` uses none).
+    /// Removes the kept files this build did not use, and records the stamps of those
+    /// whose content it checked or made (call only after a build that wrote its
+    /// output: `check` uses none).
     pub fn forget_unused_blobs(&self) {
-        let keep = self.blobs_used.lock().unwrap_or_else(|e| e.into_inner());
-        let Ok(entries) = std::fs::read_dir(self.blobs()) else {
-            return;
-        };
-        for entry in entries.filter_map(Result::ok) {
-            let name = entry.file_name();
-            let kept = name
-                .to_str()
-                .and_then(|n| blake3::Hash::from_hex(n).ok())
-                .is_some_and(|h| keep.contains(&h));
-            if !kept {
-                let _ = std::fs::remove_file(entry.path());
+        {
+            let keep = self.blobs_used.lock().unwrap_or_else(|e| e.into_inner());
+            let Ok(entries) = std::fs::read_dir(self.blobs()) else {
+                return;
+            };
+            for entry in entries.filter_map(Result::ok) {
+                let name = entry.file_name();
+                let kept = name
+                    .to_str()
+                    .and_then(|n| blake3::Hash::from_hex(n).ok())
+                    .is_some_and(|h| keep.contains(&h));
+                if !kept {
+                    let _ = std::fs::remove_file(entry.path());
+                }
             }
         }
+        self.save_stamps();
+    }
+
+    /// Writes the stamps of the kept files checked or made by this build that still
+    /// have the stamp they had then, and whose modification time is before now in
+    /// the cache's file system (a file made after this moment, of a marker file, gets
+    /// a later time, however coarse its clock).
+    fn save_stamps(&self) {
+        let Some(now) = self.file_system_now() else {
+            return;
+        };
+        let verified = self.verified.lock().unwrap_or_else(|e| e.into_inner());
+        let mut stored: StoredStamps = verified
+            .iter()
+            .filter(|(hash, stamp)| {
+                stamp.settled(now)
+                    && std::fs::symlink_metadata(self.blob_path(hash))
+                        .ok()
+                        .and_then(|m| FileStamp::of(&m))
+                        == Some(**stamp)
+            })
+            .map(|(hash, stamp)| (*hash.as_bytes(), *stamp))
+            .collect();
+        stored.sort_unstable_by_key(|entry| entry.0);
+        self.write(STAMPS, &stored);
+    }
+
+    /// The modification time a file made now in `files/` gets.
+    fn file_system_now(&self) -> Option<(i64, i64)> {
+        let marker = unique_temp(&self.blobs().join("now"));
+        let made = std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&marker)
+            .and_then(|f| f.metadata());
+        let _ = std::fs::remove_file(&marker);
+        stamp::mtime_of(&made.ok()?)
     }
 
     fn refuse(&self, path: &Path, why: &str) {
@@ -324,4 +437,40 @@ fn write_with_rename(
         let _ = std::fs::remove_file(&temp);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kept file is taken on its stamp while it keeps it; changed in place with the
+    /// same length, it is read again and refused.
+    #[test]
+    fn a_kept_file_is_trusted_by_its_stamp_only_while_it_keeps_it() {
+        let dir = std::env::temp_dir().join(format!("guidepost-stamps-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let open = || CacheDir::new(&dir, Path::new("/site"), blake3::hash(b"inputs"));
+        let bytes = b"<html>a page</html>";
+        let hash = blake3::hash(bytes);
+        let first = open();
+        first.keep_blob(&hash, None, bytes);
+        // A later tick of the file system's clock than the file's (see `save_stamps`).
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        first.forget_unused_blobs();
+        assert!(first.take_warning().is_none());
+
+        let second = open();
+        let path = second.blob_path(&hash);
+        assert!(second.unchanged(&hash, &path), "trusted on its stamp");
+        assert_eq!(second.verified_blob(&hash), Some(path.clone()));
+        second.forget_unused_blobs();
+
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::fs::write(&path, b"<html>A PAGE</html>").unwrap();
+        let third = open();
+        assert!(!third.unchanged(&hash, &path), "its time moved");
+        assert_eq!(third.verified_blob(&hash), None);
+        assert!(third.take_warning().is_some());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

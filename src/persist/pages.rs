@@ -6,6 +6,8 @@
 
 use super::CacheDir;
 use std::collections::HashMap;
+#[cfg(test)]
+use std::path::Path;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -60,11 +62,13 @@ impl<'a> PageStore<'a> {
         h.update(self.templates.as_bytes());
         h.update(template.as_bytes());
         h.update(b"\0");
-        // Serialized whole, then hashed in one go: much faster than hashing the many
-        // small pieces the serializer writes. A Vec takes any JSON, so no error.
-        let json = serde_json::to_vec(context).unwrap_or_default();
-        h.update(&(json.len() as u64).to_le_bytes());
-        h.update(&json);
+        // The context's values are written into one buffer, then hashed in one go:
+        // much faster than hashing the many small pieces. Not as JSON: escaping every
+        // string (the page's whole content among them) was most of the key's cost.
+        let mut buf = Vec::with_capacity(16 * 1024);
+        encode_value(&mut buf, context);
+        h.update(&(buf.len() as u64).to_le_bytes());
+        h.update(&buf);
         h.finalize()
     }
 
@@ -125,5 +129,102 @@ impl<'a> PageStore<'a> {
         // Sorted, so the same pages give the same file.
         index.sort_unstable();
         self.cache.write(ENTRY, &index);
+    }
+}
+
+/// Strings from this length on go into a page key by their hash, not copied.
+const HASHED_FROM: usize = 4096;
+
+/// Writes `value` into `buf` so that two values give the same bytes only when they are
+/// equal: every value starts with a tag, every string and list with its length. Long
+/// strings are written as their BLAKE3 hash, tagged apart from short ones.
+fn encode_value(buf: &mut Vec<u8>, value: &serde_json::Value) {
+    use serde_json::Value;
+    let len = |buf: &mut Vec<u8>, n: usize| buf.extend_from_slice(&(n as u64).to_le_bytes());
+    let string = |buf: &mut Vec<u8>, s: &str| {
+        if s.len() >= HASHED_FROM {
+            buf.push(b'H');
+            buf.extend_from_slice(blake3::hash(s.as_bytes()).as_bytes());
+        } else {
+            buf.push(b's');
+            len(buf, s.len());
+            buf.extend_from_slice(s.as_bytes());
+        }
+    };
+    match value {
+        Value::Null => buf.push(b'n'),
+        Value::Bool(b) => buf.push(if *b { b't' } else { b'f' }),
+        Value::Number(n) => {
+            // Its JSON text: the number as the template reads it.
+            let text = n.to_string();
+            buf.push(b'#');
+            len(buf, text.len());
+            buf.extend_from_slice(text.as_bytes());
+        }
+        Value::String(s) => string(buf, s),
+        Value::Array(items) => {
+            buf.push(b'a');
+            len(buf, items.len());
+            for item in items {
+                encode_value(buf, item);
+            }
+        }
+        Value::Object(map) => {
+            buf.push(b'o');
+            len(buf, map.len());
+            for (k, v) in map {
+                string(buf, k);
+                encode_value(buf, v);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Values that differ, however slightly (in type, in where a string ends, in a long
+    /// string's last byte), give different page keys; equal ones the same.
+    #[test]
+    fn page_keys_tell_every_context_apart() {
+        let dir = std::env::temp_dir().join("guidepost-page-keys");
+        let cache = CacheDir::new(&dir, Path::new("/site"), blake3::hash(b"inputs"));
+        let store = PageStore::open(&cache, blake3::hash(b"templates"));
+        let long = "x".repeat(HASHED_FROM + 10);
+        let mut long2 = long.clone();
+        long2.push('y');
+        let values = [
+            json!(null),
+            json!(false),
+            json!(true),
+            json!(1),
+            json!(1.5),
+            json!("1"),
+            json!(""),
+            json!([]),
+            json!({}),
+            json!(["a", "b"]),
+            json!(["ab"]),
+            json!(["a", ["b"]]),
+            json!({"a": "b"}),
+            json!({"ab": ""}),
+            json!({"a": "b", "c": null}),
+            json!({"a": {"b": 1}}),
+            json!({"content": long}),
+            json!({"content": long2}),
+            json!({"content": "x".repeat(HASHED_FROM - 1)}),
+        ];
+        let keys: std::collections::HashSet<blake3::Hash> =
+            values.iter().map(|v| store.key("guide.html", v)).collect();
+        assert_eq!(keys.len(), values.len());
+        for v in &values {
+            assert_eq!(
+                store.key("guide.html", v),
+                store.key("guide.html", &v.clone())
+            );
+            assert_ne!(store.key("guide.html", v), store.key("section.html", v));
+        }
     }
 }

@@ -40,9 +40,22 @@ pub struct CachedPage {
     /// The key of its slot: the file's content hash and its path in the version.
     #[serde(with = "crate::persist::codec::hash")]
     key: blake3::Hash,
+    /// Whether it came from the persistent cache (`MarkdownCache::load`).
+    #[serde(skip)]
+    loaded: bool,
 }
 
 impl CachedPage {
+    /// The key of its slot (the file's content hash and its path in the version).
+    pub fn key(&self) -> &blake3::Hash {
+        &self.key
+    }
+
+    /// Whether it was read from the persistent cache rather than made by this build.
+    pub fn was_loaded(&self) -> bool {
+        self.loaded
+    }
+
     /// The output paths of the copies (every published file of its screenshots, and
     /// the files it links), given the site's URL prefix.
     pub fn asset_paths<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> {
@@ -166,6 +179,7 @@ impl MarkdownCache {
             version_dir: env.version_dir.to_path_buf(),
             deps: r.deps,
             key,
+            loaded: false,
         });
         renderings.push(cached.clone());
         cached
@@ -187,7 +201,8 @@ impl MarkdownCache {
     /// Adds renderings that an earlier build kept (`persist`): each is used only where
     /// its dependencies hold, like any other.
     pub fn load(&self, pages: Vec<CachedPage>) {
-        for page in pages {
+        for mut page in pages {
+            page.loaded = true;
             let slot = self.slot(page.key);
             slot.lock()
                 .unwrap_or_else(|e| e.into_inner())

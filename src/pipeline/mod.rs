@@ -185,26 +185,45 @@ fn build_into(
         .as_ref()
         .map(|dir| CacheDir::new(dir, root, inputs_key(config, opts)));
     let mut assets = Screenshots::new(root.clone(), &prefix);
-    let mut loaded = 0;
-    if let Some(p) = &persist {
-        assets = assets.with_image_cache(p.images_dir());
-        if cache.markdown.is_empty() {
-            if let Some(pages) = p.read::<Vec<CachedPage>>(RENDERINGS) {
-                loaded = pages.len();
-                cache.markdown.load(pages);
-            }
+    let mut loaded = Vec::new();
+    // The cache is read while the sources are: the two are independent, and each
+    // leaves the other's core idle part of the time (decoding vs. opening files).
+    let (kept, versions) = rayon::join(
+        || {
+            let p = persist.as_ref()?;
+            let renderings = match cache.markdown.is_empty() {
+                true => Some(crate::persist::renderings::read(p)),
+                false => None,
+            };
+            let facts = p.read::<crate::screenshots::facts::Stored>(SCREENSHOT_FACTS);
+            Some((renderings, facts, SearchParts::open(p)))
+        },
+        || {
+            // Versions are independent until they link to each other: each is read
+            // and its markdown rendered in parallel with the others (rayon nests with
+            // the per-page work), through the cache, so a file that two versions share
+            // is rendered once.
+            config
+                .version_specs()
+                .into_par_iter()
+                .map(|spec| {
+                    read_version(root, spec, opts.include_drafts, &cache.fronts, read_diags)
+                })
+                .collect::<Vec<(Version, Vec<source::SourceFile>)>>()
+        },
+    );
+    let mut parts = None;
+    if let (Some(p), Some((renderings, facts, search))) = (&persist, kept) {
+        parts = Some(search);
+        assets = assets.with_image_cache(p.images_dir()).with_facts(
+            crate::screenshots::facts::Facts::new(facts.unwrap_or_default()),
+        );
+        if let Some(read) = renderings {
+            loaded = read.per_shard;
+            cache.markdown.load(read.pages);
         }
-        timings.lap("read the cache");
     }
-    // Versions are independent until they link to each other: each is read and its
-    // markdown rendered in parallel with the others (rayon nests with the per-page
-    // work), through the cache, so a file that two versions share is rendered once.
-    let versions: Vec<(Version, Vec<source::SourceFile>)> = config
-        .version_specs()
-        .into_par_iter()
-        .map(|spec| read_version(root, spec, opts.include_drafts, &cache.fronts, read_diags))
-        .collect();
-    timings.lap("read sources");
+    timings.lap("read sources (and the cache)");
     // The switcher of each page needs every version's paths, known once all are read.
     let indexes: Vec<VersionIndex> = versions.iter().map(|(v, _)| VersionIndex::of(v)).collect();
     let models: Vec<&Version> = versions.iter().map(|(v, _)| v).collect();
@@ -244,7 +263,6 @@ fn build_into(
     let kept = persist
         .as_ref()
         .map(|p| PageStore::open(p, state.theme.templates_hash));
-    let parts = persist.as_ref().map(SearchParts::open);
     let written = write_site(
         &state,
         opts.live_reload,
@@ -272,7 +290,10 @@ fn build_into(
         if let Some(parts) = parts {
             parts.save(p);
         }
-        save_renderings(p, &state.versions, misses, loaded);
+        save_renderings(p, &state.versions, &loaded);
+        if let Some(facts) = state.assets.facts_to_keep() {
+            p.write(SCREENSHOT_FACTS, &facts);
+        }
         out.diags.extend(p.take_warning());
         timings.lap("write the cache");
     }
@@ -285,8 +306,8 @@ fn build_into(
     (summary, Some(state))
 }
 
-/// The cache entry of the renderings.
-const RENDERINGS: &str = "renderings";
+/// The cache entry of what was measured of screenshot files.
+const SCREENSHOT_FACTS: &str = "screenshots";
 
 /// A hash of everything a cache entry depends on besides its own content, the site
 /// folder and guidepost: site.toml as loaded, and the build's options.
@@ -308,10 +329,10 @@ fn inputs_key(config: &Config, opts: &BuildOptions) -> blake3::Hash {
     h.finalize()
 }
 
-/// Keeps the renderings the versions use (once each) for the next build, unless they
-/// are the ones the cache holds already: this build made none (`made`) and used as
-/// many as it read (`loaded`), so it used each one it read.
-fn save_renderings(p: &CacheDir, versions: &[VersionState], made: usize, loaded: usize) {
+/// Keeps the renderings the versions use (once each) for the next build; `loaded`:
+/// how many each shard of the cache held (`persist::renderings::save` writes only the
+/// shards that changed).
+fn save_renderings(p: &CacheDir, versions: &[VersionState], loaded: &[usize]) {
     let mut seen = std::collections::HashSet::new();
     let used: Vec<&CachedPage> = versions
         .iter()
@@ -319,9 +340,7 @@ fn save_renderings(p: &CacheDir, versions: &[VersionState], made: usize, loaded:
         .filter(|page| seen.insert(Arc::as_ptr(page)))
         .map(|page| page.as_ref())
         .collect();
-    if made > 0 || used.len() != loaded {
-        p.write(RENDERINGS, &used);
-    }
+    crate::persist::renderings::save(p, &used, loaded);
 }
 
 /// What the renderings of the versions hold, in MiB (for GUIDEPOST_TIMINGS): HTML,

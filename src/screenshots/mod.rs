@@ -10,6 +10,7 @@
 //! `html` writes the figure.
 
 pub mod cache;
+pub mod facts;
 mod files;
 pub mod html;
 mod measure;
@@ -166,6 +167,8 @@ pub struct Screenshots {
     /// build however many paths and pages show the same file.
     pictures: Shared<Result<Picture, String>>,
     cache: DiskCache,
+    /// What earlier builds measured of the files (`persist`); empty without a cache.
+    facts: facts::Facts,
     /// Files read and nanoseconds spent reading, measuring, hashing and processing
     /// them (summed over threads), for the build's timings.
     loads: AtomicU64,
@@ -177,6 +180,7 @@ impl Screenshots {
     pub fn new(root: PathBuf, url_prefix: &str) -> Self {
         Screenshots {
             cache: DiskCache::new(&root),
+            facts: facts::Facts::default(),
             root,
             url_prefix: url_prefix.to_string(),
             by_path: Mutex::new(HashMap::new()),
@@ -194,6 +198,18 @@ impl Screenshots {
     pub fn with_image_cache(mut self, dir: PathBuf) -> Self {
         self.cache = DiskCache::in_folder(dir);
         self
+    }
+
+    /// The same, with what earlier builds measured of the files (`facts`).
+    pub fn with_facts(mut self, facts: facts::Facts) -> Self {
+        self.facts = facts;
+        self
+    }
+
+    /// What this build measured or used of the files, when it differs from what it was
+    /// given (`with_facts`).
+    pub fn facts_to_keep(&self) -> Option<facts::Stored> {
+        self.facts.to_keep()
     }
 
     /// The site root (canonical).
@@ -396,26 +412,57 @@ impl Screenshots {
         }
     }
 
-    /// Finds, measures and hashes the image file at `path` (lexical).
+    /// Finds, measures and hashes the image file at `path` (lexical), or takes what
+    /// an earlier build measured of it when the file has the same stamp (`facts`).
     fn measure(&self, path: &Path, src: &str) -> Result<Source, ImageError> {
         // A symlink may lead out of the site even when the written path does not.
-        let real = self
-            .real_path(path)
+        let (real, meta) = self
+            .real_path_meta(path)
             .ok_or_else(|| ImageError::NotFound(src.into()))?;
         if !real.starts_with(&self.root) {
             return Err(ImageError::OutsideSite(src.into()));
         }
+        let ext = real
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        // Of a symlink, the file it leads to.
+        let meta = match meta {
+            Some(meta) => Some(meta),
+            None => std::fs::metadata(&real).ok(),
+        };
+        if let Some(fact) = meta.as_ref().and_then(|m| self.facts.get(&real, m)) {
+            return Ok(Source {
+                real,
+                ext,
+                width: fact.width,
+                height: fact.height,
+                bytes: fact.bytes,
+                hash: fact.hash,
+            });
+        }
+        let source = self.measure_file(real, ext, src)?;
+        if let Some(meta) = &meta {
+            let fact = facts::Fact {
+                width: source.width,
+                height: source.height,
+                bytes: source.bytes,
+                hash: source.hash,
+            };
+            self.facts.note(&source.real, meta, fact);
+        }
+        Ok(source)
+    }
+
+    /// Measures and hashes the image file at `real`.
+    fn measure_file(&self, real: PathBuf, ext: String, src: &str) -> Result<Source, ImageError> {
         // Screenshots can be large: the size comes from the file system, the
         // dimensions from the header, and the hash from a streamed read, so memory
         // stays small whatever the file holds.
         let unreadable = |e: std::io::Error| {
             ImageError::Unreadable(format!("cannot read screenshot `{src}`: {e}"))
         };
-        let ext = real
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
         if let Some((bytes, (width, height), hash)) = read_image(&real, &ext) {
             return Ok(Source {
                 real,
@@ -563,12 +610,18 @@ impl Screenshots {
     /// many screenshots: each folder is resolved once, then only the file itself is
     /// checked for being a symlink (one `lstat` instead of one per path component).
     fn real_path(&self, path: &Path) -> Option<PathBuf> {
+        self.real_path_meta(path).map(|(real, _)| real)
+    }
+
+    /// `real_path`, with the file's metadata when it was read on the way (the file is
+    /// no symlink).
+    fn real_path_meta(&self, path: &Path) -> Option<(PathBuf, Option<std::fs::Metadata>)> {
         let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-            return path.canonicalize().ok();
+            return Some((path.canonicalize().ok()?, None));
         };
         let meta = std::fs::symlink_metadata(path).ok()?;
         if meta.file_type().is_symlink() {
-            return path.canonicalize().ok();
+            return Some((path.canonicalize().ok()?, None));
         }
         let real_dir = {
             let mut dirs = self.real_dirs.lock().unwrap_or_else(|e| e.into_inner());
@@ -581,7 +634,7 @@ impl Screenshots {
                 }
             }
         };
-        Some(real_dir.join(name))
+        Some((real_dir.join(name), Some(meta)))
     }
 
     /// The site's URL prefix, which starts every screenshot URL.

@@ -66,6 +66,20 @@ fn build(t: &SiteTest, out: &str, cached: bool) -> Run {
     }
 }
 
+/// The largest of the files the renderings are kept in (`renderings-NN.bin`).
+fn renderings_file(cache: &Path) -> std::path::PathBuf {
+    std::fs::read_dir(cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("renderings-") && n.ends_with(".bin"))
+        })
+        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .expect("a renderings file")
+}
+
 fn sorted(mut diags: Vec<Diag>) -> Vec<String> {
     let mut lines: Vec<String> = diags
         .drain(..)
@@ -237,7 +251,7 @@ fn warm_equals_cold_but_one_warning(t: &SiteTest) -> Run {
 fn a_cut_short_cache_file_is_ignored() {
     damaged_cache_is_ignored(
         |cache| {
-            let file = cache.join("renderings.bin");
+            let file = renderings_file(cache);
             let bytes = std::fs::read(&file).unwrap();
             std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
         },
@@ -248,7 +262,7 @@ fn a_cut_short_cache_file_is_ignored() {
 #[test]
 fn a_cache_file_of_garbage_is_ignored() {
     damaged_cache_is_ignored(
-        |cache| std::fs::write(cache.join("renderings.bin"), vec![0xa5; 5000]).unwrap(),
+        |cache| std::fs::write(renderings_file(cache), vec![0xa5; 5000]).unwrap(),
         "not a guidepost cache file",
     );
 }
@@ -291,11 +305,10 @@ fn a_cache_from_another_site_is_ignored() {
     build(&other, "out", true).expect_status(0);
     damaged_cache_is_ignored(
         |cache| {
-            std::fs::copy(
-                other.root().join("cache/renderings.bin"),
-                cache.join("renderings.bin"),
-            )
-            .unwrap();
+            // The same content: the same file names.
+            let file = renderings_file(cache);
+            let name = file.file_name().unwrap();
+            std::fs::copy(other.root().join("cache").join(name), &file).unwrap();
         },
         "another site folder",
     );
@@ -305,7 +318,7 @@ fn a_cache_from_another_site_is_ignored() {
 fn a_cache_from_another_guidepost_version_is_ignored() {
     damaged_cache_is_ignored(
         |cache| {
-            let file = cache.join("renderings.bin");
+            let file = renderings_file(cache);
             let mut bytes = std::fs::read(&file).unwrap();
             let version = env!("CARGO_PKG_VERSION").as_bytes();
             let at = bytes
@@ -352,7 +365,7 @@ fn check_reuses_the_cache_and_reports_the_same_diagnostics() {
         run.expect_status(cold.status);
         assert_eq!(sorted(run.diags()), sorted(cold.diags()));
     }
-    assert!(t.root().join("cache/renderings.bin").is_file());
+    assert!(renderings_file(&t.root().join("cache")).is_file());
     // A page `check` knows is not written as a file: `build` renders it.
     warm_equals_cold(&t, "after-check");
 }
@@ -366,4 +379,80 @@ fn the_cache_folder_cannot_be_the_output_folder() {
         .diag("as the cache folder")
         .message
         .contains("replaced by every build"));
+}
+
+/// A one-guide change rewrites only the files of renderings that held or hold the
+/// guide's rendering.
+#[test]
+fn a_one_guide_change_rewrites_one_file_of_renderings() {
+    let t = site();
+    build(&t, "fill", true).expect_status(0);
+    let cache = t.root().join("cache");
+    let inodes = || -> BTreeMap<String, u64> {
+        std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_name().to_string_lossy().starts_with("renderings-"))
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    e.metadata().unwrap().ino(),
+                )
+            })
+            .collect()
+    };
+    let before = inodes();
+    assert!(before.len() > 5, "{before:?}");
+    let guide = "content/partner-id/find-your-partner-id.md";
+    t.write(
+        guide,
+        &format!(
+            "{}
+One more line.
+",
+            t.read(guide)
+        ),
+    );
+    warm_equals_cold(&t, "line");
+    let after = inodes();
+    let rewritten: Vec<&String> = after
+        .iter()
+        .filter(|(name, ino)| before.get(*name) != Some(ino))
+        .map(|(name, _)| name)
+        .collect();
+    // The file that held its old rendering, and the one that holds the new one (the
+    // same file or not, by their keys).
+    assert!((1..=2).contains(&rewritten.len()), "{rewritten:?}");
+}
+
+/// What was measured of a screenshot is kept by the file's stamp: a screenshot changed
+/// in place (same path, same length, other dimensions) is measured again.
+#[test]
+fn a_screenshot_changed_in_place_is_measured_again() {
+    let t = site();
+    // Stamps are kept only for files a few seconds old (a change within the same
+    // tick of a coarse clock would keep its times).
+    std::thread::sleep(std::time::Duration::from_millis(3500));
+    let fill = build(&t, "fill", true);
+    fill.expect_status(0);
+    let facts = std::fs::read(t.root().join("cache/screenshots.bin")).unwrap();
+    let icon = "content/partner-id/screenshots/account-icon.svg";
+    assert!(
+        facts.windows(16).any(|w| w == b"account-icon.svg"),
+        "the icon's facts are kept"
+    );
+    let text = t.read(icon);
+    let wider = text.replacen(r#"width="20" height="20""#, r#"width="40" height="10""#, 1);
+    assert_eq!(wider.len(), text.len());
+    assert_ne!(wider, text);
+    std::fs::write(t.root().join(icon), wider).unwrap();
+    let warm = warm_equals_cold(&t, "icon");
+    let pages = tree(&warm.out_dir);
+    assert!(
+        pages
+            .iter()
+            .filter(|(path, _)| path.ends_with(".html"))
+            .any(|(_, bytes)| String::from_utf8_lossy(bytes).contains(r#"width="40" height="10""#)),
+        "the new dimensions are shown"
+    );
 }
