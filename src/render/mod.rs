@@ -3,6 +3,7 @@
 
 mod context;
 mod nav;
+mod splice;
 pub mod theme;
 
 pub use context::{SiteCtx, VariantCtx};
@@ -12,7 +13,7 @@ use crate::caveats::report_links::{GuideReports, ReportedGuide};
 use crate::config::Config;
 use crate::dates::is_over_a_year_before;
 use crate::diag::Diagnostic;
-use crate::markdown::report_marks::fill_marks_and_base;
+use crate::markdown::report_marks::{fill_marks_and_base, fill_marks_and_base_into};
 use crate::model::{PageBody, Version, VersionIndex};
 use crate::url::encode_path;
 use context::*;
@@ -112,10 +113,18 @@ impl<'a> Renderer<'a> {
     /// A guide's rendered markdown, unpacked, its report links filled in (SPEC
     /// §3.6; none without `feedback_url`) and its links completed for this version.
     fn guide_content(&self, g: usize) -> String {
+        let html = self.bodies[self.version.guides[g].source].html.unpack();
+        let mut out = String::with_capacity(html.len() + html.len() / 8);
+        self.write_guide_content(&mut out, g, &html);
+        out
+    }
+
+    /// `guide_content` of guide `g`, whose rendered markdown unpacked is `html`,
+    /// appended to `out`.
+    fn write_guide_content(&self, out: &mut String, g: usize, html: &str) {
         let guide = &self.version.guides[g];
         let src = &self.version.sources[guide.source];
         let body: &PageBody = &self.bodies[guide.source];
-        let html = body.html.unpack();
         match &self.config.feedback_url {
             Some(template) => {
                 let guide = ReportedGuide {
@@ -128,9 +137,11 @@ impl<'a> Renderer<'a> {
                     guide_variants: src.front.variants.as_deref(),
                 };
                 let reports = GuideReports::new(guide, &body.steps, &body.headings);
-                fill_marks_and_base(&html, &self.version_base, |place| reports.fill(place))
+                fill_marks_and_base_into(out, html, &self.version_base, |place| {
+                    reports.fill(place)
+                })
             }
-            None => fill_marks_and_base(&html, &self.version_base, |_| String::new()),
+            None => fill_marks_and_base_into(out, html, &self.version_base, |_| String::new()),
         }
     }
 
@@ -165,11 +176,9 @@ impl<'a> Renderer<'a> {
     fn insert_nav(&self, context: &mut Context, s: usize, guide: Option<usize>, current: &str) {
         if self.default_templates {
             context.insert("nav", &[] as &[NavItem]);
-            let home = &self.version.sections[0];
-            if !(home.guides.is_empty() && home.sections.is_empty()) {
+            if self.has_sidebar() {
                 let mut html = String::with_capacity(8 * 1024);
-                let guide = guide.filter(|_| depends_on_guide(self.version, s));
-                nav::write_nav(&mut html, self.version, self.site.prefix, s, guide, current);
+                self.write_default_nav(&mut html, s, guide, current);
                 context.insert("nav_html", &html);
             }
             return;
@@ -184,6 +193,19 @@ impl<'a> Renderer<'a> {
             nav::write_nav_list(&mut html, &items, current);
             context.insert("nav_html", &html);
         }
+    }
+
+    /// Whether pages have a sidebar (with every template the default one).
+    fn has_sidebar(&self) -> bool {
+        let home = &self.version.sections[0];
+        !(home.guides.is_empty() && home.sections.is_empty())
+    }
+
+    /// The sidebar `insert_nav` writes as `nav_html` with every template the default
+    /// one, appended to `out`.
+    fn write_default_nav(&self, out: &mut String, s: usize, guide: Option<usize>, current: &str) {
+        let guide = guide.filter(|_| depends_on_guide(self.version, s));
+        nav::write_nav(out, self.version, self.site.prefix, s, guide, current);
     }
 
     /// A page path without this version's prefix (`2013/a/b/` → `a/b/`).
@@ -299,11 +321,44 @@ impl<'a> Renderer<'a> {
     }
 
     pub fn guide(&self, g: usize) -> Result<String, tera::Error> {
+        if self.default_templates {
+            if let Some(html) = self.guide_spliced(g)? {
+                return Ok(html);
+            }
+        }
         self.render(self.guide_context(g))
+    }
+
+    /// The page of guide `g` with every template the default one: rendered with
+    /// placeholders for its content and sidebar, which are then written into it
+    /// (`splice`). None when the placeholders are not where they should be.
+    fn guide_spliced(&self, g: usize) -> Result<Option<String>, tera::Error> {
+        let page = self.guide_page(g, true);
+        let with_nav = page.context.get("nav_html").is_some();
+        let html = self.render(page)?;
+        let guide = &self.version.guides[g];
+        let raw = self.bodies[guide.source].html.unpack();
+        let url = self.url(&guide.path);
+        let mut content = |out: &mut String| self.write_guide_content(out, g, &raw);
+        let mut nav = |out: &mut String| self.write_default_nav(out, guide.section, Some(g), &url);
+        let mut parts: Vec<splice::Part> = vec![(splice::CONTENT, &mut content)];
+        if with_nav {
+            parts.push((splice::NAV, &mut nav));
+        }
+        // The content grows by its report links and version bases; a sidebar is
+        // rarely over 32 KB.
+        let extra = raw.len() + raw.len() / 8 + if with_nav { 32 * 1024 } else { 0 };
+        Ok(splice::splice(&html, extra, &mut parts))
     }
 
     /// What `guide` renders: the template and its context.
     pub fn guide_context(&self, g: usize) -> PageContext {
+        self.guide_page(g, false)
+    }
+
+    /// The template and context of guide `g`'s page; with `spliced`, placeholders
+    /// for its content and sidebar (see `guide_spliced`).
+    fn guide_page(&self, g: usize, spliced: bool) -> PageContext {
         let guide = &self.version.guides[g];
         let src = &self.version.sources[guide.source];
         let body = &self.bodies[guide.source];
@@ -315,7 +370,11 @@ impl<'a> Renderer<'a> {
             summary: src.front.summary.as_deref(),
             url: self.url(&guide.path),
             canonical: self.canonical_for(&guide.path, &src.front.aliases),
-            content: Cow::Owned(self.guide_content(g)),
+            content: if spliced {
+                Cow::Borrowed(splice::CONTENT)
+            } else {
+                Cow::Owned(self.guide_content(g))
+            },
             toc: toc(&body.headings),
             toc_size: body
                 .headings
@@ -333,7 +392,15 @@ impl<'a> Renderer<'a> {
         };
         let mut context = self.page_context(&guide.path, &src.front.aliases);
         context.insert("page", &ctx);
-        self.insert_nav(&mut context, guide.section, Some(g), &ctx.url);
+        if spliced {
+            // What `insert_nav` gives with every template the default one.
+            context.insert("nav", &[] as &[NavItem]);
+            if self.has_sidebar() {
+                context.insert("nav_html", splice::NAV);
+            }
+        } else {
+            self.insert_nav(&mut context, guide.section, Some(g), &ctx.url);
+        }
         PageContext::new("guide.html", context)
     }
 
