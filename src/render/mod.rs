@@ -5,6 +5,7 @@ mod context;
 mod nav;
 mod splice;
 pub mod theme;
+mod toc;
 
 pub use context::{SiteCtx, VariantCtx};
 pub use theme::Theme;
@@ -21,6 +22,7 @@ use nav::{depends_on_guide, nav_for, NavItem};
 use std::borrow::Cow;
 use std::sync::Arc;
 use tera::{Context, Tera};
+use toc::toc;
 
 /// How many guides a home or section page lists under each subsection.
 const GUIDES_PER_SUBSECTION: usize = 6;
@@ -137,9 +139,7 @@ impl<'a> Renderer<'a> {
                     guide_variants: src.front.variants.as_deref(),
                 };
                 let reports = GuideReports::new(guide, &body.steps, &body.headings);
-                fill_marks_and_base_into(out, html, &self.version_base, |place| {
-                    reports.fill(place)
-                })
+                fill_marks_and_base_into(out, html, &self.version_base, |place| reports.fill(place))
             }
             None => fill_marks_and_base_into(out, html, &self.version_base, |_| String::new()),
         }
@@ -330,20 +330,26 @@ impl<'a> Renderer<'a> {
     }
 
     /// The page of guide `g` with every template the default one: rendered with
-    /// placeholders for its content and sidebar, which are then written into it
+    /// placeholders for its content, sidebar and contents list, which are then written into it
     /// (`splice`). None when the placeholders are not where they should be.
     fn guide_spliced(&self, g: usize) -> Result<Option<String>, tera::Error> {
         let page = self.guide_page(g, true);
         let with_nav = page.context.get("nav_html").is_some();
+        let with_toc = page.context.get("toc_html").is_some();
         let html = self.render(page)?;
         let guide = &self.version.guides[g];
         let raw = self.bodies[guide.source].html.unpack();
         let url = self.url(&guide.path);
         let mut content = |out: &mut String| self.write_guide_content(out, g, &raw);
         let mut nav = |out: &mut String| self.write_default_nav(out, guide.section, Some(g), &url);
+        let entries = toc(&self.bodies[guide.source].headings);
+        let mut contents_list = |out: &mut String| toc::write_toc(out, &entries);
         let mut parts: Vec<splice::Part> = vec![(splice::CONTENT, &mut content)];
         if with_nav {
             parts.push((splice::NAV, &mut nav));
+        }
+        if with_toc {
+            parts.push((splice::TOC, &mut contents_list));
         }
         // The content grows by its report links and version bases; a sidebar is
         // rarely over 32 KB.
@@ -363,6 +369,11 @@ impl<'a> Renderer<'a> {
         let src = &self.version.sources[guide.source];
         let body = &self.bodies[guide.source];
         let title = src.title.as_deref().unwrap_or("");
+        let toc_size = body
+            .headings
+            .iter()
+            .filter(|h| (2..=3).contains(&h.level))
+            .count();
         let ctx = GuideCtx {
             title,
             heading: src.heading.as_ref().map_or(title, |h| h.text.as_str()),
@@ -375,12 +386,13 @@ impl<'a> Renderer<'a> {
             } else {
                 Cow::Owned(self.guide_content(g))
             },
-            toc: toc(&body.headings),
-            toc_size: body
-                .headings
-                .iter()
-                .filter(|h| (2..=3).contains(&h.level))
-                .count(),
+            // Spliced: written by `toc::write_toc` in place of `toc_html`.
+            toc: if spliced {
+                Vec::new()
+            } else {
+                toc(&body.headings)
+            },
+            toc_size,
             updated: src.front.updated.as_deref(),
             edit_url: self.edit_url(guide.source),
             tags: &src.front.tags,
@@ -397,6 +409,10 @@ impl<'a> Renderer<'a> {
             context.insert("nav", &[] as &[NavItem]);
             if self.has_sidebar() {
                 context.insert("nav_html", splice::NAV);
+            }
+            // `guide.html` shows the list from two entries on.
+            if toc_size > 1 {
+                context.insert("toc_html", splice::TOC);
             }
         } else {
             self.insert_nav(&mut context, guide.section, Some(g), &ctx.url);
@@ -572,32 +588,6 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// The contents list of a page with `headings`: each `##` with the `###` headings
-/// that follow it nested under it. A `###` goes under the entry just before it when
-/// that is a `##` shown to the same readers (the same variant block, or none for the
-/// `##`); else, like a `###` before any `##`, it is an entry of its own, so that the
-/// entries keep the page's order.
-fn toc(headings: &[crate::markdown::Heading]) -> Vec<TocEntry<'_>> {
-    let mut entries: Vec<TocEntry> = Vec::new();
-    for h in headings.iter().filter(|h| (2..=3).contains(&h.level)) {
-        let entry = TocEntry {
-            level: h.level,
-            id: &h.id,
-            text: &h.text,
-            variants: h.variants.as_ref().map(|v| v.join(" ")),
-            children: Vec::new(),
-        };
-        let parent = entries.last_mut().filter(|p| {
-            h.level == 3 && p.level == 2 && (p.variants.is_none() || p.variants == entry.variants)
-        });
-        match parent {
-            Some(p) => p.children.push(entry),
-            None => entries.push(entry),
-        }
-    }
-    entries
-}
-
 /// The first sentence of `text`, cut at a word near `max` characters.
 fn summary_of(text: &str, max: usize) -> String {
     let sentence = match text.find(". ") {
@@ -631,50 +621,6 @@ pub fn template_error(name: &str, err: &tera::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn heading(level: u8, id: &str, variants: Option<&str>) -> crate::markdown::Heading {
-        crate::markdown::Heading {
-            level,
-            id: id.into(),
-            text: id.to_uppercase(),
-            variants: variants.map(|v| vec![v.to_string()]),
-        }
-    }
-
-    #[test]
-    fn contents_list_nests_third_level_headings() {
-        let headings = [
-            heading(1, "title", None),
-            heading(3, "orphan", None),
-            heading(2, "a", None),
-            heading(3, "a1", None),
-            heading(4, "deep", None),
-            heading(3, "a2", Some("sb")),
-            heading(2, "b", Some("sb")),
-            heading(3, "b1", Some("ent")),
-            heading(3, "b2", Some("sb")),
-            heading(2, "c", Some("sb")),
-            heading(3, "c1", Some("sb")),
-        ];
-        let toc = toc(&headings);
-        let shape: Vec<(&str, Vec<&str>)> = toc
-            .iter()
-            .map(|e| (e.id, e.children.iter().map(|c| c.id).collect()))
-            .collect();
-        assert_eq!(
-            shape,
-            vec![
-                ("orphan", vec![]),
-                ("a", vec!["a1", "a2"]),
-                ("b", vec![]),
-                ("b1", vec![]),
-                // Entries keep the page's order: after `b1`, `b2` has no `##` above it.
-                ("b2", vec![]),
-                ("c", vec!["c1"]),
-            ]
-        );
-        assert_eq!(toc[1].children[1].variants.as_deref(), Some("sb"));
-    }
 
     #[test]
     fn summaries() {
