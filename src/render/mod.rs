@@ -4,6 +4,7 @@
 mod context;
 mod nav;
 mod splice;
+mod switcher;
 pub mod theme;
 mod toc;
 
@@ -228,6 +229,17 @@ impl<'a> Renderer<'a> {
 
     /// The context every page shares, plus the version switcher for the page at `path`.
     fn page_context(&self, path: &str, aliases: &[String]) -> Context {
+        self.page_context_with(path, aliases, None)
+    }
+
+    /// `page_context`; with `spliced`, the switcher's links are put there instead of
+    /// into the context, which gets a placeholder for them (`switcher::write_links`).
+    fn page_context_with(
+        &self,
+        path: &str,
+        aliases: &[String],
+        spliced: Option<&mut Vec<VersionLinkCtx<'a>>>,
+    ) -> Context {
         let mut context = self.base_context();
         if self.versions.len() > 1 || self.config.versions.len() > 1 {
             let local = self.local(path);
@@ -259,7 +271,17 @@ impl<'a> Renderer<'a> {
                 }
             }
             context.insert("version_label", &self.version.spec.label);
-            context.insert("version_links", &links);
+            match spliced {
+                Some(kept) => {
+                    // The default `base.html` only tests `version_links`.
+                    context.insert("version_links", &!links.is_empty());
+                    if !links.is_empty() {
+                        context.insert("version_links_html", splice::VERSION_LINKS);
+                    }
+                    *kept = links;
+                }
+                None => context.insert("version_links", &links),
+            }
         }
         context
     }
@@ -333,9 +355,11 @@ impl<'a> Renderer<'a> {
     /// placeholders for its content, sidebar and contents list, which are then written into it
     /// (`splice`). None when the placeholders are not where they should be.
     fn guide_spliced(&self, g: usize) -> Result<Option<String>, tera::Error> {
-        let page = self.guide_page(g, true);
+        let mut links = Vec::new();
+        let page = self.guide_page(g, Some(&mut links));
         let with_nav = page.context.get("nav_html").is_some();
         let with_toc = page.context.get("toc_html").is_some();
+        let with_links = page.context.get("version_links_html").is_some();
         let html = self.render(page)?;
         let guide = &self.version.guides[g];
         let raw = self.bodies[guide.source].html.unpack();
@@ -351,6 +375,10 @@ impl<'a> Renderer<'a> {
         if with_toc {
             parts.push((splice::TOC, &mut contents_list));
         }
+        let mut switcher = |out: &mut String| switcher::write_links(out, &links);
+        if with_links {
+            parts.push((splice::VERSION_LINKS, &mut switcher));
+        }
         // The content grows by its report links and version bases; a sidebar is
         // rarely over 32 KB.
         let extra = raw.len() + raw.len() / 8 + if with_nav { 32 * 1024 } else { 0 };
@@ -359,12 +387,13 @@ impl<'a> Renderer<'a> {
 
     /// What `guide` renders: the template and its context.
     pub fn guide_context(&self, g: usize) -> PageContext {
-        self.guide_page(g, false)
+        self.guide_page(g, None)
     }
 
     /// The template and context of guide `g`'s page; with `spliced`, placeholders
     /// for its content and sidebar (see `guide_spliced`).
-    fn guide_page(&self, g: usize, spliced: bool) -> PageContext {
+    fn guide_page(&self, g: usize, links: Option<&mut Vec<VersionLinkCtx<'a>>>) -> PageContext {
+        let spliced = links.is_some();
         let guide = &self.version.guides[g];
         let src = &self.version.sources[guide.source];
         let body = &self.bodies[guide.source];
@@ -402,7 +431,10 @@ impl<'a> Renderer<'a> {
             next: guide.next.map(|n| self.guide_link(n)),
             caveats: body.caveats.iter().map(|c| self.caveat_ctx(c)).collect(),
         };
-        let mut context = self.page_context(&guide.path, &src.front.aliases);
+        let mut context = match links {
+            Some(links) => self.page_context_with(&guide.path, &src.front.aliases, Some(links)),
+            None => self.page_context(&guide.path, &src.front.aliases),
+        };
         context.insert("page", &ctx);
         if spliced {
             // What `insert_nav` gives with every template the default one.

@@ -1,7 +1,8 @@
 //! A guide page's two big parts, its content and its written sidebar, kept out of
 //! tera while every template is the default one: tera renders the page with a short
 //! placeholder for each, and the parts are then written straight into the page. Its
-//! contents list too, whose tera loop cost a lookup per field of each entry.
+//! contents list and the version switcher's links too, whose tera loops cost a
+//! lookup per field of each entry.
 //!
 //! Tera copies a string value several times on its way to the page (serialized into
 //! the context, escaped when a template only tests whether it is there, pushed into
@@ -17,6 +18,9 @@ pub(super) const CONTENT: &str = "\0guidepost-splice:content\0";
 /// What the entries of the page's contents list (`toc_html`) are while tera renders
 /// the page (`toc::write_toc`).
 pub(super) const TOC: &str = "\0guidepost-splice:toc\0";
+/// What the links of the version switcher (`version_links_html`) are while tera
+/// renders the page (`switcher::write_links`).
+pub(super) const VERSION_LINKS: &str = "\0guidepost-splice:versions\0";
 
 /// A part of a page: its placeholder and what writes it.
 pub(super) type Part<'a> = (&'static str, &'a mut dyn FnMut(&mut String));
