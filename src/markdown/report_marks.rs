@@ -85,9 +85,21 @@ pub fn without_report_marks(html: &str) -> Cow<'_, str> {
 pub fn fill_marks_and_base(
     html: &str,
     base: &str,
-    mut fill: impl FnMut(ReportPlace<'_>) -> String,
+    fill: impl FnMut(ReportPlace<'_>) -> String,
 ) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 8);
+    fill_marks_and_base_into(&mut out, html, base, fill);
+    out
+}
+
+/// `fill_marks_and_base`, appended to `out`: a page's content is written straight
+/// into the page (`render::splice`), with no string of its own in between.
+pub fn fill_marks_and_base_into(
+    out: &mut String,
+    html: &str,
+    base: &str,
+    mut fill: impl FnMut(ReportPlace<'_>) -> String,
+) {
     let mut rest = html;
     while let Some(at) = rest.find(VERSION_BASE) {
         out.push_str(&rest[..at]);
@@ -104,7 +116,7 @@ pub fn fill_marks_and_base(
         let Some(end) = tail.find(VERSION_BASE) else {
             // Not a mark the markdown stage wrote: kept as it is, bases filled.
             out.push_str(&super::with_version_base(&rest[at..], base));
-            return out;
+            return;
         };
         let id = &tail[..end];
         let filled = match kind {
@@ -116,7 +128,6 @@ pub fn fill_marks_and_base(
         rest = &tail[end + VERSION_BASE.len_utf8()..];
     }
     out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
@@ -180,6 +191,10 @@ mod tests {
             let two = crate::markdown::with_version_base(&fill_report_marks(html, fill), "/v2/")
                 .into_owned();
             assert_eq!(fill_marks_and_base(html, "/v2/", fill), two, "{html:?}");
+            // Appended, as a page's content is written into the page.
+            let mut page = String::from("<main>");
+            fill_marks_and_base_into(&mut page, html, "/v2/", fill);
+            assert_eq!(page, format!("<main>{two}"), "{html:?}");
         }
     }
 }

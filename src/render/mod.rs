@@ -2,13 +2,16 @@
 //! file by file), template contexts as borrowed views, one function per page kind.
 
 mod context;
+mod guide;
 mod nav;
+mod splice;
+mod switcher;
 pub mod theme;
+mod toc;
 
 pub use context::{SiteCtx, VariantCtx};
 pub use theme::Theme;
 
-use crate::caveats::report_links::{GuideReports, ReportedGuide};
 use crate::config::Config;
 use crate::dates::is_over_a_year_before;
 use crate::diag::Diagnostic;
@@ -109,31 +112,6 @@ impl<'a> Renderer<'a> {
         crate::markdown::with_version_base(html, &self.version_base)
     }
 
-    /// A guide's rendered markdown, unpacked, its report links filled in (SPEC
-    /// §3.6; none without `feedback_url`) and its links completed for this version.
-    fn guide_content(&self, g: usize) -> String {
-        let guide = &self.version.guides[g];
-        let src = &self.version.sources[guide.source];
-        let body: &PageBody = &self.bodies[guide.source];
-        let html = body.html.unpack();
-        match &self.config.feedback_url {
-            Some(template) => {
-                let guide = ReportedGuide {
-                    template: template.get_ref(),
-                    title: src.title.as_deref().unwrap_or(""),
-                    page_url: self.canonical(&guide.path),
-                    file: crate::paths::slash_path(&src.site_path),
-                    version: &self.version.spec.id,
-                    site_variants: &self.variant_labels,
-                    guide_variants: src.front.variants.as_deref(),
-                };
-                let reports = GuideReports::new(guide, &body.steps, &body.headings);
-                fill_marks_and_base(&html, &self.version_base, |place| reports.fill(place))
-            }
-            None => fill_marks_and_base(&html, &self.version_base, |_| String::new()),
-        }
-    }
-
     /// A section page's rendered markdown, unpacked: no report links there, links
     /// completed.
     fn section_content(&self, source: usize) -> String {
@@ -165,11 +143,9 @@ impl<'a> Renderer<'a> {
     fn insert_nav(&self, context: &mut Context, s: usize, guide: Option<usize>, current: &str) {
         if self.default_templates {
             context.insert("nav", &[] as &[NavItem]);
-            let home = &self.version.sections[0];
-            if !(home.guides.is_empty() && home.sections.is_empty()) {
+            if self.has_sidebar() {
                 let mut html = String::with_capacity(8 * 1024);
-                let guide = guide.filter(|_| depends_on_guide(self.version, s));
-                nav::write_nav(&mut html, self.version, self.site.prefix, s, guide, current);
+                self.write_default_nav(&mut html, s, guide, current);
                 context.insert("nav_html", &html);
             }
             return;
@@ -184,6 +160,19 @@ impl<'a> Renderer<'a> {
             nav::write_nav_list(&mut html, &items, current);
             context.insert("nav_html", &html);
         }
+    }
+
+    /// Whether pages have a sidebar (with every template the default one).
+    fn has_sidebar(&self) -> bool {
+        let home = &self.version.sections[0];
+        !(home.guides.is_empty() && home.sections.is_empty())
+    }
+
+    /// The sidebar `insert_nav` writes as `nav_html` with every template the default
+    /// one, appended to `out`.
+    fn write_default_nav(&self, out: &mut String, s: usize, guide: Option<usize>, current: &str) {
+        let guide = guide.filter(|_| depends_on_guide(self.version, s));
+        nav::write_nav(out, self.version, self.site.prefix, s, guide, current);
     }
 
     /// A page path without this version's prefix (`2013/a/b/` → `a/b/`).
@@ -206,6 +195,17 @@ impl<'a> Renderer<'a> {
 
     /// The context every page shares, plus the version switcher for the page at `path`.
     fn page_context(&self, path: &str, aliases: &[String]) -> Context {
+        self.page_context_with(path, aliases, None)
+    }
+
+    /// `page_context`; with `spliced`, the switcher's links are put there instead of
+    /// into the context, which gets a placeholder for them (`switcher::write_links`).
+    fn page_context_with(
+        &self,
+        path: &str,
+        aliases: &[String],
+        spliced: Option<&mut Vec<VersionLinkCtx<'a>>>,
+    ) -> Context {
         let mut context = self.base_context();
         if self.versions.len() > 1 || self.config.versions.len() > 1 {
             let local = self.local(path);
@@ -237,7 +237,17 @@ impl<'a> Renderer<'a> {
                 }
             }
             context.insert("version_label", &self.version.spec.label);
-            context.insert("version_links", &links);
+            match spliced {
+                Some(kept) => {
+                    // The default `base.html` only tests `version_links`.
+                    context.insert("version_links", &!links.is_empty());
+                    if !links.is_empty() {
+                        context.insert("version_links_html", splice::VERSION_LINKS);
+                    }
+                    *kept = links;
+                }
+                None => context.insert("version_links", &links),
+            }
         }
         context
     }
@@ -296,45 +306,6 @@ impl<'a> Renderer<'a> {
             summary: src.front.summary.as_deref(),
             applies_to: self.variants_of(src.front.variants.as_ref()),
         }
-    }
-
-    pub fn guide(&self, g: usize) -> Result<String, tera::Error> {
-        self.render(self.guide_context(g))
-    }
-
-    /// What `guide` renders: the template and its context.
-    pub fn guide_context(&self, g: usize) -> PageContext {
-        let guide = &self.version.guides[g];
-        let src = &self.version.sources[guide.source];
-        let body = &self.bodies[guide.source];
-        let title = src.title.as_deref().unwrap_or("");
-        let ctx = GuideCtx {
-            title,
-            heading: src.heading.as_ref().map_or(title, |h| h.text.as_str()),
-            heading_id: body.title_id.as_deref(),
-            summary: src.front.summary.as_deref(),
-            url: self.url(&guide.path),
-            canonical: self.canonical_for(&guide.path, &src.front.aliases),
-            content: Cow::Owned(self.guide_content(g)),
-            toc: toc(&body.headings),
-            toc_size: body
-                .headings
-                .iter()
-                .filter(|h| (2..=3).contains(&h.level))
-                .count(),
-            updated: src.front.updated.as_deref(),
-            edit_url: self.edit_url(guide.source),
-            tags: &src.front.tags,
-            applies_to: self.variants_of(src.front.variants.as_ref()),
-            breadcrumbs: self.breadcrumbs(guide.section),
-            prev: guide.prev.map(|p| self.guide_link(p)),
-            next: guide.next.map(|n| self.guide_link(n)),
-            caveats: body.caveats.iter().map(|c| self.caveat_ctx(c)).collect(),
-        };
-        let mut context = self.page_context(&guide.path, &src.front.aliases);
-        context.insert("page", &ctx);
-        self.insert_nav(&mut context, guide.section, Some(g), &ctx.url);
-        PageContext::new("guide.html", context)
     }
 
     pub fn section(&self, s: usize) -> Result<String, tera::Error> {
@@ -505,32 +476,6 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// The contents list of a page with `headings`: each `##` with the `###` headings
-/// that follow it nested under it. A `###` goes under the entry just before it when
-/// that is a `##` shown to the same readers (the same variant block, or none for the
-/// `##`); else, like a `###` before any `##`, it is an entry of its own, so that the
-/// entries keep the page's order.
-fn toc(headings: &[crate::markdown::Heading]) -> Vec<TocEntry<'_>> {
-    let mut entries: Vec<TocEntry> = Vec::new();
-    for h in headings.iter().filter(|h| (2..=3).contains(&h.level)) {
-        let entry = TocEntry {
-            level: h.level,
-            id: &h.id,
-            text: &h.text,
-            variants: h.variants.as_ref().map(|v| v.join(" ")),
-            children: Vec::new(),
-        };
-        let parent = entries.last_mut().filter(|p| {
-            h.level == 3 && p.level == 2 && (p.variants.is_none() || p.variants == entry.variants)
-        });
-        match parent {
-            Some(p) => p.children.push(entry),
-            None => entries.push(entry),
-        }
-    }
-    entries
-}
-
 /// The first sentence of `text`, cut at a word near `max` characters.
 fn summary_of(text: &str, max: usize) -> String {
     let sentence = match text.find(". ") {
@@ -564,50 +509,6 @@ pub fn template_error(name: &str, err: &tera::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn heading(level: u8, id: &str, variants: Option<&str>) -> crate::markdown::Heading {
-        crate::markdown::Heading {
-            level,
-            id: id.into(),
-            text: id.to_uppercase(),
-            variants: variants.map(|v| vec![v.to_string()]),
-        }
-    }
-
-    #[test]
-    fn contents_list_nests_third_level_headings() {
-        let headings = [
-            heading(1, "title", None),
-            heading(3, "orphan", None),
-            heading(2, "a", None),
-            heading(3, "a1", None),
-            heading(4, "deep", None),
-            heading(3, "a2", Some("sb")),
-            heading(2, "b", Some("sb")),
-            heading(3, "b1", Some("ent")),
-            heading(3, "b2", Some("sb")),
-            heading(2, "c", Some("sb")),
-            heading(3, "c1", Some("sb")),
-        ];
-        let toc = toc(&headings);
-        let shape: Vec<(&str, Vec<&str>)> = toc
-            .iter()
-            .map(|e| (e.id, e.children.iter().map(|c| c.id).collect()))
-            .collect();
-        assert_eq!(
-            shape,
-            vec![
-                ("orphan", vec![]),
-                ("a", vec!["a1", "a2"]),
-                ("b", vec![]),
-                ("b1", vec![]),
-                // Entries keep the page's order: after `b1`, `b2` has no `##` above it.
-                ("b2", vec![]),
-                ("c", vec!["c1"]),
-            ]
-        );
-        assert_eq!(toc[1].children[1].variants.as_deref(), Some("sb"));
-    }
 
     #[test]
     fn summaries() {

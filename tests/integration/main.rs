@@ -21,6 +21,7 @@ pub mod screenshot_data;
 mod screenshots;
 mod search;
 mod serve;
+mod spliced_pages;
 mod steps;
 mod variants;
 mod versions;
