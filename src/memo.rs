@@ -29,6 +29,15 @@ impl<T> Shared<T> {
         slot.get_or_init(|| Arc::new(make())).clone()
     }
 
+    /// The value made for `key`, if one was made (not one being made now).
+    pub fn get(&self, key: &blake3::Hash) -> Option<Arc<T>> {
+        let slot = {
+            let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+            slots.get(key)?.clone()
+        };
+        slot.get().cloned()
+    }
+
     /// Keeps the values whose key `keep` accepts.
     pub fn retain(&self, keep: impl Fn(&blake3::Hash) -> bool) {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
@@ -56,8 +65,13 @@ mod tests {
             }
         });
         assert_eq!(made.load(Ordering::Relaxed), 1, "four threads, one value");
+        assert!(shared.get(&key("b")).is_none(), "nothing made for b yet");
         shared.get_or_make(key("b"), || make("b"));
         assert_eq!(made.load(Ordering::Relaxed), 2);
+        assert_eq!(
+            shared.get(&key("b")).as_deref().map(String::as_str),
+            Some("b")
+        );
         shared.retain(|k| *k == key("b"));
         assert_eq!(*shared.get_or_make(key("b"), || make("b again")), "b");
         assert_eq!(*shared.get_or_make(key("a"), || make("a again")), "a again");

@@ -18,7 +18,8 @@
 use super::checks::{anchor_diagnostics_of, partial_diagnostics};
 use super::read::MarkdownJob;
 use super::write::{
-    screenshot_copies, section_template, write_caveats_page, write_search_index, Out,
+    screenshot_copies, search_pages, section_template, write_caveats_page, write_search_files,
+    write_search_index, Out,
 };
 use super::{BuildCache, BuildOptions, SiteState, VersionState};
 use crate::diag::Diagnostics;
@@ -308,6 +309,36 @@ pub fn write_version_search(
         None,
         None,
     )
+}
+
+/// `write_version_search`, given up (None, nothing written) as soon as `stop` says
+/// so; an index made earlier for the same guides is taken as it is.
+pub fn write_version_search_unless(
+    state: &SiteState,
+    v: usize,
+    sink: &dyn Sink,
+    cache: &BuildCache,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<blake3::Hash> {
+    let vs = state.versions.get(v)?;
+    let bodies = vs.bodies();
+    let pages = search_pages(&vs.version, &bodies);
+    let variants = state.config.variant_labels();
+    let key = crate::search::fingerprint(&pages, &variants);
+    let files = match cache.search.get(&key) {
+        Some(files) => files,
+        None => {
+            let made = crate::search::build_index_unless(&pages, &variants, stop)?;
+            cache.search.get_or_make(key, || made)
+        }
+    };
+    let diags = Diagnostics::new();
+    let out = Out {
+        sink,
+        diags: &diags,
+    };
+    write_search_files(&files, &vs.version, out, None);
+    Some(key)
 }
 
 /// The screenshot copies the site's pages show now: (output path, source file).

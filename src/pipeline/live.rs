@@ -180,11 +180,20 @@ impl LiveSite {
     /// the version's index files (`2013/search/`) and the new files. The index is made
     /// under the read lock, so pages are served meanwhile.
     pub fn finish_search(&mut self, v: usize) -> Option<(String, BTreeMap<String, Vec<u8>>)> {
+        self.finish_search_unless(v, &|| false)
+    }
+
+    /// `finish_search`, given up (None, nothing changed) as soon as `stop` says so.
+    pub fn finish_search_unless(
+        &mut self,
+        v: usize,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<(String, BTreeMap<String, Vec<u8>>)> {
         let sink = MemorySink::default();
         let (dir, key) = {
             let served = self.served.read();
             let state = served.state.as_ref()?;
-            let key = incremental::write_version_search(state, v, &sink, &self.cache);
+            let key = incremental::write_version_search_unless(state, v, &sink, &self.cache, stop)?;
             let dir = format!("{}search/", state.versions.get(v)?.version.spec.url_prefix);
             (dir, key)
         };

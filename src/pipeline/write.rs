@@ -395,10 +395,26 @@ pub(super) fn write_search_index(
     parts: Option<&dyn PartStore>,
     cache_dir: Option<&CacheDir>,
 ) -> blake3::Hash {
-    // URLs in the index are relative to the version's base (search.js completes
-    // them), so versions with the same guides have the same index, made once.
+    let pages = search_pages(version, bodies);
+    let variants = config.variant_labels();
+    let key = search::fingerprint(&pages, &variants);
+    let files = searches.get_or_make(key, || match parts {
+        Some(parts) => search::build_index_from_parts(&pages, &variants, parts),
+        None => search::build_index(&pages, &variants),
+    });
+    write_search_files(&files, version, out, cache_dir);
+    key
+}
+
+/// What the search index reads of each guide of `version`. URLs in the index are
+/// relative to the version's base (search.js completes them), so versions with the
+/// same guides have the same index, made once.
+pub(super) fn search_pages<'a>(
+    version: &'a Version,
+    bodies: &'a [Arc<PageBody>],
+) -> Vec<search::SearchPage<'a>> {
     let vprefix = version.spec.url_prefix.as_str();
-    let pages: Vec<search::SearchPage> = version
+    version
         .guides
         .iter()
         .map(|g| search::SearchPage {
@@ -411,13 +427,17 @@ pub(super) fn write_search_index(
                 .unwrap_or(""),
             passages: &bodies[g.source].passages,
         })
-        .collect();
-    let variants = config.variant_labels();
-    let key = search::fingerprint(&pages, &variants);
-    let files = searches.get_or_make(key, || match parts {
-        Some(parts) => search::build_index_from_parts(&pages, &variants, parts),
-        None => search::build_index(&pages, &variants),
-    });
+        .collect()
+}
+
+/// Writes a version's search index files into its folder.
+pub(super) fn write_search_files(
+    files: &[(String, Vec<u8>)],
+    version: &Version,
+    out: Out,
+    cache_dir: Option<&CacheDir>,
+) {
+    let vprefix = version.spec.url_prefix.as_str();
     files.par_iter().for_each(|(path, bytes)| {
         let path = format!("{vprefix}{path}");
         match cache_dir {
@@ -425,7 +445,6 @@ pub(super) fn write_search_index(
             None => out.write(&path, bytes),
         }
     });
-    key
 }
 
 fn sitemap_entries(version: &Version, base_url: &str) -> Vec<(String, Option<String>)> {

@@ -190,20 +190,39 @@ pub fn build_index_from_parts(
 
 /// The index files of one version: (path below the version's folder, contents).
 pub fn build_index(pages: &[SearchPage], variants: &[(String, String)]) -> Vec<(String, Vec<u8>)> {
+    build_index_unless(pages, variants, &|| false).unwrap_or_default()
+}
+
+/// `build_index`, given up (None) as soon as `stop` says so: `serve` makes a
+/// version's index after each save, and a second save must not wait for it.
+pub fn build_index_unless(
+    pages: &[SearchPage],
+    variants: &[(String, String)],
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<(String, Vec<u8>)>> {
     use rayon::prelude::*;
     let t0 = std::time::Instant::now();
-    let (vocabulary, guides) = score::guide_terms(pages);
+    let (vocabulary, guides) = score::guide_terms_unless(pages, stop);
+    if stop() {
+        return None;
+    }
     if std::env::var_os("GUIDEPOST_TIMINGS").is_some() {
         eprintln!("  search: terms {:.3} s", t0.elapsed().as_secs_f64());
     }
     // The fragments are made only once the terms are dropped: both at once would
     // raise the build's peak memory (they run beside the pages).
-    index_files(pages, variants, vocabulary, guides, || {
+    let files = index_files(pages, variants, vocabulary, guides, || {
         pages
             .par_iter()
-            .map(|page| files::pack(&files::fragment_json(page)))
+            .map(|page| {
+                if stop() {
+                    return Vec::new();
+                }
+                files::pack(&files::fragment_json(page))
+            })
             .collect()
-    })
+    });
+    (!stop()).then_some(files)
 }
 
 /// The index files from the guides' terms and their packed fragments, which
@@ -296,6 +315,34 @@ mod tests {
             .unwrap_or_else(|| panic!("{path} missing"))
             .1;
         serde_json::from_str(&unpack(bytes).unwrap()).unwrap()
+    }
+
+    /// `serve` gives up a version's index when a save arrives: asked to stop at once,
+    /// or part-way through the guides, it gives nothing; never asked, what
+    /// `build_index` gives.
+    #[test]
+    fn an_index_given_up_gives_nothing_and_one_made_whole_is_build_index_s() {
+        let texts: Vec<Vec<Passage>> = (0..200)
+            .map(|i| vec![passage(Some("Step"), &format!("word{i} shared text"))])
+            .collect();
+        let pages: Vec<SearchPage> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| SearchPage {
+                url: format!("p{i}/"),
+                title: "Guide",
+                summary: "",
+                passages: p,
+            })
+            .collect();
+        assert!(build_index_unless(&pages, &[], &|| true).is_none());
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let part_way = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) > 50;
+        assert!(build_index_unless(&pages, &[], &part_way).is_none());
+        assert_eq!(
+            build_index_unless(&pages, &[], &|| false),
+            Some(build_index(&pages, &[]))
+        );
     }
 
     #[test]

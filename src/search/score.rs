@@ -50,13 +50,24 @@ pub struct GuideTerms {
 /// Every term of every guide. Guides are read in parallel; each thread remembers, for
 /// every word it has met, its term's number in one shared vocabulary (taking the lock
 /// only for a new word), so a word costs one hash lookup.
-pub fn guide_terms(pages: &[SearchPage]) -> (Vec<String>, Vec<GuideTerms>) {
+/// Given up (guides left empty) as soon as `stop` says so: the caller asks `stop`
+/// again and throws the result away.
+pub fn guide_terms_unless(
+    pages: &[SearchPage],
+    stop: &(dyn Fn() -> bool + Sync),
+) -> (Vec<String>, Vec<GuideTerms>) {
     use rayon::prelude::*;
     use std::sync::Mutex;
     let shared: Mutex<(FxHashMap<String, u32>, Vec<String>)> = Mutex::new(Default::default());
     let guides: Vec<GuideTerms> = pages
         .par_iter()
         .map_init(FxHashMap::<String, Option<u32>>::default, |words, page| {
+            if stop() {
+                return GuideTerms {
+                    terms: Vec::new(),
+                    len: [0; FIELDS],
+                };
+            }
             let mut id_of = |word: &str| -> Option<u32> {
                 if let Some(&id) = words.get(word) {
                     return id;
@@ -293,7 +304,7 @@ mod tests {
     }
 
     fn scores(pages: &[SearchPage], term: &str) -> Vec<(u32, u32)> {
-        let (vocabulary, guides) = guide_terms(pages);
+        let (vocabulary, guides) = guide_terms_unless(pages, &|| false);
         postings(vocabulary, &guides, 1000)
             .into_iter()
             .find(|p| p.term == term)
@@ -353,7 +364,7 @@ mod tests {
             })
             .collect();
         let pages: Vec<SearchPage> = texts.iter().map(|p| page("T", p)).collect();
-        let (vocabulary, guides) = guide_terms(&pages);
+        let (vocabulary, guides) = guide_terms_unless(&pages, &|| false);
         let lists = postings(vocabulary, &guides, 5);
         let word = lists.iter().find(|p| p.term == "word").unwrap();
         assert_eq!(word.guides_with_term, 20);

@@ -105,11 +105,20 @@ pub fn run(opts: ServeOptions, printer: &Printer) -> Result<(), ServeError> {
     if opts.open {
         open_browser(&url);
     }
+    // Versions whose search index waits to be made again after page rebuilds.
+    let mut search_pending: Vec<usize> = Vec::new();
     while let Ok(batch) = watcher.next_batch(|| {
-        // Nothing saved for now: time to render every page once after a template
-        // change, given up as soon as a save arrives.
-        if let Some(report) = session.check_pages(&|| watcher_arrived.load(Ordering::Relaxed)) {
-            after_rebuild(&app, &mut session, &report, printer);
+        // Nothing saved for now: time to make the search indexes the last saves left
+        // (a few seconds on a large site), then to render every page once after a
+        // template change; each given up as soon as a save arrives, so that the
+        // save's rebuild never waits for them.
+        let stop = || watcher_arrived.load(Ordering::Relaxed);
+        search_pending.retain(|v| !session.finish_search_unless(*v, &stop) && stop());
+        if !search_pending.is_empty() {
+            return;
+        }
+        if let Some(report) = session.check_pages(&stop) {
+            after_rebuild(&app, &report, printer, &mut search_pending);
         }
     }) {
         let mut paths = watch::changed_paths(batch);
@@ -120,14 +129,14 @@ pub fn run(opts: ServeOptions, printer: &Printer) -> Result<(), ServeError> {
         let Some(report) = session.apply_paths(&paths) else {
             continue;
         };
-        after_rebuild(&app, &mut session, &report, printer);
+        after_rebuild(&app, &report, printer, &mut search_pending);
         match watcher.watch_new_dirs(session.config()) {
             // A folder that appeared (templates/, say) may have had files saved into
             // it before it was watched: rebuild once more to take them in.
             Ok(added) if !added.is_empty() => {
                 let changes: Vec<Change> = added.into_iter().map(Change::Content).collect();
                 let report = session.apply(&changes);
-                after_rebuild(&app, &mut session, &report, printer);
+                after_rebuild(&app, &report, printer, &mut search_pending);
             }
             Ok(_) => {}
             Err(e) => eprintln!("warning: cannot watch {e}"),
@@ -136,12 +145,20 @@ pub fn run(opts: ServeOptions, printer: &Printer) -> Result<(), ServeError> {
     Ok(())
 }
 
-/// Tells the browsers and the terminal, then does what the rebuild left for later.
-fn after_rebuild(app: &AppState, session: &mut Session, report: &Report, printer: &Printer) {
+/// Tells the browsers and the terminal; notes the search indexes the rebuild left for
+/// later (made while the watcher is idle).
+fn after_rebuild(
+    app: &AppState,
+    report: &Report,
+    printer: &Printer,
+    search_pending: &mut Vec<usize>,
+) {
     announce(app, report);
     print_report(report, false, printer);
     for v in &report.search_pending {
-        session.finish_search(*v);
+        if !search_pending.contains(v) {
+            search_pending.push(*v);
+        }
     }
     // Page rebuilds allocate little; whole-site and theme rebuilds a lot.
     if matches!(report.rebuilt, Rebuilt::Site { .. } | Rebuilt::Theme { .. }) {

@@ -279,17 +279,23 @@ impl Session {
     /// Rebuilds the search index of version `v` after a page rebuild, once the
     /// browsers have been told to reload.
     pub fn finish_search(&mut self, v: usize) {
-        if let Some((dir, files)) = self.site.finish_search(v) {
-            // Every index file of the version: the entry (.json) and the compressed
-            // files (.jsonz), whose folders are named after their contents.
-            let packed = format!(".{}", crate::search::PACKED);
-            self.files.replace_where(
-                |path| {
-                    path.starts_with(&dir) && (path.ends_with(".json") || path.ends_with(&packed))
-                },
-                files,
-            );
-        }
+        self.finish_search_unless(v, &|| false);
+    }
+
+    /// `finish_search`, given up as soon as `stop` says so (another save waits);
+    /// whether the index was made. `serve` makes it while the watcher is idle.
+    pub fn finish_search_unless(&mut self, v: usize, stop: &(dyn Fn() -> bool + Sync)) -> bool {
+        let Some((dir, files)) = self.site.finish_search_unless(v, stop) else {
+            return false;
+        };
+        // Every index file of the version: the entry (.json) and the compressed
+        // files (.jsonz), whose folders are named after their contents.
+        let packed = format!(".{}", crate::search::PACKED);
+        self.files.replace_where(
+            |path| path.starts_with(&dir) && (path.ends_with(".json") || path.ends_with(&packed)),
+            files,
+        );
+        true
     }
 
     /// Serves `files` (every file of the site but its pages) in place of the others.
