@@ -18,8 +18,7 @@
 use super::checks::{anchor_diagnostics_of, partial_diagnostics};
 use super::read::MarkdownJob;
 use super::write::{
-    screenshot_copies, search_pages, section_template, write_caveats_page, write_search_files,
-    write_search_index, Out,
+    screenshot_copies, search_pages, section_template, write_caveats_page, write_search_files, Out,
 };
 use super::{BuildCache, BuildOptions, SiteState, VersionState};
 use crate::diag::Diagnostics;
@@ -286,33 +285,10 @@ fn has_caveats(state: &SiteState, v: usize) -> bool {
         .any(|p| !p.body.caveats.is_empty())
 }
 
-/// Writes the search index of version `v` into `sink` (see
-/// `write::write_search_index`); returns its key, for `SiteState::search_keys`.
-pub fn write_version_search(
-    state: &SiteState,
-    v: usize,
-    sink: &dyn Sink,
-    cache: &BuildCache,
-) -> blake3::Hash {
-    let vs = &state.versions[v];
-    let diags = Diagnostics::new();
-    let out = Out {
-        sink,
-        diags: &diags,
-    };
-    write_search_index(
-        &cache.search,
-        &state.config,
-        &vs.version,
-        &vs.bodies(),
-        out,
-        None,
-        None,
-    )
-}
-
-/// `write_version_search`, given up (None, nothing written) as soon as `stop` says
-/// so; an index made earlier for the same guides is taken as it is.
+/// Writes the search index of version `v` into `sink` (as `write::write_search_index`
+/// does in a build) and returns its key, for `SiteState::search_keys`; None, with
+/// nothing written, when `stop` says so before it is made. An index made earlier for
+/// the same guides is taken as it is.
 pub fn write_version_search_unless(
     state: &SiteState,
     v: usize,

@@ -9,6 +9,26 @@ mod switcher;
 pub mod theme;
 mod toc;
 
+/// What the part of a default template from `start` to the end of the first `end`
+/// after it renders to with `context`, by tera with guidepost's escaping: what a
+/// writer that replaces that part must give byte for byte (tests of `toc`, `switcher`).
+#[cfg(test)]
+fn default_template_part(template: &str, start: &str, end: &str, context: &Context) -> String {
+    let from = template
+        .find(start)
+        .expect("the part's start is in the template");
+    let to = from
+        + template[from..]
+            .find(end)
+            .expect("the part's end is in the template")
+        + end.len();
+    let mut tera = Tera::default();
+    tera.set_escape_fn(crate::html::escape);
+    tera.add_raw_template("part.html", &template[from..to])
+        .expect("the part is a template");
+    tera.render("part.html", context).expect("the part renders")
+}
+
 pub use context::{SiteCtx, VariantCtx};
 pub use theme::Theme;
 

@@ -33,16 +33,14 @@ mod tests {
 
     /// What the default `base.html`'s loop writes for `links`, by tera.
     fn by_tera(links: &[VersionLinkCtx]) -> String {
-        let base = include_str!("../../themes/default/templates/base.html");
-        let start = base.find("{% for v in version_links %}").unwrap();
-        let end = start + base[start..].find("{% endfor %}").unwrap() + "{% endfor %}".len();
-        let mut tera = tera::Tera::default();
-        tera.set_escape_fn(crate::html::escape);
-        tera.add_raw_template("links.html", &base[start..end])
-            .unwrap();
         let mut context = tera::Context::new();
         context.insert("version_links", links);
-        tera.render("links.html", &context).unwrap()
+        super::super::default_template_part(
+            include_str!("../../themes/default/templates/base.html"),
+            "{% for v in version_links %}",
+            "{% endfor %}",
+            &context,
+        )
     }
 
     #[test]

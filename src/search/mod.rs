@@ -317,15 +317,16 @@ mod tests {
         serde_json::from_str(&unpack(bytes).unwrap()).unwrap()
     }
 
-    /// `serve` gives up a version's index when a save arrives: asked to stop at once,
-    /// or part-way through the guides, it gives nothing; never asked, what
-    /// `build_index` gives.
-    #[test]
-    fn an_index_given_up_gives_nothing_and_one_made_whole_is_build_index_s() {
-        let texts: Vec<Vec<Passage>> = (0..200)
-            .map(|i| vec![passage(Some("Step"), &format!("word{i} shared text"))])
-            .collect();
-        let pages: Vec<SearchPage> = texts
+    /// `n` guides' passages: one "Step" passage each, with the text `text(i)`.
+    fn numbered_texts(n: usize, text: impl Fn(usize) -> String) -> Vec<Vec<Passage>> {
+        (0..n)
+            .map(|i| vec![passage(Some("Step"), &text(i))])
+            .collect()
+    }
+
+    /// Guides `p0/`, `p1/`, … titled "Guide", with `texts` as their passages.
+    fn numbered_pages(texts: &[Vec<Passage>]) -> Vec<SearchPage<'_>> {
+        texts
             .iter()
             .enumerate()
             .map(|(i, p)| SearchPage {
@@ -334,7 +335,16 @@ mod tests {
                 summary: "",
                 passages: p,
             })
-            .collect();
+            .collect()
+    }
+
+    /// `serve` gives up a version's index when a save arrives: asked to stop at once,
+    /// or part-way through the guides, it gives nothing; never asked, what
+    /// `build_index` gives.
+    #[test]
+    fn an_index_given_up_gives_nothing_and_one_made_whole_is_build_index_s() {
+        let texts = numbered_texts(200, |i| format!("word{i} shared text"));
+        let pages = numbered_pages(&texts);
         assert!(build_index_unless(&pages, &[], &|| true).is_none());
         let asked = std::sync::atomic::AtomicUsize::new(0);
         let part_way = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) > 50;
@@ -347,24 +357,8 @@ mod tests {
 
     #[test]
     fn files_and_chunk_lookup() {
-        let texts: Vec<Vec<Passage>> = (0..3000)
-            .map(|i| {
-                vec![passage(
-                    Some("Step"),
-                    &format!("word{i} common shared text number{i}"),
-                )]
-            })
-            .collect();
-        let pages: Vec<SearchPage> = texts
-            .iter()
-            .enumerate()
-            .map(|(i, p)| SearchPage {
-                url: format!("p{i}/"),
-                title: "Guide",
-                summary: "",
-                passages: p,
-            })
-            .collect();
+        let texts = numbered_texts(3000, |i| format!("word{i} common shared text number{i}"));
+        let pages = numbered_pages(&texts);
         let files = build_index(&pages, &[]);
         let meta = json(&files, "search/index.json");
         assert_eq!(meta["guides"], 3000);
