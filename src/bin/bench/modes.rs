@@ -86,7 +86,8 @@ fn run(command: &mut Command) -> Result<(), String> {
 
 /// `guidepost-bench cache`: per run, a cold build without a cache, a cold build that
 /// fills an empty `--cache`, and, after one guide was changed (a line added), a build
-/// with that cache; each into a new folder. The guide is put back after each run.
+/// with that cache; each into a folder of its own, removed at the end of the sitting.
+/// The guide is put back after each run.
 pub(super) fn cache(o: &Options) -> Result<(), String> {
     println!(
         "| guides | build | median wall s (min-max) | median CPU s (min-max) | peak RSS MiB (max) |"
@@ -99,19 +100,24 @@ pub(super) fn cache(o: &Options) -> Result<(), String> {
         let (mut cold, mut filling, mut warm) = (Vec::new(), Vec::new(), Vec::new());
         let runs_dir = o.work.join(format!("cache-runs-{n}"));
         for run in 0..o.runs.max(1) {
-            let cache_dir = runs_dir.join("cache");
+            let cache_dir = runs_dir.join(format!("cache-{run}"));
             let _ = std::fs::remove_dir_all(&cache_dir);
             let root_arg = root.to_string_lossy().into_owned();
             let cache_arg = cache_dir.to_string_lossy().into_owned();
-            let build = |extra: &[&str]| -> Result<Sample, String> {
-                let out = fresh(&runs_dir.join("out"))?;
+            // Each build writes into a folder of its own, and all are removed at the
+            // end, as in the cold-build sitting: removing the last build's 10,000
+            // folders just before the next build made that build's folders slow to
+            // create on ext4 without a journal (it skips inodes freed in the last
+            // seconds), which is the benchmark timing itself, not a CI build.
+            let build = |name: &str, extra: &[&str]| -> Result<Sample, String> {
+                let out = fresh(&runs_dir.join(format!("{name}-{run}")))?;
                 let out = out.to_string_lossy().into_owned();
                 let mut args = vec!["build", "--root", &root_arg, "--out", &out];
                 args.extend_from_slice(extra);
                 timed(&o.guidepost, &args)
             };
-            cold.push(build(&[])?);
-            filling.push(build(&["--cache", &cache_arg])?);
+            cold.push(build("cold", &[])?);
+            filling.push(build("filling", &["--cache", &cache_arg])?);
             let guide = guides
                 .get((run * 7919) % guides.len().max(1))
                 .ok_or("the corpus has no guides")?;
@@ -120,7 +126,7 @@ pub(super) fn cache(o: &Options) -> Result<(), String> {
             let edited = format!("{text}\nA line added by the cache benchmark, run {run}.\n");
             std::fs::write(guide, edited)
                 .map_err(|e| format!("cannot write {}: {e}", guide.display()))?;
-            let result = build(&["--cache", &cache_arg]);
+            let result = build("warm", &["--cache", &cache_arg]);
             std::fs::write(guide, &text)
                 .map_err(|e| format!("cannot put back {}: {e}", guide.display()))?;
             warm.push(result?);
