@@ -103,12 +103,20 @@ pub struct BuildSummary {
 
 /// Builds the whole site into `sink`. Never stops at the first problem: every
 /// diagnostic of the build is returned.
+///
+/// For a process that ends soon after (`guidepost build` and `check`): the site's
+/// state and the caches are left to the system to take back at exit, not freed one
+/// allocation at a time. Freeing them was a single-threaded tail of about 0.2 s on
+/// 10,000 guides, the end of every build.
 pub fn build(
     config: &Config,
     opts: &BuildOptions,
     sink: &dyn Sink,
 ) -> (BuildSummary, Vec<Diagnostic>) {
-    let (summary, diags, _) = build_site(config, opts, sink, &BuildCache::default());
+    let cache = BuildCache::default();
+    let (summary, diags, state) = build_site(config, opts, sink, &cache);
+    std::mem::forget(state);
+    std::mem::forget(cache);
     (summary, diags)
 }
 
