@@ -68,9 +68,20 @@ pub struct PageBody {
     pub passages: Vec<crate::markdown::Passage>,
     /// Candidate caveats that a build leaves out, for the summary line.
     pub hidden_candidates: usize,
+    /// `search::passages_key` of `passages`, made when first asked for: versions that
+    /// share the rendering share it too.
+    #[serde(skip)]
+    pub passages_key: std::sync::OnceLock<blake3::Hash>,
 }
 
 impl PageBody {
+    /// The key of the page's passages in the search index (`search::passages_key`).
+    pub fn passages_key(&self) -> blake3::Hash {
+        *self
+            .passages_key
+            .get_or_init(|| crate::search::passages_key(&self.passages))
+    }
+
     /// Every id a `#fragment` link to the page can name: headings, steps, caveats and
     /// the ids written in raw HTML.
     pub fn anchors(&self) -> impl Iterator<Item = &str> {

@@ -173,6 +173,7 @@ impl MarkdownCache {
                 caveats: r.caveats,
                 passages: r.passages,
                 hidden_candidates: r.hidden_candidates,
+                passages_key: Default::default(),
             }),
             anchor_checks: r.anchor_checks,
             diags: r.diags,

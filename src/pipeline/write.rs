@@ -426,6 +426,7 @@ pub(super) fn search_pages<'a>(
                 .as_deref()
                 .unwrap_or(""),
             passages: &bodies[g.source].passages,
+            passages_key: bodies[g.source].passages_key(),
         })
         .collect()
 }

@@ -59,14 +59,31 @@ const READ_WHOLE_UP_TO: u64 = 256 * 1024;
 /// version's screenshots are thousands of small files, and each opening of one costs
 /// more than reading it. None when anything fails: the caller then asks the three
 /// questions one by one, for the same diagnostics as ever.
-pub(super) fn read_image(path: &Path, ext: &str) -> Option<(u64, (u32, u32), blake3::Hash)> {
-    let mut file = std::fs::File::open(path).ok()?;
-    let bytes = file.metadata().ok()?.len();
+///
+/// `len` is the size the caller found when it looked the file up (None: not known).
+/// The file is read to its end without asking its size again: `File::read_to_end`
+/// would ask the file system for its size and position first (`fstat` and `lseek`),
+/// two of the seven system calls that one screenshot cost.
+pub(super) fn read_image(
+    path: &Path,
+    ext: &str,
+    len: Option<u64>,
+) -> Option<(u64, (u32, u32), blake3::Hash)> {
+    if len.is_some_and(|len| len > READ_WHOLE_UP_TO) {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    // Room for one byte more than expected, so the read that finds the end needs
+    // no bigger buffer.
+    let room = len.unwrap_or(8 * 1024).saturating_add(1) as usize;
+    let mut content = Vec::with_capacity(room);
+    file.take(READ_WHOLE_UP_TO + 1)
+        .read_to_end(&mut content)
+        .ok()?;
+    let bytes = content.len() as u64;
     if bytes > READ_WHOLE_UP_TO {
         return None;
     }
-    let mut content = Vec::with_capacity(bytes as usize);
-    file.read_to_end(&mut content).ok()?;
     let dimensions = if ext == "svg" {
         let head = &content[..content.len().min(SVG_HEAD_BYTES as usize)];
         svg_text_dimensions(head)?
@@ -142,7 +159,9 @@ mod tests {
                 let bytes = std::fs::metadata(&path).unwrap().len();
                 (bytes, dims, hash_file(&path).unwrap())
             });
-            assert_eq!(read_image(&path, &ext), apart, "{}", path.display());
+            let len = std::fs::metadata(&path).unwrap().len();
+            assert_eq!(read_image(&path, &ext, None), apart, "{}", path.display());
+            assert_eq!(read_image(&path, &ext, Some(len)), apart, "{}", path.display());
         }
         assert!(seen > 30, "{seen} images");
     }

@@ -12,6 +12,7 @@
 pub mod cache;
 pub mod facts;
 mod files;
+mod folders;
 pub mod html;
 mod measure;
 pub mod process;
@@ -161,6 +162,8 @@ pub struct Screenshots {
     files_by_path: Mutex<HashMap<PathBuf, Result<Arc<FileInfo>, ImageError>>>,
     /// Folder → the same folder with symlinks resolved.
     real_dirs: Mutex<HashMap<PathBuf, PathBuf>>,
+    /// Which folders may hold sidecars and dark twins.
+    folders: folders::Folders,
     /// Output path → source file, one entry per distinct content.
     copies: Mutex<BTreeMap<String, PathBuf>>,
     /// Pictures made from a file, by its content and its redactions: made once per
@@ -186,6 +189,7 @@ impl Screenshots {
             by_path: Mutex::new(HashMap::new()),
             files_by_path: Mutex::new(HashMap::new()),
             real_dirs: Mutex::new(HashMap::new()),
+            folders: folders::Folders::default(),
             copies: Mutex::new(BTreeMap::new()),
             pictures: Shared::default(),
             loads: AtomicU64::new(0),
@@ -250,6 +254,8 @@ impl Screenshots {
     /// Forgets what was found for the screenshots made of any of `files` (relative to
     /// the site root: an image, a sidecar, a twin), so the next `image` reads them again.
     pub fn forget(&self, files: &[PathBuf]) {
+        let absolute: Vec<PathBuf> = files.iter().map(|f| self.root.join(f)).collect();
+        self.folders.forget(absolute.iter().map(PathBuf::as_path));
         self.lock_cache().retain(|_, result| {
             let made_of = match result {
                 Ok(info) => &info.files,
@@ -274,8 +280,15 @@ impl Screenshots {
         let mut errors = Vec::new();
         let mut notes = Vec::new();
 
+        let parts = match path.parent() {
+            Some(dir) => self.folders.parts(dir),
+            None => folders::Parts {
+                sidecars: true,
+                twins: true,
+            },
+        };
         let sidecar_path = sidecar_of(path);
-        let sidecar = if exists(&sidecar_path) {
+        let sidecar = if parts.sidecars && exists(&sidecar_path) {
             files.push(rel(&sidecar_path));
             match self.read_sidecar(&sidecar_path, &main) {
                 Ok(s) => Some(s),
@@ -289,7 +302,7 @@ impl Screenshots {
         };
 
         let twin_path = twin_of(path);
-        let twin = if exists(&twin_path) {
+        let twin = if parts.twins && exists(&twin_path) {
             let twin_rel = rel(&twin_path);
             files.push(twin_rel.clone());
             match self.measure(&twin_path, &twin_rel.display().to_string()) {
@@ -442,7 +455,7 @@ impl Screenshots {
                 hash: fact.hash,
             });
         }
-        let source = self.measure_file(real, ext, src)?;
+        let source = self.measure_file(real, ext, meta.as_ref().map(|m| m.len()), src)?;
         if let Some(meta) = &meta {
             let fact = facts::Fact {
                 width: source.width,
@@ -455,15 +468,22 @@ impl Screenshots {
         Ok(source)
     }
 
-    /// Measures and hashes the image file at `real`.
-    fn measure_file(&self, real: PathBuf, ext: String, src: &str) -> Result<Source, ImageError> {
+    /// Measures and hashes the image file at `real`, `len` bytes long when the
+    /// caller knows.
+    fn measure_file(
+        &self,
+        real: PathBuf,
+        ext: String,
+        len: Option<u64>,
+        src: &str,
+    ) -> Result<Source, ImageError> {
         // Screenshots can be large: the size comes from the file system, the
         // dimensions from the header, and the hash from a streamed read, so memory
         // stays small whatever the file holds.
         let unreadable = |e: std::io::Error| {
             ImageError::Unreadable(format!("cannot read screenshot `{src}`: {e}"))
         };
-        if let Some((bytes, (width, height), hash)) = read_image(&real, &ext) {
+        if let Some((bytes, (width, height), hash)) = read_image(&real, &ext, len) {
             return Ok(Source {
                 real,
                 ext,

@@ -42,6 +42,22 @@ pub struct SearchPage<'a> {
     pub title: &'a str,
     pub summary: &'a str,
     pub passages: &'a [Passage],
+    /// `passages_key(passages)`: a build takes it from the page's rendering, where
+    /// it is made once however many versions share the rendering.
+    pub passages_key: blake3::Hash,
+}
+
+impl<'a> SearchPage<'a> {
+    /// The page with its passages' key made here.
+    pub fn new(url: String, title: &'a str, summary: &'a str, passages: &'a [Passage]) -> Self {
+        SearchPage {
+            url,
+            title,
+            summary,
+            passages,
+            passages_key: passages_key(passages),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -81,29 +97,34 @@ pub fn page_key(page: &SearchPage) -> blake3::Hash {
 }
 
 fn hash_page(h: &mut blake3::Hasher, page: &SearchPage) {
+    for s in [page.url.as_str(), page.title, page.summary] {
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    }
+    h.update(page.passages_key.as_bytes());
+}
+
+/// A hash of everything the index reads of a page's passages.
+pub fn passages_key(passages: &[Passage]) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
     let mut field = |s: &str| {
         h.update(&(s.len() as u64).to_le_bytes());
         h.update(s.as_bytes());
     };
-    {
-        field(&page.url);
-        field(page.title);
-        field(page.summary);
-        for p in page.passages {
-            let (id, text) = p.heading.as_ref().map_or(("", ""), |(i, t)| (i, t));
-            field(id);
-            field(text);
-            field(p.anchor.as_deref().unwrap_or("\u{1}heading"));
-            field(
-                &p.variants
-                    .as_ref()
-                    .map_or("\u{1}all".into(), |v| v.join(" ")),
-            );
-            field(p.caveat.as_deref().unwrap_or("\u{1}none"));
-            field(&p.text);
-        }
-        field("\u{1}end of page");
+    for p in passages {
+        let (id, text) = p.heading.as_ref().map_or(("", ""), |(i, t)| (i, t));
+        field(id);
+        field(text);
+        field(p.anchor.as_deref().unwrap_or("\u{1}heading"));
+        field(
+            &p.variants
+                .as_ref()
+                .map_or("\u{1}all".into(), |v| v.join(" ")),
+        );
+        field(p.caveat.as_deref().unwrap_or("\u{1}none"));
+        field(&p.text);
     }
+    h.finalize()
 }
 
 /// What an index needs of one guide, kept between builds by the persistent cache
@@ -329,12 +350,7 @@ mod tests {
         texts
             .iter()
             .enumerate()
-            .map(|(i, p)| SearchPage {
-                url: format!("p{i}/"),
-                title: "Guide",
-                summary: "",
-                passages: p,
-            })
+            .map(|(i, p)| SearchPage::new(format!("p{i}/"), "Guide", "", p))
             .collect()
     }
 
@@ -407,12 +423,7 @@ mod tests {
         caveat.anchor = Some("caveat-1".into());
         caveat.caveat = Some("caveat-1".into());
         let passages = [passage(Some("Step"), "Do it."), caveat];
-        let page = SearchPage {
-            url: "a/".into(),
-            title: "A",
-            summary: "About A.",
-            passages: &passages,
-        };
+        let page = SearchPage::new("a/".into(), "A", "About A.", &passages);
         let fragment: serde_json::Value =
             serde_json::from_str(&files::fragment_json(&page)).unwrap();
         assert_eq!(fragment["summary"], "About A.");
@@ -441,11 +452,8 @@ mod tests {
             passage(None, "Then restart"),
         ];
         let b = [passage(Some("Restart"), "Restart the server, then install")];
-        let page = |url: &str, title: &'static str, passages: &'static [Passage]| SearchPage {
-            url: url.into(),
-            title,
-            summary: "",
-            passages,
+        let page = |url: &str, title: &'static str, passages: &'static [Passage]| {
+            SearchPage::new(url.into(), title, "", passages)
         };
         let (a, b): (&'static [Passage], &'static [Passage]) =
             (Box::leak(Box::new(a)), Box::leak(Box::new(b)));
@@ -469,12 +477,7 @@ mod tests {
         let variants = [("e".to_string(), "Enterprise".to_string())];
         let print = |url: &str, title: &str, summary: &str, passages: &[Passage]| {
             fingerprint(
-                &[SearchPage {
-                    url: url.into(),
-                    title,
-                    summary,
-                    passages,
-                }],
+                &[SearchPage::new(url.into(), title, summary, passages)],
                 &variants,
             )
         };
@@ -504,12 +507,7 @@ mod tests {
         assert_ne!(
             base,
             fingerprint(
-                &[SearchPage {
-                    url: "a/".into(),
-                    title: "A",
-                    summary: "",
-                    passages: &a
-                }],
+                &[SearchPage::new("a/".into(), "A", "", &a)],
                 &[]
             )
         );

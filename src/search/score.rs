@@ -295,12 +295,7 @@ mod tests {
     }
 
     fn page<'a>(title: &'a str, passages: &'a [Passage]) -> SearchPage<'a> {
-        SearchPage {
-            url: String::new(),
-            title,
-            summary: "",
-            passages,
-        }
+        SearchPage::new(String::new(), title, "", passages)
     }
 
     fn scores(pages: &[SearchPage], term: &str) -> Vec<(u32, u32)> {
