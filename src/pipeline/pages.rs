@@ -94,6 +94,16 @@ pub(super) fn render(r: &Renderer, page: PageRef) -> Result<String, tera::Error>
     }
 }
 
+/// Whether `page` renders without a template error, as `render` would tell, for a
+/// build that throws its pages away (`check`): a guide's page is not written whole
+/// (`Renderer::check_guide`).
+pub(super) fn check(r: &Renderer, page: PageRef) -> Result<(), tera::Error> {
+    match page {
+        PageRef::Guide(g) => r.check_guide(g),
+        _ => render(r, page).map(drop),
+    }
+}
+
 /// Every page of the site: output path → (version, page). Where two pages of the
 /// site share a path, the one a build writes last is kept, as in the build's output.
 pub fn page_index(state: &SiteState) -> HashMap<String, (usize, PageRef)> {

@@ -313,6 +313,14 @@ fn emit_rendered(
     path: &str,
     page: PageRef,
 ) -> Option<Option<blake3::Hash>> {
+    if mode == PageMode::Write && out.sink.discards() {
+        if let Err(e) = pages::check(r, page) {
+            out.diags
+                .push(render::template_error(pages::template_of(page), &e));
+            return None;
+        }
+        return Some(None);
+    }
     let html = match pages::render(r, page) {
         Ok(html) => html,
         Err(e) => {

@@ -53,16 +53,27 @@ impl<'a> Renderer<'a> {
         self.render(self.guide_context(g))
     }
 
+    /// Whether guide `g`'s page renders without a template error, as `guide` would
+    /// tell, for a build that throws the page away (`check`). With every template the
+    /// default one, the parts spliced into the page are written by guidepost and
+    /// cannot fail: only the template is rendered, and the parts are not written.
+    pub fn check_guide(&self, g: usize) -> Result<(), tera::Error> {
+        if self.default_templates {
+            let mut links = Vec::new();
+            let (html, holes) = self.guide_template(g, &mut links)?;
+            if splice::fits(&html, &holes.placeholders()) {
+                return Ok(());
+            }
+        }
+        self.guide(g).map(drop)
+    }
+
     /// The page of guide `g` with every template the default one: rendered with
     /// placeholders for its content, sidebar and contents list, which are then written into it
     /// (`splice`). None when the placeholders are not where they should be.
     fn guide_spliced(&self, g: usize) -> Result<Option<String>, tera::Error> {
         let mut links = Vec::new();
-        let page = self.guide_page(g, Some(&mut links));
-        let with_nav = page.context.get("nav_html").is_some();
-        let with_toc = page.context.get("toc_html").is_some();
-        let with_links = page.context.get("version_links_html").is_some();
-        let html = self.render(page)?;
+        let (html, holes) = self.guide_template(g, &mut links)?;
         let guide = &self.version.guides[g];
         let raw = self.bodies[guide.source].html.unpack();
         let url = self.url(&guide.path);
@@ -71,20 +82,37 @@ impl<'a> Renderer<'a> {
         let entries = toc(&self.bodies[guide.source].headings);
         let mut contents_list = |out: &mut String| toc::write_toc(out, &entries);
         let mut parts: Vec<splice::Part> = vec![(splice::CONTENT, &mut content)];
-        if with_nav {
+        if holes.nav {
             parts.push((splice::NAV, &mut nav));
         }
-        if with_toc {
+        if holes.toc {
             parts.push((splice::TOC, &mut contents_list));
         }
         let mut switcher = |out: &mut String| switcher::write_links(out, &links);
-        if with_links {
+        if holes.links {
             parts.push((splice::VERSION_LINKS, &mut switcher));
         }
         // The content grows by its report links and version bases; a sidebar is
         // rarely over 32 KB.
-        let extra = raw.len() + raw.len() / 8 + if with_nav { 32 * 1024 } else { 0 };
+        let extra = raw.len() + raw.len() / 8 + if holes.nav { 32 * 1024 } else { 0 };
         Ok(splice::splice(&html, extra, &mut parts))
+    }
+
+    /// Guide `g`'s page as tera renders it with placeholders (`guide_page`), and
+    /// which placeholders besides the content's its context holds; `links`: the
+    /// version switcher's links, for its placeholder.
+    fn guide_template(
+        &self,
+        g: usize,
+        links: &mut Vec<VersionLinkCtx<'a>>,
+    ) -> Result<(String, Holes), tera::Error> {
+        let page = self.guide_page(g, Some(links));
+        let holes = Holes {
+            nav: page.context.get("nav_html").is_some(),
+            toc: page.context.get("toc_html").is_some(),
+            links: page.context.get("version_links_html").is_some(),
+        };
+        Ok((self.render(page)?, holes))
     }
 
     /// What `guide` renders: the template and its context.
@@ -152,5 +180,29 @@ impl<'a> Renderer<'a> {
             self.insert_nav(&mut context, guide.section, Some(g), &ctx.url);
         }
         PageContext::new("guide.html", context)
+    }
+}
+
+/// Which placeholders a guide page's context holds besides the content's.
+struct Holes {
+    nav: bool,
+    toc: bool,
+    links: bool,
+}
+
+impl Holes {
+    /// The placeholders the rendered page must hold, each once.
+    fn placeholders(&self) -> Vec<&'static str> {
+        let mut names = vec![splice::CONTENT];
+        for (held, name) in [
+            (self.nav, splice::NAV),
+            (self.toc, splice::TOC),
+            (self.links, splice::VERSION_LINKS),
+        ] {
+            if held {
+                names.push(name);
+            }
+        }
+        names
     }
 }

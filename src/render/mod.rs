@@ -91,6 +91,8 @@ pub struct Renderer<'a> {
     /// The navigation tree for a page in each section, computed once per section when
     /// first needed (a one-page rebuild needs one).
     nav: Vec<std::sync::OnceLock<Vec<NavItem>>>,
+    /// The sidebar's links, written once each for every page of the version.
+    nav_links: nav::NavLinks<'a>,
     has_caveats: bool,
     default_nav: bool,
     default_templates: bool,
@@ -118,6 +120,7 @@ impl<'a> Renderer<'a> {
             bodies,
             version_base: format!("{}{}", shared.site.prefix, version.spec.url_prefix),
             nav,
+            nav_links: nav::NavLinks::new(version, shared.site.prefix),
             has_caveats: bodies.iter().any(|b| !b.caveats.is_empty()),
             default_nav: shared.default_nav,
             default_templates: shared.default_templates,
@@ -192,7 +195,7 @@ impl<'a> Renderer<'a> {
     /// one, appended to `out`.
     fn write_default_nav(&self, out: &mut String, s: usize, guide: Option<usize>, current: &str) {
         let guide = guide.filter(|_| depends_on_guide(self.version, s));
-        nav::write_nav(out, self.version, self.site.prefix, s, guide, current);
+        nav::write_nav(out, &self.nav_links, s, guide, current);
     }
 
     /// A page path without this version's prefix (`2013/a/b/` → `a/b/`).

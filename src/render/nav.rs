@@ -164,19 +164,18 @@ pub fn write_nav_list(out: &mut String, items: &[NavItem], current: &str) {
 
 /// `write_nav_list(nav_for(version, prefix, current, guide), current_url)`, written
 /// from the model without making the items: the sidebar of a page whose theme
-/// needs only the written list (`Theme::default_templates`).
+/// needs only the written list (`Theme::default_templates`). `links`: the version's
+/// written links, shared by its pages.
 pub fn write_nav(
     out: &mut String,
-    version: &Version,
-    prefix: &str,
+    links: &NavLinks,
     current: usize,
     guide: Option<usize>,
     current_url: &str,
 ) {
-    let open: Vec<usize> = version.ancestors(current);
+    let open: Vec<usize> = links.version.ancestors(current);
     let page = NavPage {
-        version,
-        prefix,
+        links,
         open: &open,
         guide,
         current_url,
@@ -184,10 +183,69 @@ pub fn write_nav(
     page.write_children(out, 0);
 }
 
-/// What writing one page's sidebar needs.
-struct NavPage<'a> {
+/// A sidebar link as every page of a version writes it: a guide's or a section's
+/// URL (encoded, then escaped) and title (escaped). Every page's sidebar holds about
+/// 60 of them, most of them the same as its neighbours' (the top sections, the
+/// guides around it), so each is written once per version, when first needed.
+struct NavLink {
+    /// The page's path, percent-encoded, as the current page's URL is compared.
+    encoded: Box<str>,
+    /// The prefix and `encoded`, escaped for the `href`.
+    href: Box<str>,
+    title: Box<str>,
+}
+
+/// The written sidebar links of one version's guides and sections.
+pub struct NavLinks<'a> {
     version: &'a Version,
     prefix: &'a str,
+    guides: Vec<std::sync::OnceLock<NavLink>>,
+    sections: Vec<std::sync::OnceLock<NavLink>>,
+}
+
+impl<'a> NavLinks<'a> {
+    /// The links of `version`'s pages, under the site prefix `prefix` (none written
+    /// yet).
+    pub fn new(version: &'a Version, prefix: &'a str) -> Self {
+        let slots = |n: usize| (0..n).map(|_| std::sync::OnceLock::new()).collect();
+        NavLinks {
+            version,
+            prefix,
+            guides: slots(version.guides.len()),
+            sections: slots(version.sections.len()),
+        }
+    }
+
+    fn guide(&self, g: usize) -> &NavLink {
+        self.guides[g]
+            .get_or_init(|| self.link(&self.version.guides[g].path, self.version.guide_title(g)))
+    }
+
+    fn section(&self, s: usize) -> &NavLink {
+        self.sections[s].get_or_init(|| {
+            let sec = &self.version.sections[s];
+            self.link(&sec.path, &sec.title)
+        })
+    }
+
+    fn link(&self, path: &str, title: &str) -> NavLink {
+        let encoded = encode_path(path);
+        let mut href = String::new();
+        escape_into(&mut href, self.prefix);
+        escape_into(&mut href, &encoded);
+        let mut escaped_title = String::new();
+        escape_into(&mut escaped_title, title);
+        NavLink {
+            encoded: encoded.into(),
+            href: href.into(),
+            title: escaped_title.into(),
+        }
+    }
+}
+
+/// What writing one page's sidebar needs.
+struct NavPage<'a> {
+    links: &'a NavLinks<'a>,
     /// The sections on the way to the page, opened.
     open: &'a [usize],
     guide: Option<usize>,
@@ -198,30 +256,30 @@ struct NavPage<'a> {
 impl NavPage<'_> {
     /// `nav_children(…, s, …)` as `write_nav_list` writes it.
     fn write_children(&self, out: &mut String, s: usize) {
-        let version = self.version;
+        let version = self.links.version;
         let sec = &version.sections[s];
         let shown = guide_window(&sec.guides, self.guide);
         out.push_str("\n<ul>\n");
         for &g in &sec.guides[shown.clone()] {
-            self.write_link(out, false, &version.guides[g].path, version.guide_title(g));
+            self.write_link(out, false, self.links.guide(g));
             out.push_str("\n  \n  </li>\n");
         }
         if shown.len() < sec.guides.len() {
             out.push_str("\n  <li class=\"nav-all\"><a href=\"");
-            self.write_url(out, &sec.path);
+            out.push_str(&self.links.section(s).href);
             out.push_str("\">All ");
             out.push_str(&sec.guides.len().to_string());
             out.push_str(" guides");
             if s != 0 && !sec.title.is_empty() {
                 out.push_str(" in ");
-                escape_into(out, &sec.title);
+                out.push_str(&self.links.section(s).title);
             }
             out.push_str("</a>\n  \n  </li>\n");
         }
         for &c in &sec.sections {
             let child = &version.sections[c];
             let is_open = self.open.contains(&c);
-            self.write_link(out, is_open, &child.path, &child.title);
+            self.write_link(out, is_open, self.links.section(c));
             out.push_str("\n  ");
             // An open section lists something unless it has neither guides nor
             // sections (`write_nav_list` writes no list for no children).
@@ -234,28 +292,20 @@ impl NavPage<'_> {
     }
 
     /// An entry's `<li>` and link, marked when it is the current page's.
-    fn write_link(&self, out: &mut String, open: bool, path: &str, title: &str) {
+    fn write_link(&self, out: &mut String, open: bool, link: &NavLink) {
         out.push_str(if open {
             "\n  <li class=\"open\"><a href=\""
         } else {
             "\n  <li><a href=\""
         });
-        let is_current = self.write_url(out, path);
+        out.push_str(&link.href);
         out.push('"');
-        if is_current {
+        if self.current_url.strip_prefix(self.links.prefix) == Some(&*link.encoded) {
             out.push_str(" aria-current=\"page\"");
         }
         out.push('>');
-        escape_into(out, title);
+        out.push_str(&link.title);
         out.push_str("</a>");
-    }
-
-    /// The URL of the page at `path`, escaped; whether it is the current page's.
-    fn write_url(&self, out: &mut String, path: &str) -> bool {
-        let encoded = encode_path(path);
-        escape_into(out, self.prefix);
-        escape_into(out, &encoded);
-        self.current_url.strip_prefix(self.prefix) == Some(&*encoded)
     }
 }
 

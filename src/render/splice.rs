@@ -32,28 +32,8 @@ pub(super) type Part<'a> = (&'static str, &'a mut dyn FnMut(&mut String));
 /// rather than spliced at the wrong place. `extra`: about what the parts will write,
 /// so that the page is made in one allocation.
 pub(super) fn splice(page: &str, extra: usize, parts: &mut [Part<'_>]) -> Option<String> {
-    // Where each placeholder is, in the order of the parts.
-    let mut places: Vec<Option<usize>> = vec![None; parts.len()];
-    let mut from = 0;
-    while let Some(found) = page[from..].find('\0') {
-        let at = from + found;
-        let tail = &page[at..];
-        match parts.iter().position(|(text, _)| tail.starts_with(text)) {
-            Some(i) => {
-                if places[i].replace(at).is_some() {
-                    return None;
-                }
-                from = at + parts[i].0.len();
-            }
-            None => from = at + 1,
-        }
-    }
-    let mut order: Vec<(usize, usize)> = places
-        .iter()
-        .enumerate()
-        .map(|(i, at)| at.map(|at| (at, i)))
-        .collect::<Option<_>>()?;
-    order.sort_unstable();
+    let names: Vec<&str> = parts.iter().map(|(name, _)| *name).collect();
+    let order = places(page, &names)?;
     let mut out = String::with_capacity(page.len() + extra);
     let mut from = 0;
     for (at, i) in order {
@@ -64,6 +44,38 @@ pub(super) fn splice(page: &str, extra: usize, parts: &mut [Part<'_>]) -> Option
     }
     out.push_str(&page[from..]);
     Some(out)
+}
+
+/// Whether `splice` would splice `page` with parts of these placeholders.
+pub(super) fn fits(page: &str, placeholders: &[&str]) -> bool {
+    places(page, placeholders).is_some()
+}
+
+/// Where each placeholder is in `page`, in page order, as (byte offset, index in
+/// `placeholders`); None unless each is there exactly once.
+fn places(page: &str, placeholders: &[&str]) -> Option<Vec<(usize, usize)>> {
+    let mut places: Vec<Option<usize>> = vec![None; placeholders.len()];
+    let mut from = 0;
+    while let Some(found) = page[from..].find('\0') {
+        let at = from + found;
+        let tail = &page[at..];
+        match placeholders.iter().position(|text| tail.starts_with(text)) {
+            Some(i) => {
+                if places[i].replace(at).is_some() {
+                    return None;
+                }
+                from = at + placeholders[i].len();
+            }
+            None => from = at + 1,
+        }
+    }
+    let mut order: Vec<(usize, usize)> = places
+        .iter()
+        .enumerate()
+        .map(|(i, at)| at.map(|at| (at, i)))
+        .collect::<Option<_>>()?;
+    order.sort_unstable();
+    Some(order)
 }
 
 #[cfg(test)]

@@ -161,7 +161,12 @@ mod tests {
             });
             let len = std::fs::metadata(&path).unwrap().len();
             assert_eq!(read_image(&path, &ext, None), apart, "{}", path.display());
-            assert_eq!(read_image(&path, &ext, Some(len)), apart, "{}", path.display());
+            assert_eq!(
+                read_image(&path, &ext, Some(len)),
+                apart,
+                "{}",
+                path.display()
+            );
         }
         assert!(seen > 30, "{seen} images");
     }

@@ -506,10 +506,7 @@ mod tests {
         assert_ne!(base, print("a/", "A", "", &[anchored]));
         assert_ne!(
             base,
-            fingerprint(
-                &[SearchPage::new("a/".into(), "A", "", &a)],
-                &[]
-            )
+            fingerprint(&[SearchPage::new("a/".into(), "A", "", &a)], &[])
         );
     }
 }

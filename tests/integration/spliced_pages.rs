@@ -77,3 +77,41 @@ fn spliced_guide_pages_equal_what_the_templates_render() {
         );
     }
 }
+
+/// `check` throws pages away, so a guide page is only rendered by its template, its
+/// parts not written (`Renderer::check_guide`): it must report what `build` reports,
+/// with the default templates (pages spliced, and the ones that are not) and with a
+/// guide template of the site's own that fails on some pages only.
+#[test]
+fn check_reports_what_build_reports() {
+    for own_guide in [None, Some("{% extends \"base.html\" %}{% block main %}{% if page.title is starting_with(\"Spliced\") %}{{ page.no_such_field.deeper }}{% endif %}{{ page.content | safe }}{% endblock %}")] {
+        let site = SiteTest::from_fixture("reports/links");
+        for (path, text) in EXTRA {
+            site.write(path, text);
+        }
+        if let Some(template) = own_guide {
+            site.write("templates/guide.html", template);
+        }
+        let built = site.build(&[]);
+        let checked = site.run(&["check", "--format", "json"]);
+        assert_eq!(built.status, checked.status, "{}\n{}", built.stdout, checked.stdout);
+        let located = |run: &crate::harness::Run| -> Vec<(String, String, String, u64, u64)> {
+            run.diags()
+                .into_iter()
+                .map(|d| (d.severity, d.code, d.file, d.line, d.column))
+                .collect()
+        };
+        assert_eq!(located(&built), located(&checked));
+        if own_guide.is_some() {
+            assert!(
+                located(&checked)
+                    .iter()
+                    .any(|d| d.1 == "template" && d.2 == "templates/guide.html"),
+                "{}",
+                checked.stdout
+            );
+        } else {
+            assert_eq!(built.status, 0, "{}", built.stdout);
+        }
+    }
+}
