@@ -163,6 +163,9 @@ impl MarkdownCache {
         for p in &mut r.passages {
             p.text.shrink_to_fit();
         }
+        // Made now, on this thread: every version's search index asks for it, and
+        // several at once would wait for each other.
+        let passages_key = crate::search::passages_key(&r.passages).into();
         let cached = Arc::new(CachedPage {
             body: Arc::new(PageBody {
                 html: crate::packed::PackedText::pack(&r.html),
@@ -173,7 +176,7 @@ impl MarkdownCache {
                 caveats: r.caveats,
                 passages: r.passages,
                 hidden_candidates: r.hidden_candidates,
-                passages_key: Default::default(),
+                passages_key,
             }),
             anchor_checks: r.anchor_checks,
             diags: r.diags,

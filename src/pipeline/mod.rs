@@ -244,8 +244,12 @@ fn build_into(
         &site_paths,
         opts.show_candidates,
     );
+    // One version after the other (each renders its pages in parallel): a file that
+    // an earlier version rendered is then reused at once. Versions side by side
+    // made the later one's thread wait for the rendering under way, at a cost of
+    // thread switches and idle cores.
     let versions: Vec<VersionState> = versions
-        .into_par_iter()
+        .into_iter()
         .map(|(version, rejected)| job.render_version(version, &rejected))
         .collect();
     timings.lap("render markdown");
