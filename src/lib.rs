@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod dates;
 pub mod diag;
+pub mod files;
 pub mod html;
 pub mod import;
 pub mod markdown;

@@ -45,6 +45,12 @@ impl Facts {
         }
     }
 
+    /// Whether facts are kept (a build with a persistent cache): else nothing asks
+    /// for a file's stamp.
+    pub fn keeping(&self) -> bool {
+        self.keeping
+    }
+
     /// The fact of the file at `real` (canonical), whose metadata is `meta`, when it
     /// has the stamp recorded with it.
     pub fn get(&self, real: &Path, meta: &Metadata) -> Option<Fact> {

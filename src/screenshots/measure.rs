@@ -72,14 +72,28 @@ pub(super) fn read_image(
     if len.is_some_and(|len| len > READ_WHOLE_UP_TO) {
         return None;
     }
-    let file = std::fs::File::open(path).ok()?;
-    // Room for one byte more than expected, so the read that finds the end needs
-    // no bigger buffer.
-    let room = len.unwrap_or(8 * 1024).saturating_add(1) as usize;
-    let mut content = Vec::with_capacity(room);
-    file.take(READ_WHOLE_UP_TO + 1)
-        .read_to_end(&mut content)
-        .ok()?;
+    measure_open(std::fs::File::open(path).ok()?, ext, len)
+}
+
+/// `read_image` of the file at `path` when it is no symlink
+/// (`files::open_unlinked`), so that the caller need not look at the path first to
+/// know. None for a symlink, as for any other failure.
+pub(super) fn read_unlinked(path: &Path, ext: &str) -> Option<(u64, (u32, u32), blake3::Hash)> {
+    let (file, len) = crate::files::open_unlinked(path)?;
+    if len > READ_WHOLE_UP_TO {
+        // Left to the caller's streamed reads now, not after reading it.
+        return None;
+    }
+    measure_open(file, ext, Some(len))
+}
+
+/// `read_image` of the opened `file`, `len` bytes long when the caller knows.
+fn measure_open(
+    file: std::fs::File,
+    ext: &str,
+    len: Option<u64>,
+) -> Option<(u64, (u32, u32), blake3::Hash)> {
+    let content = crate::files::read_up_to(file, len.unwrap_or(8 * 1024), READ_WHOLE_UP_TO).ok()?;
     let bytes = content.len() as u64;
     if bytes > READ_WHOLE_UP_TO {
         return None;
@@ -161,6 +175,7 @@ mod tests {
             });
             let len = std::fs::metadata(&path).unwrap().len();
             assert_eq!(read_image(&path, &ext, None), apart, "{}", path.display());
+            assert_eq!(read_unlinked(&path, &ext), apart, "{}", path.display());
             assert_eq!(
                 read_image(&path, &ext, Some(len)),
                 apart,

@@ -428,6 +428,13 @@ impl Screenshots {
     /// Finds, measures and hashes the image file at `path` (lexical), or takes what
     /// an earlier build measured of it when the file has the same stamp (`facts`).
     fn measure(&self, path: &Path, src: &str) -> Result<Source, ImageError> {
+        // Without kept facts nothing asks for the file's stamp: a file that is no
+        // symlink is opened and read at once, one lookup of its path instead of two.
+        if !self.facts.keeping() {
+            if let Some(source) = self.measure_unlinked(path) {
+                return Ok(source);
+            }
+        }
         // A symlink may lead out of the site even when the written path does not.
         let (real, meta) = self
             .real_path_meta(path)
@@ -435,11 +442,7 @@ impl Screenshots {
         if !real.starts_with(&self.root) {
             return Err(ImageError::OutsideSite(src.into()));
         }
-        let ext = real
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let ext = lowercase_ext(&real);
         // Of a symlink, the file it leads to.
         let meta = match meta {
             Some(meta) => Some(meta),
@@ -643,18 +646,38 @@ impl Screenshots {
         if meta.file_type().is_symlink() {
             return Some((path.canonicalize().ok()?, None));
         }
-        let real_dir = {
-            let mut dirs = self.real_dirs.lock().unwrap_or_else(|e| e.into_inner());
-            match dirs.get(dir) {
-                Some(real) => real.clone(),
-                None => {
-                    let real = dir.canonicalize().ok()?;
-                    dirs.insert(dir.to_path_buf(), real.clone());
-                    real
-                }
-            }
-        };
-        Some((real_dir.join(name), Some(meta)))
+        Some((self.real_dir(dir)?.join(name), Some(meta)))
+    }
+
+    /// Folder `dir` with every symlink resolved (each folder resolved once).
+    fn real_dir(&self, dir: &Path) -> Option<PathBuf> {
+        let mut dirs = self.real_dirs.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(real) = dirs.get(dir) {
+            return Some(real.clone());
+        }
+        let real = dir.canonicalize().ok()?;
+        dirs.insert(dir.to_path_buf(), real.clone());
+        Some(real)
+    }
+
+    /// What `measure` finds of the image at `path` when it is a readable file inside
+    /// the site and no symlink (`measure::read_unlinked`); None for anything else,
+    /// which `measure` then looks into step by step for the same diagnostics as ever.
+    fn measure_unlinked(&self, path: &Path) -> Option<Source> {
+        let real = self.real_dir(path.parent()?)?.join(path.file_name()?);
+        if !real.starts_with(&self.root) {
+            return None;
+        }
+        let ext = lowercase_ext(&real);
+        let (bytes, (width, height), hash) = measure::read_unlinked(path, &ext)?;
+        Some(Source {
+            real,
+            ext,
+            width,
+            height,
+            bytes,
+            hash,
+        })
     }
 
     /// The site's URL prefix, which starts every screenshot URL.
@@ -706,6 +729,14 @@ fn regions_recipe(regions: &[Rect]) -> String {
         s.push_str(&format!(" {},{},{},{}", r.x, r.y, r.w, r.h));
     }
     s
+}
+
+/// The extension of `path`, lowercase ("" when it has none).
+fn lowercase_ext(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }
 
 fn exists(path: &Path) -> bool {

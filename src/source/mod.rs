@@ -394,11 +394,16 @@ pub fn read_file(
     fronts: &FrontMatterCache,
 ) -> (Option<SourceFile>, Vec<Diagnostic>) {
     let site_path = rel_to(root, path);
-    if let Some(d) = outside_symlink_warning(root, path, &site_path) {
-        return (None, vec![d]);
+    // A file that is no symlink is read as soon as it is open; any other is looked
+    // at first.
+    let unlinked = crate::files::open_unlinked(path);
+    if unlinked.is_none() {
+        if let Some(d) = outside_symlink_warning(root, path, &site_path) {
+            return (None, vec![d]);
+        }
     }
     let mut diags = Vec::new();
-    let text = match read_text(path, &site_path) {
+    let text = match read_text(path, unlinked, &site_path) {
         Ok(t) => t,
         Err(d) => {
             diags.push(d);
@@ -466,11 +471,19 @@ pub fn read_file(
     (Some(file), diags)
 }
 
-/// The file's text; an error for a file that cannot be read or is not UTF-8 (at the
+/// The text of the file at `path` (already `opened` when it is no symlink); an error
+/// for a file that cannot be read or is not UTF-8 (at the
 /// line and column of the first byte that is not), located in `site_path`.
-fn read_text(path: &Path, site_path: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error("io", site_path, format!("cannot read: {e}")))?;
+fn read_text(
+    path: &Path,
+    opened: Option<(std::fs::File, u64)>,
+    site_path: &Path,
+) -> Result<String, Diagnostic> {
+    let bytes = match opened {
+        Some((file, len)) => crate::files::read_up_to(file, len, u64::MAX),
+        None => std::fs::read(path),
+    }
+    .map_err(|e| Diagnostic::error("io", site_path, format!("cannot read: {e}")))?;
     text_of(bytes, site_path)
 }
 
