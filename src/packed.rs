@@ -24,6 +24,12 @@ impl PackedText {
             .unwrap_or_default()
     }
 
+    /// A hash of the packed bytes: equal for equal texts (packing is deterministic),
+    /// without unpacking them.
+    pub fn packed_hash(&self) -> blake3::Hash {
+        blake3::hash(&self.bytes)
+    }
+
     /// Bytes held.
     pub fn packed_len(&self) -> usize {
         self.bytes.len()

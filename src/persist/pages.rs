@@ -1,6 +1,8 @@
 //! Rendered pages kept between builds. A page's key is the hash of everything its
 //! HTML is made from: the theme's templates (`Theme::templates_hash`), the template's
-//! name and the page's whole template context as JSON. A page whose key is known is
+//! name and the page's whole template context, value by value; for a guide page that
+//! is spliced (`render::splice`), the context with placeholders and the parts spliced
+//! in (`Renderer::guide_key_parts`). A page whose key is known is
 //! not rendered: its HTML is the kept file with the recorded hash (checked against
 //! that hash before it is used), hard-linked into the output.
 
@@ -55,8 +57,14 @@ impl<'a> PageStore<'a> {
         }
     }
 
-    /// The key of a page rendered by `template` from `context`.
-    pub fn key(&self, template: &str, context: &serde_json::Value) -> blake3::Hash {
+    /// The key of a page rendered by `template` from `context`, and spliced with
+    /// `parts` when it is (`Renderer::guide_key_parts`).
+    pub fn key(
+        &self,
+        template: &str,
+        context: &serde_json::Value,
+        parts: Option<&[u8]>,
+    ) -> blake3::Hash {
         let mut h = blake3::Hasher::new();
         h.update(b"guidepost page\0");
         h.update(self.templates.as_bytes());
@@ -69,6 +77,11 @@ impl<'a> PageStore<'a> {
         encode_value(&mut buf, context);
         h.update(&(buf.len() as u64).to_le_bytes());
         h.update(&buf);
+        if let Some(parts) = parts {
+            h.update(b"\0spliced\0");
+            h.update(&(parts.len() as u64).to_le_bytes());
+            h.update(parts);
+        }
         h.finalize()
     }
 
@@ -217,14 +230,19 @@ mod tests {
             json!({"content": "x".repeat(HASHED_FROM - 1)}),
         ];
         let keys: std::collections::HashSet<blake3::Hash> =
-            values.iter().map(|v| store.key("guide.html", v)).collect();
+            values.iter().map(|v| store.key("guide.html", v, None)).collect();
         assert_eq!(keys.len(), values.len());
         for v in &values {
             assert_eq!(
-                store.key("guide.html", v),
-                store.key("guide.html", &v.clone())
+                store.key("guide.html", v, None),
+                store.key("guide.html", &v.clone(), None)
             );
-            assert_ne!(store.key("guide.html", v), store.key("section.html", v));
+            assert_ne!(store.key("guide.html", v, None), store.key("section.html", v, None));
         }
+        // The parts spliced into a page count, and are told apart from none.
+        let v = json!({"a": 1});
+        let spliced = |parts: Option<&[u8]>| store.key("guide.html", &v, parts);
+        assert_ne!(spliced(None), spliced(Some(b"")));
+        assert_ne!(spliced(Some(b"a")), spliced(Some(b"b")));
     }
 }

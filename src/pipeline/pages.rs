@@ -83,6 +83,21 @@ pub(super) fn context(r: &Renderer, page: PageRef) -> crate::render::PageContext
     }
 }
 
+/// What the persistent cache keys `page` by: its template and context, and for a
+/// spliced guide page the parts spliced into it (`Renderer::guide_key_parts`, whose
+/// context has placeholders: such a page is rendered by `render`, not from it).
+pub(super) fn key_context(
+    r: &Renderer,
+    page: PageRef,
+) -> (crate::render::PageContext, Option<Vec<u8>>) {
+    if let PageRef::Guide(g) = page {
+        if let Some((context, parts)) = r.guide_key_parts(g) {
+            return (context, Some(parts));
+        }
+    }
+    (context(r, page), None)
+}
+
 /// The HTML of `page`, rendered by `r` (the renderer of its version).
 pub(super) fn render(r: &Renderer, page: PageRef) -> Result<String, tera::Error> {
     match page {

@@ -349,9 +349,9 @@ fn emit_through(
     path: &str,
     page: PageRef,
 ) -> Option<Option<blake3::Hash>> {
-    let PageContext { template, context } = pages::context(r, page);
+    let (PageContext { template, context }, spliced) = pages::key_context(r, page);
     let json = context.into_json();
-    let key = kept.key(template, &json);
+    let key = kept.key(template, &json, spliced.as_deref());
     let writes = mode == PageMode::Write && !out.sink.discards();
     if let Kept::Html(hash, file) = kept.lookup(&key, writes) {
         if let Some(file) = file {
@@ -359,8 +359,11 @@ fn emit_through(
         }
         return Some((mode != PageMode::Write).then_some(hash));
     }
-    let html = tera::Context::from_value(json)
-        .and_then(|context| r.render(PageContext { template, context }));
+    let html = match spliced {
+        Some(_) => pages::render(r, page),
+        None => tera::Context::from_value(json)
+            .and_then(|context| r.render(PageContext { template, context })),
+    };
     let html = match html {
         Ok(html) => html,
         Err(e) => {

@@ -115,6 +115,40 @@ impl<'a> Renderer<'a> {
         Ok((self.render(page)?, holes))
     }
 
+    /// What guide `g`'s page is made of, for the persistent cache's page key
+    /// (`persist::pages`): the context tera renders it with (placeholders, as in
+    /// `guide_spliced`) and the parts spliced into it, its content as the packed
+    /// rendering and the version base it is completed with. So a kept page is found
+    /// without unpacking and writing every page's content. None unless every
+    /// template is the default one and the site has no report links (whose content
+    /// depends on more).
+    pub fn guide_key_parts(&self, g: usize) -> Option<(PageContext, Vec<u8>)> {
+        if !self.default_templates || self.config.feedback_url.is_some() {
+            return None;
+        }
+        let mut links = Vec::new();
+        let page = self.guide_page(g, Some(&mut links));
+        let guide = &self.version.guides[g];
+        let body = &self.bodies[guide.source];
+        let mut parts = Vec::new();
+        let mut part = |bytes: &[u8]| {
+            parts.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            parts.extend_from_slice(bytes);
+        };
+        part(body.html.packed_hash().as_bytes());
+        part(self.version_base.as_bytes());
+        let mut written = String::new();
+        self.write_default_nav(&mut written, guide.section, Some(g), &self.url(&guide.path));
+        part(written.as_bytes());
+        written.clear();
+        toc::write_toc(&mut written, &toc(&body.headings));
+        part(written.as_bytes());
+        written.clear();
+        switcher::write_links(&mut written, &links);
+        part(written.as_bytes());
+        Some((page, parts))
+    }
+
     /// What `guide` renders: the template and its context.
     pub fn guide_context(&self, g: usize) -> PageContext {
         self.guide_page(g, None)
