@@ -40,6 +40,10 @@ pub struct CachedPage {
     /// The key of its slot: the file's content hash and its path in the version.
     #[serde(with = "crate::persist::codec::hash")]
     key: blake3::Hash,
+    /// `body.passages_key()`, kept with it: a warm build would otherwise hash every
+    /// page's search text again to find the search index's kept parts.
+    #[serde(with = "crate::persist::codec::hash")]
+    passages_key: blake3::Hash,
     /// Whether it came from the persistent cache (`MarkdownCache::load`).
     #[serde(skip)]
     loaded: bool,
@@ -165,7 +169,7 @@ impl MarkdownCache {
         }
         // Made now, on this thread: every version's search index asks for it, and
         // several at once would wait for each other.
-        let passages_key = crate::search::passages_key(&r.passages).into();
+        let passages_key = crate::search::passages_key(&r.passages);
         let cached = Arc::new(CachedPage {
             body: Arc::new(PageBody {
                 html: crate::packed::PackedText::pack(&r.html),
@@ -176,13 +180,14 @@ impl MarkdownCache {
                 caveats: r.caveats,
                 passages: r.passages,
                 hidden_candidates: r.hidden_candidates,
-                passages_key,
+                passages_key: passages_key.into(),
             }),
             anchor_checks: r.anchor_checks,
             diags: r.diags,
             version_dir: env.version_dir.to_path_buf(),
             deps: r.deps,
             key,
+            passages_key,
             loaded: false,
         });
         renderings.push(cached.clone());
@@ -207,6 +212,9 @@ impl MarkdownCache {
     pub fn load(&self, pages: Vec<CachedPage>) {
         for mut page in pages {
             page.loaded = true;
+            if let Some(body) = Arc::get_mut(&mut page.body) {
+                body.passages_key = page.passages_key.into();
+            }
             let slot = self.slot(page.key);
             slot.lock()
                 .unwrap_or_else(|e| e.into_inner())
