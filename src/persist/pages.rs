@@ -229,15 +229,20 @@ mod tests {
             json!({"content": long2}),
             json!({"content": "x".repeat(HASHED_FROM - 1)}),
         ];
-        let keys: std::collections::HashSet<blake3::Hash> =
-            values.iter().map(|v| store.key("guide.html", v, None)).collect();
+        let keys: std::collections::HashSet<blake3::Hash> = values
+            .iter()
+            .map(|v| store.key("guide.html", v, None))
+            .collect();
         assert_eq!(keys.len(), values.len());
         for v in &values {
             assert_eq!(
                 store.key("guide.html", v, None),
                 store.key("guide.html", &v.clone(), None)
             );
-            assert_ne!(store.key("guide.html", v, None), store.key("section.html", v, None));
+            assert_ne!(
+                store.key("guide.html", v, None),
+                store.key("section.html", v, None)
+            );
         }
         // The parts spliced into a page count, and are told apart from none.
         let v = json!({"a": 1});
