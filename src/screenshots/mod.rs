@@ -153,6 +153,22 @@ struct Source {
     hash: blake3::Hash,
 }
 
+impl Source {
+    /// The file at `real` with what `measure::read_image` read of it: (bytes,
+    /// (width, height), hash).
+    fn read(real: PathBuf, ext: String, read: (u64, (u32, u32), blake3::Hash)) -> Source {
+        let (bytes, (width, height), hash) = read;
+        Source {
+            real,
+            ext,
+            width,
+            height,
+            bytes,
+            hash,
+        }
+    }
+}
+
 /// The screenshots of one build, shared by every page rendered in parallel.
 pub struct Screenshots {
     root: PathBuf,
@@ -486,15 +502,8 @@ impl Screenshots {
         let unreadable = |e: std::io::Error| {
             ImageError::Unreadable(format!("cannot read screenshot `{src}`: {e}"))
         };
-        if let Some((bytes, (width, height), hash)) = read_image(&real, &ext, len) {
-            return Ok(Source {
-                real,
-                ext,
-                width,
-                height,
-                bytes,
-                hash,
-            });
+        if let Some(read) = read_image(&real, &ext, len) {
+            return Ok(Source::read(real, ext, read));
         }
         let bytes = std::fs::metadata(&real).map_err(unreadable)?.len();
         let (width, height) = file_dimensions(&real, &ext).ok_or_else(|| {
@@ -669,15 +678,8 @@ impl Screenshots {
             return None;
         }
         let ext = lowercase_ext(&real);
-        let (bytes, (width, height), hash) = measure::read_unlinked(path, &ext)?;
-        Some(Source {
-            real,
-            ext,
-            width,
-            height,
-            bytes,
-            hash,
-        })
+        let read = measure::read_unlinked(path, &ext)?;
+        Some(Source::read(real, ext, read))
     }
 
     /// The site's URL prefix, which starts every screenshot URL.
