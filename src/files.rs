@@ -71,9 +71,8 @@ mod tests {
 
     #[test]
     fn a_file_opens_unlinked_and_reads_whole_a_symlink_does_not_open() {
-        let dir = std::env::temp_dir().join(format!("guidepost-files-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path().to_path_buf();
         let file = dir.join("a.md");
         std::fs::write(&file, b"hello").unwrap();
         let (opened, len) = open_unlinked(&file).expect("a plain file opens");
@@ -106,6 +105,5 @@ mod tests {
             std::os::unix::fs::symlink(&file, &link).unwrap();
             assert!(open_unlinked(&link).is_none(), "a symlink is not opened");
         }
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -88,9 +88,8 @@ mod tests {
 
     #[test]
     fn a_folder_lists_the_parts_it_may_hold_and_forgets_them_when_told() {
-        let dir = std::env::temp_dir().join(format!("guidepost-folders-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path().to_path_buf();
         std::fs::write(dir.join("a.png"), b"x").unwrap();
         let folders = Folders::default();
         let none = Parts {
@@ -111,6 +110,5 @@ mod tests {
         };
         assert_eq!(folders.parts(&dir), both, "lowercased names");
         assert_eq!(folders.parts(&dir.join("missing")), both);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

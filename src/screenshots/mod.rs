@@ -154,10 +154,10 @@ struct Source {
 }
 
 impl Source {
-    /// The file at `real` with what `measure::read_image` read of it: (bytes,
-    /// (width, height), hash).
-    fn read(real: PathBuf, ext: String, read: (u64, (u32, u32), blake3::Hash)) -> Source {
-        let (bytes, (width, height), hash) = read;
+    /// The file at `real` with what was measured of it (as `measure::read_image`
+    /// gives it): (bytes, (width, height), hash).
+    fn new(real: PathBuf, ext: String, measured: (u64, (u32, u32), blake3::Hash)) -> Source {
+        let (bytes, (width, height), hash) = measured;
         Source {
             real,
             ext,
@@ -465,14 +465,8 @@ impl Screenshots {
             None => std::fs::metadata(&real).ok(),
         };
         if let Some(fact) = meta.as_ref().and_then(|m| self.facts.get(&real, m)) {
-            return Ok(Source {
-                real,
-                ext,
-                width: fact.width,
-                height: fact.height,
-                bytes: fact.bytes,
-                hash: fact.hash,
-            });
+            let measured = (fact.bytes, (fact.width, fact.height), fact.hash);
+            return Ok(Source::new(real, ext, measured));
         }
         let source = self.measure_file(real, ext, meta.as_ref().map(|m| m.len()), src)?;
         if let Some(meta) = &meta {
@@ -503,7 +497,7 @@ impl Screenshots {
             ImageError::Unreadable(format!("cannot read screenshot `{src}`: {e}"))
         };
         if let Some(read) = read_image(&real, &ext, len) {
-            return Ok(Source::read(real, ext, read));
+            return Ok(Source::new(real, ext, read));
         }
         let bytes = std::fs::metadata(&real).map_err(unreadable)?.len();
         let (width, height) = file_dimensions(&real, &ext).ok_or_else(|| {
@@ -517,14 +511,7 @@ impl Screenshots {
             })
         })?;
         let hash = hash_file(&real).map_err(unreadable)?;
-        Ok(Source {
-            real,
-            ext,
-            width,
-            height,
-            bytes,
-            hash,
-        })
+        Ok(Source::new(real, ext, (bytes, (width, height), hash)))
     }
 
     /// The published form of `source` with `regions` filled: the file itself when
@@ -679,7 +666,7 @@ impl Screenshots {
         }
         let ext = lowercase_ext(&real);
         let read = measure::read_unlinked(path, &ext)?;
-        Some(Source::read(real, ext, read))
+        Some(Source::new(real, ext, read))
     }
 
     /// The site's URL prefix, which starts every screenshot URL.

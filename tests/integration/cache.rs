@@ -118,15 +118,45 @@ fn same_file(run: &Run, earlier: &Run, path: &str) -> bool {
 
 #[test]
 fn a_warm_build_after_a_one_guide_change_equals_a_cold_one() {
+    one_guide_changes_keep_warm_equal_to_cold(&site());
+}
+
+/// Without report links a guide page is keyed by its spliced parts, its content by
+/// the packed rendering (`Renderer::guide_key_parts`): the same changes, and a
+/// heading (the contents list), must still give the cold build's bytes.
+#[test]
+fn spliced_page_keys_follow_every_change() {
     let t = site();
-    let fill = build(&t, "fill", true);
+    let config = t.read("site.toml");
+    let without: String = config
+        .lines()
+        .filter(|l| !l.starts_with("feedback_url"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(without, config, "the sample site has report links");
+    t.write("site.toml", &without);
+    let fill = one_guide_changes_keep_warm_equal_to_cold(&t);
+    let guide = "content/partner-id/partner-id-not-recognized.md";
+    let text = t.read(guide);
+    t.write(guide, &format!("{text}\n## A heading added\n\nText.\n"));
+    let warm = warm_equals_cold(&t, "heading");
+    let page = "partner-id/partner-id-not-recognized/index.html";
+    assert!(warm.file(page).contains("A heading added"));
+    assert!(!same_file(&warm, &fill, page), "rendered again");
+}
+
+/// Fills the cache of `t`, then changes a guide's text, its title, removes a guide
+/// and changes a screenshot's pixels: after each, a warm build equals a cold one.
+/// Returns the build that filled the cache.
+fn one_guide_changes_keep_warm_equal_to_cold(t: &SiteTest) -> Run {
+    let fill = build(t, "fill", true);
     fill.expect_status(0);
     assert!(
         fill.diags().iter().any(|d| d.code == "remote-image"),
         "the site has a warning: {:?}",
         fill.diags()
     );
-    let unchanged = warm_equals_cold(&t, "unchanged");
+    let unchanged = warm_equals_cold(t, "unchanged");
     let page = "partner-id/find-your-partner-id/index.html";
     assert!(same_file(&unchanged, &fill, page), "taken from the cache");
 
@@ -137,7 +167,7 @@ fn a_warm_build_after_a_one_guide_change_equals_a_cold_one() {
         guide,
         &format!("{text}\nA line added after the cache was filled.\n"),
     );
-    let warm = warm_equals_cold(&t, "line");
+    let warm = warm_equals_cold(t, "line");
     assert!(warm.file(page).contains("A line added after"));
     assert!(!same_file(&warm, &fill, page), "rendered again");
     assert!(
@@ -147,11 +177,11 @@ fn a_warm_build_after_a_one_guide_change_equals_a_cold_one() {
 
     // A new title: every page whose navigation lists the guide changes.
     t.write(guide, &text.replacen("title:", "title: Renamed,", 1));
-    warm_equals_cold(&t, "title");
+    warm_equals_cold(t, "title");
 
     // A guide removed.
     t.remove("content/partner-id/remote.md");
-    warm_equals_cold(&t, "removed");
+    warm_equals_cold(t, "removed");
 
     // A screenshot's pixels changed under a guide that did not change: its copy has
     // a new name, so the page changes.
@@ -162,9 +192,10 @@ fn a_warm_build_after_a_one_guide_change_equals_a_cold_one() {
             .save(&path)
             .unwrap();
     }
-    let warm = warm_equals_cold(&t, "screenshot");
+    let warm = warm_equals_cold(t, "screenshot");
     let shown = "partner-of-record/verify-partner-of-record/index.html";
     assert!(!same_file(&warm, &fill, shown), "rendered again");
+    fill
 }
 
 #[test]
