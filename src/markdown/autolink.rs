@@ -12,13 +12,27 @@ pub(super) fn autolink(text: &str) -> Option<String> {
                 || rest.starts_with("http://")
                 || rest.starts_with("www."))
     };
-    let first = text.char_indices().map(|(i, _)| i).find(|&i| starts(i))?;
+    // Every link starts with `h` or `w` (ASCII, so `+ 1` stays on a character's edge):
+    // only those places are looked at.
+    let candidate = |from: usize| {
+        text.get(from..)
+            .and_then(|rest| rest.find(['h', 'w']))
+            .map(|k| from + k)
+    };
+    let mut next = candidate(0);
+    let first = loop {
+        let i = next?;
+        if starts(i) {
+            break i;
+        }
+        next = candidate(i + 1);
+    };
     let mut html = String::new();
     let mut pos = 0;
-    let mut i = first;
-    while i < text.len() {
+    let mut next = Some(first);
+    while let Some(i) = next {
         if !starts(i) {
-            i += text[i..].chars().next().map_or(1, char::len_utf8);
+            next = candidate(i + 1);
             continue;
         }
         let len = text[i..]
@@ -27,7 +41,7 @@ pub(super) fn autolink(text: &str) -> Option<String> {
         // Trailing punctuation belongs to the sentence, not to the URL.
         let url = text[i..i + len].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']);
         if url.len() <= "https://".len() {
-            i += len.max(1);
+            next = candidate(i + len.max(1));
             continue;
         }
         html.push_str(&escape(&text[pos..i]));
@@ -41,8 +55,8 @@ pub(super) fn autolink(text: &str) -> Option<String> {
             escape(&href),
             escape(url)
         ));
-        i += url.len();
-        pos = i;
+        pos = i + url.len();
+        next = candidate(pos);
     }
     html.push_str(&escape(&text[pos..]));
     Some(html)
@@ -63,5 +77,14 @@ mod tests {
             Some("<a href=\"https://www.example.com\">www.example.com</a>")
         );
         assert_eq!(autolink("no links here"), None);
+        // Only at a word's start, after a too-short one, and twice in one text.
+        assert_eq!(
+            autolink("awww.x.org shows http:// then").as_deref(),
+            Some("awww.x.org shows http:// then")
+        );
+        assert_eq!(
+            autolink("é http://a.b/c and www.d.example, é").as_deref(),
+            Some("é <a href=\"http://a.b/c\">http://a.b/c</a> and <a href=\"https://www.d.example\">www.d.example</a>, é")
+        );
     }
 }

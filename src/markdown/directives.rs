@@ -194,10 +194,14 @@ impl Parser<'_> {
                 line.trim_start().as_bytes().first(),
                 Some(b'!' | b'?' | b'=' | b':')
             );
-            let code_line = may_open && in_code(start + spaces);
+            // Asked only once a line looks like a construct: finding the code parses
+            // the whole body, and guidepost's own `::: name` lines never need it.
+            let code_line = || may_open && in_code(start + spaces);
+            // What `mkdocs_admonition` and `mkdocs_tab` start with (not an image's `![`).
+            let mkdocs_like = ["!!!", "???", "==="].iter().any(|m| rest.starts_with(m));
 
             // MkDocs admonitions and tabs: their indented bodies are theirs.
-            if !code_line && spaces <= 3 && levels <= MAX_DIRECTIVE_DEPTH {
+            if mkdocs_like && spaces <= 3 && levels <= MAX_DIRECTIVE_DEPTH && !code_line() {
                 let opened = self.mkdocs_block(&lines, i - 1, first_line, indent, spaces);
                 if let Some((block, end)) = opened {
                     if let Some((_, blocks)) = stack.last_mut() {
@@ -213,7 +217,7 @@ impl Parser<'_> {
                     continue;
                 }
             }
-            if !code_line && spaces > 3 {
+            if mkdocs_like && spaces > 3 && !code_line() {
                 if let Some(a) = foreign::mkdocs_admonition(rest) {
                     self.diags.push(foreign::admonition_warning(
                         self.file, &a, true, line_no, column,
@@ -225,8 +229,9 @@ impl Parser<'_> {
                 }
             }
             // Docusaurus admonitions: `:::tip` … `:::`.
-            if !code_line {
-                if let Some((name, callout)) = foreign::docusaurus_admonition(rest) {
+            {
+                let docusaurus = foreign::docusaurus_admonition(rest).filter(|_| !code_line());
+                if let Some((name, callout)) = docusaurus {
                     // Written at the margin, as Docusaurus pages do at their top level; an
                     // indented one sits in a list item, which a block would cut in two.
                     if spaces == 0 && levels <= MAX_DIRECTIVE_DEPTH && too_deep == 0 {
@@ -260,14 +265,17 @@ impl Parser<'_> {
                     run_line = line_no + 1;
                     continue;
                 }
-                if is_colon_line(line) {
+                let closes_foreign =
+                    matches!(stack.last(), Some((Some(d), _)) if d.callout.is_some());
+                if is_colon_line(line)
+                    && (nested_foreign > 0 || (closes_foreign && spaces == 0))
+                    && !code_line()
+                {
                     if nested_foreign > 0 {
                         nested_foreign -= 1;
                         out.push_str(eol);
                         continue;
                     }
-                    let closes_foreign =
-                        matches!(stack.last(), Some((Some(d), _)) if d.callout.is_some());
                     if closes_foreign && spaces == 0 {
                         if let Some((_, blocks)) = stack.last_mut() {
                             push_run(blocks, &out, run_start..out_start, run_line);
