@@ -118,11 +118,18 @@ fn block_key(syntax: &str, code: &str) -> [u8; 32] {
 type LineCache =
     HashMap<(usize, String), Vec<(ParseState, Vec<(usize, ScopeStackOp)>, ParseState)>>;
 
-/// Bounds the cache's memory: it is cleared when it holds this many lines (a few
-/// hundred bytes each). A site's code has fewer distinct lines than one might think
-/// (16,000 in 207,000 for the 10,000-guide benchmark corpus); a bound below that
-/// emptied the cache over and over, and 94% of the lines that hit now were parsed again.
-const LINE_CACHE_LIMIT: usize = 100_000;
+/// Bounds the caches' memory: lines (a few hundred bytes each) held by all threads'
+/// caches together; a thread's cache is cleared when it holds its share, and never
+/// before it holds `LINE_CACHE_MIN`. A site's code has fewer distinct lines than one
+/// might think (16,000 in 207,000 for the 10,000-guide benchmark corpus); a bound
+/// below that emptied the caches over and over, and most lines were parsed again.
+const LINE_CACHE_LINES: usize = 100_000;
+const LINE_CACHE_MIN: usize = 10_000;
+
+/// The lines one thread's cache may hold.
+fn line_cache_limit() -> usize {
+    (LINE_CACHE_LINES / rayon::current_num_threads().max(1)).max(LINE_CACHE_MIN)
+}
 
 thread_local! {
     static LINE_CACHE: RefCell<LineCache> = RefCell::new(HashMap::new());
@@ -139,7 +146,7 @@ fn highlight_with(code: &str, syntax: &SyntaxReference, set: &SyntaxSet) -> Opti
     let mut open_spans: isize = 0;
     LINE_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if cache.len() > LINE_CACHE_LIMIT {
+        if cache.len() > line_cache_limit() {
             cache.clear();
         }
         for line in LinesWithEndings::from(code) {
