@@ -229,63 +229,60 @@ impl Parser<'_> {
                 }
             }
             // Docusaurus admonitions: `:::tip` … `:::`.
-            {
-                let docusaurus = foreign::docusaurus_admonition(rest).filter(|_| !code_line());
-                if let Some((name, callout)) = docusaurus {
-                    // Written at the margin, as Docusaurus pages do at their top level; an
-                    // indented one sits in a list item, which a block would cut in two.
-                    if spaces == 0 && levels <= MAX_DIRECTIVE_DEPTH && too_deep == 0 {
-                        self.diags.push(foreign::docusaurus_warning(
-                            self.file, &name, &callout, false, line_no, column,
-                        ));
-                        if let Some((_, blocks)) = stack.last_mut() {
-                            push_run(blocks, &out, run_start..out_start, run_line);
-                        }
-                        stack.push((
-                            Some(Directive {
-                                name,
-                                args: String::new(),
-                                line: line_no,
-                                column,
-                                body: Vec::new(),
-                                callout: Some(callout),
-                            }),
-                            Vec::new(),
-                        ));
-                    } else {
-                        self.diags.push(foreign::docusaurus_warning(
-                            self.file, &name, &callout, true, line_no, column,
-                        ));
-                        nested_foreign += 1;
-                        out.push_str(eol);
-                        continue;
+            let docusaurus = foreign::docusaurus_admonition(rest).filter(|_| !code_line());
+            if let Some((name, callout)) = docusaurus {
+                // Written at the margin, as Docusaurus pages do at their top level; an
+                // indented one sits in a list item, which a block would cut in two.
+                if spaces == 0 && levels <= MAX_DIRECTIVE_DEPTH && too_deep == 0 {
+                    self.diags.push(foreign::docusaurus_warning(
+                        self.file, &name, &callout, false, line_no, column,
+                    ));
+                    if let Some((_, blocks)) = stack.last_mut() {
+                        push_run(blocks, &out, run_start..out_start, run_line);
                     }
+                    stack.push((
+                        Some(Directive {
+                            name,
+                            args: String::new(),
+                            line: line_no,
+                            column,
+                            body: Vec::new(),
+                            callout: Some(callout),
+                        }),
+                        Vec::new(),
+                    ));
+                } else {
+                    self.diags.push(foreign::docusaurus_warning(
+                        self.file, &name, &callout, true, line_no, column,
+                    ));
+                    nested_foreign += 1;
+                    out.push_str(eol);
+                    continue;
+                }
+                out.push_str(raw);
+                run_start = out.len();
+                run_line = line_no + 1;
+                continue;
+            }
+            let closes_foreign = matches!(stack.last(), Some((Some(d), _)) if d.callout.is_some());
+            if is_colon_line(line)
+                && (nested_foreign > 0 || (closes_foreign && spaces == 0))
+                && !code_line()
+            {
+                if nested_foreign > 0 {
+                    nested_foreign -= 1;
+                    out.push_str(eol);
+                    continue;
+                }
+                if closes_foreign && spaces == 0 {
+                    if let Some((_, blocks)) = stack.last_mut() {
+                        push_run(blocks, &out, run_start..out_start, run_line);
+                    }
+                    close_top(&mut stack);
                     out.push_str(raw);
                     run_start = out.len();
                     run_line = line_no + 1;
                     continue;
-                }
-                let closes_foreign =
-                    matches!(stack.last(), Some((Some(d), _)) if d.callout.is_some());
-                if is_colon_line(line)
-                    && (nested_foreign > 0 || (closes_foreign && spaces == 0))
-                    && !code_line()
-                {
-                    if nested_foreign > 0 {
-                        nested_foreign -= 1;
-                        out.push_str(eol);
-                        continue;
-                    }
-                    if closes_foreign && spaces == 0 {
-                        if let Some((_, blocks)) = stack.last_mut() {
-                            push_run(blocks, &out, run_start..out_start, run_line);
-                        }
-                        close_top(&mut stack);
-                        out.push_str(raw);
-                        run_start = out.len();
-                        run_line = line_no + 1;
-                        continue;
-                    }
                 }
             }
             // Line constructs: warned about, and replaced where the page shows their
