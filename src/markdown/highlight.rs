@@ -5,13 +5,14 @@
 //! only when a page first has code to highlight (a site without code never pays for it).
 
 use crate::html::escape;
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
-use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
+
+mod line_cache;
 
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
@@ -111,30 +112,6 @@ fn block_key(syntax: &str, code: &str) -> [u8; 32] {
     *hasher.finalize().as_bytes()
 }
 
-/// Parse results of lines already seen, per thread: (syntax name, line) → the states
-/// it was parsed in, with the scope operations and the state after. Documentation
-/// repeats lines a lot (shebangs, common commands, config keys), and a line parsed in
-/// the same state always gives the same operations, so this is exact.
-type LineCache =
-    HashMap<(usize, String), Vec<(ParseState, Vec<(usize, ScopeStackOp)>, ParseState)>>;
-
-/// Bounds the caches' memory: lines (a few hundred bytes each) held by all threads'
-/// caches together; a thread's cache is cleared when it holds its share, and never
-/// before it holds `LINE_CACHE_MIN`. A site's code has fewer distinct lines than one
-/// might think (16,000 in 207,000 for the 10,000-guide benchmark corpus); a bound
-/// below that emptied the caches over and over, and most lines were parsed again.
-const LINE_CACHE_LINES: usize = 100_000;
-const LINE_CACHE_MIN: usize = 10_000;
-
-/// The lines one thread's cache may hold.
-fn line_cache_limit() -> usize {
-    (LINE_CACHE_LINES / rayon::current_num_threads().max(1)).max(LINE_CACHE_MIN)
-}
-
-thread_local! {
-    static LINE_CACHE: RefCell<LineCache> = RefCell::new(HashMap::new());
-}
-
 fn highlight_with(code: &str, syntax: &SyntaxReference, set: &SyntaxSet) -> Option<String> {
     // Syntaxes are told apart by their address in the one process-wide set.
     let syntax_key = syntax as *const SyntaxReference as usize;
@@ -144,40 +121,25 @@ fn highlight_with(code: &str, syntax: &SyntaxReference, set: &SyntaxSet) -> Opti
     // per token); growing it from less copied it over and over.
     let mut html = String::with_capacity(code.len() * 20);
     let mut open_spans: isize = 0;
-    LINE_CACHE.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if cache.len() > line_cache_limit() {
-            cache.clear();
-        }
-        for line in LinesWithEndings::from(code) {
-            let key = (syntax_key, line.to_string());
-            let hit = cache.get(&key).and_then(|seen| {
-                seen.iter()
-                    .find(|(before, _, _)| *before == state)
-                    .map(|(_, ops, after)| (ops.clone(), after.clone()))
-            });
-            let ops = match hit {
-                Some((ops, after)) => {
-                    state = after;
-                    ops
-                }
-                None => {
-                    let before = state.clone();
-                    let ops = state.parse_line(line, set).ok()?;
-                    cache
-                        .entry(key)
-                        .or_default()
-                        .push((before, ops.clone(), state.clone()));
-                    ops
-                }
-            };
-            let (spans, delta) =
-                line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
-            html.push_str(&spans);
-            open_spans += delta;
-        }
-        Some(())
-    })?;
+    for line in LinesWithEndings::from(code) {
+        let key = line_cache::key(syntax_key, line);
+        let ops = match line_cache::lookup(key, syntax_key, line, &state) {
+            Some((ops, after)) => {
+                state = after;
+                ops
+            }
+            None => {
+                let before = state.clone();
+                let ops = state.parse_line(line, set).ok()?;
+                line_cache::remember(key, syntax_key, line, before, ops.clone(), state.clone());
+                ops
+            }
+        };
+        let (spans, delta) =
+            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
+        html.push_str(&spans);
+        open_spans += delta;
+    }
     for _ in 0..open_spans.max(0) {
         html.push_str("</span>");
     }
@@ -303,19 +265,24 @@ mod tests {
         assert!(!css.contains("background-color"));
     }
 
-    /// The line cache must give exactly what syntect's own generator gives.
-    #[test]
-    fn cached_lines_match_a_fresh_highlight() {
+    /// What syntect's own generator gives for `code` in the language `token`.
+    fn fresh(code: &str, token: &str) -> String {
         use syntect::html::ClassedHTMLGenerator;
-        let code = "x: 1\nlist:\n  - a: |\n      x: 1\n  - x: 1\nx: 1\n";
         let set = syntaxes();
-        let syntax = set.find_syntax_by_token("yaml").unwrap();
+        let syntax = set.find_syntax_by_token(token).unwrap();
         let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
         for line in LinesWithEndings::from(code) {
             gen.parse_html_for_line_which_includes_newline(line)
                 .unwrap();
         }
-        let expected = gen.finalize();
+        gen.finalize()
+    }
+
+    /// The line cache must give exactly what syntect's own generator gives.
+    #[test]
+    fn cached_lines_match_a_fresh_highlight() {
+        let code = "x: 1\nlist:\n  - a: |\n      x: 1\n  - x: 1\nx: 1\n";
+        let expected = fresh(code, "yaml");
         assert_eq!(
             highlight(code, "yaml", &HighlightCache::default()),
             expected
@@ -325,6 +292,27 @@ mod tests {
             expected,
             "second time, from the cache"
         );
+    }
+
+    /// Threads share the line cache: lines another thread parsed come out as a fresh
+    /// highlight gives them, whichever thread parsed them first.
+    #[test]
+    fn threads_share_parsed_lines_exactly() {
+        let code =
+            "#!/bin/sh\nset -e\ncat <<EOF\nname: $USER\nEOF\necho done # shared-cache-test\n";
+        let expected = highlight_with(
+            code,
+            syntaxes().find_syntax_by_token("bash").unwrap(),
+            syntaxes(),
+        )
+        .unwrap();
+        let runs: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| highlight(code, "sh", &HighlightCache::default())))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(runs.iter().all(|html| *html == expected));
     }
 
     #[test]

@@ -6,14 +6,14 @@ use std::time::Instant;
 
 /// Phase durations and notes of one build, in the order they happened.
 pub(super) struct Timings {
-    last: Mutex<Instant>,
+    last: Mutex<(Instant, f64)>,
     lines: Mutex<Vec<String>>,
 }
 
 impl Timings {
     pub(super) fn start() -> Self {
         Timings {
-            last: Mutex::new(Instant::now()),
+            last: Mutex::new((Instant::now(), cpu_seconds())),
             lines: Mutex::new(Vec::new()),
         }
     }
@@ -26,13 +26,14 @@ impl Timings {
             .push(text);
     }
 
-    /// The time since the previous lap (or the start), as `phase: 1.234 s`, and the
-    /// process's resident memory now and at its peak, where the system tells them.
+    /// The time since the previous lap (or the start), as `phase: 1.234 s`, the CPU
+    /// time all threads spent in it (which says how well it kept the cores busy), and
+    /// the process's resident memory now and at its peak, where the system tells them.
     pub(super) fn lap(&self, phase: &str) {
-        let now = Instant::now();
-        let elapsed = {
+        let now = (Instant::now(), cpu_seconds());
+        let (elapsed, cpu) = {
             let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-            let elapsed = now - *last;
+            let elapsed = (now.0 - last.0, now.1 - last.1);
             *last = now;
             elapsed
         };
@@ -40,12 +41,26 @@ impl Timings {
             (Some(now), Some(peak)) => format!(" (resident {now} MiB, peak {peak} MiB)"),
             _ => String::new(),
         };
-        self.note(format!("{phase}: {:.3} s{memory}", elapsed.as_secs_f64()));
+        self.note(format!(
+            "{phase}: {:.3} s, CPU {cpu:.3} s{memory}",
+            elapsed.as_secs_f64()
+        ));
     }
 
     pub(super) fn into_lines(self) -> Vec<String> {
         self.lines.into_inner().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The CPU time (user and system) of all the process's threads so far.
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return 0.0;
+    }
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// A memory figure of this process from /proc/self/status (Linux), in MiB.

@@ -61,7 +61,8 @@ pub fn guide_terms_unless(
     let shared: Mutex<(FxHashMap<String, u32>, Vec<String>)> = Mutex::new(Default::default());
     let guides: Vec<GuideTerms> = pages
         .par_iter()
-        .map_init(FxHashMap::<String, Option<u32>>::default, |words, page| {
+        .map_init(Default::default, |(words, tally), page| {
+            let words: &mut FxHashMap<String, Option<u32>> = words;
             if stop() {
                 return GuideTerms {
                     terms: Vec::new(),
@@ -84,22 +85,60 @@ pub fn guide_terms_unless(
                 words.insert(word.to_string(), id);
                 id
             };
-            count_fields(page, &mut id_of)
+            count_fields(page, &mut id_of, tally)
         })
         .collect();
     let (_, vocabulary) = shared.into_inner().unwrap_or_else(|e| e.into_inner());
     (vocabulary, guides)
 }
 
+/// One guide's count per field of each term, by term number: a table reused from
+/// guide to guide (only the entries a guide touched are read and cleared), where a
+/// hash map per guide cost a second lookup for every word.
+#[derive(Default)]
+struct Tally {
+    counts: Vec<[u32; FIELDS]>,
+    touched: Vec<u32>,
+}
+
+impl Tally {
+    fn add(&mut self, term: u32, field: usize) {
+        let i = term as usize;
+        if i >= self.counts.len() {
+            self.counts.resize(i + 1, [0; FIELDS]);
+        }
+        let count = &mut self.counts[i];
+        if *count == [0; FIELDS] {
+            self.touched.push(term);
+        }
+        count[field] += 1;
+    }
+
+    /// The terms counted, in the order of their numbers, leaving the table empty.
+    fn take(&mut self) -> Vec<(u32, [u32; FIELDS])> {
+        self.touched.sort_unstable();
+        let terms = self
+            .touched
+            .iter()
+            .map(|&t| (t, std::mem::take(&mut self.counts[t as usize])))
+            .collect();
+        self.touched.clear();
+        terms
+    }
+}
+
 /// Counts the terms of one guide per field. A heading shared by several passages
 /// (a heading whose text is split by variant panels or caveats) counts once.
-fn count_fields(page: &SearchPage, id_of: &mut impl FnMut(&str) -> Option<u32>) -> GuideTerms {
-    let mut counts: FxHashMap<u32, [u32; FIELDS]> = FxHashMap::default();
+fn count_fields(
+    page: &SearchPage,
+    id_of: &mut impl FnMut(&str) -> Option<u32>,
+    tally: &mut Tally,
+) -> GuideTerms {
     let mut len = [0u32; FIELDS];
     let mut add = |text: &str, field: usize| {
         text::for_each_word(text, |w| {
             if let Some(t) = id_of(w) {
-                counts.entry(t).or_default()[field] += 1;
+                tally.add(t, field);
                 len[field] += 1;
             }
         });
@@ -116,9 +155,10 @@ fn count_fields(page: &SearchPage, id_of: &mut impl FnMut(&str) -> Option<u32>) 
         }
         add(&passage.text, BODY);
     }
-    let mut terms: Vec<(u32, [u32; FIELDS])> = counts.into_iter().collect();
-    terms.sort_unstable_by_key(|(t, _)| *t);
-    GuideTerms { terms, len }
+    GuideTerms {
+        terms: tally.take(),
+        len,
+    }
 }
 
 /// The terms of each guide with their counts, by the terms' text: what the persistent
@@ -135,6 +175,7 @@ pub fn guide_terms_as_text(
         words: FxHashMap<String, Option<u32>>,
         terms: FxHashMap<String, u32>,
         vocabulary: Vec<String>,
+        tally: Tally,
     }
     pages
         .par_iter()
@@ -143,6 +184,7 @@ pub fn guide_terms_as_text(
                 words,
                 terms,
                 vocabulary,
+                tally,
             } = seen;
             let mut id_of = |word: &str| -> Option<u32> {
                 if let Some(&id) = words.get(word) {
@@ -158,7 +200,7 @@ pub fn guide_terms_as_text(
                 words.insert(word.to_string(), id);
                 id
             };
-            let g = count_fields(page, &mut id_of);
+            let g = count_fields(page, &mut id_of, tally);
             let mut text = String::with_capacity(g.terms.len() * 8);
             let mut counts = Vec::with_capacity(g.terms.len());
             for (t, c) in &g.terms {
@@ -305,6 +347,22 @@ mod tests {
             .find(|p| p.term == term)
             .map(|p| p.postings)
             .unwrap_or_default()
+    }
+
+    /// One table counts guide after guide on a thread: each guide's counts are its
+    /// own, in the order of the terms' numbers.
+    #[test]
+    fn a_tally_starts_empty_for_each_guide() {
+        let mut tally = Tally::default();
+        let words = ["open", "close", "open"];
+        let mut id_of = |w: &str| Some(words.iter().position(|x| *x == w).unwrap_or(9) as u32);
+        let first = [passage(Some("Close"), "open close open")];
+        let second = [passage(None, "open")];
+        let a = count_fields(&page("Open", &first), &mut id_of, &mut tally);
+        assert_eq!(a.terms, vec![(0, [1, 0, 0, 2]), (1, [0, 0, 1, 1])]);
+        assert_eq!(a.len, [1, 0, 1, 3]);
+        let b = count_fields(&page("", &second), &mut id_of, &mut tally);
+        assert_eq!(b.terms, vec![(0, [0, 0, 0, 1])]);
     }
 
     #[test]
