@@ -36,7 +36,8 @@ pub fn open_unlinked(path: &Path) -> Option<(File, u64)> {
 /// Everything in `file` up to `limit` bytes and one more (so that a caller can tell
 /// a file over the limit), `len` bytes long as far as the caller knows: read
 /// straight into a buffer of that size, without the size and position questions of
-/// `File::read_to_end` and without its reads of at most 8 KiB at first.
+/// `File::read_to_end` and without its reads of at most 8 KiB at first, nor the
+/// read of nothing that finds the end when the first read found it already.
 pub fn read_up_to(mut file: File, len: u64, limit: u64) -> std::io::Result<Vec<u8>> {
     let most = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
     // Room for one byte more than expected, so that the read that finds the end
@@ -56,6 +57,13 @@ pub fn read_up_to(mut file: File, len: u64, limit: u64) -> std::io::Result<Vec<u
         }
         match file.read(&mut content[filled..]) {
             Ok(0) => break,
+            // A read that stops short at exactly the length the file said it had has
+            // found its end: a file on disk gives all it holds up to the room given.
+            // (A pipe or a file of /proc says 0; it is read until a read gives 0.)
+            Ok(n) if filled + n < content.len() && (filled + n) as u64 == len => {
+                filled += n;
+                break;
+            }
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
@@ -89,6 +97,12 @@ mod tests {
             read_up_to(opened, 1, 100).unwrap(),
             b"hello",
             "longer than said"
+        );
+        let (opened, _) = open_unlinked(&file).unwrap();
+        assert_eq!(
+            read_up_to(opened, 9, 100).unwrap(),
+            b"hello",
+            "shorter than said"
         );
         let (opened, _) = open_unlinked(&file).unwrap();
         assert_eq!(read_up_to(opened, 0, 0).unwrap(), b"h", "a limit of none");
