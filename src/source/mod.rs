@@ -352,35 +352,47 @@ fn too_deep(root: &Path, dir: &Path) -> Diagnostic {
     .help("move its guides up into a shallower section")
 }
 
-/// Parsed front matter by the hash of its text and first line, so that a file that
-/// several versions share is parsed once.
-pub type FrontMatterCache = crate::memo::Shared<(Option<FrontMatter>, Vec<Diagnostic>)>;
+/// What is read from a file's text besides its body, by the hash of the whole text,
+/// so that a file several versions share (frozen versions are copies) is parsed
+/// once: its front matter parsed, with its diagnostics (None without front
+/// matter), and the H1 its body starts with.
+pub type FrontMatterCache = crate::memo::Shared<ParsedText>;
 
-/// The front matter `yaml` (starting at file line `line`) parsed, or taken from the
-/// cache; its diagnostics located in `site_path`.
-fn parsed_front_matter(
+pub struct ParsedText {
+    front: Option<(Option<FrontMatter>, Vec<Diagnostic>)>,
+    heading: Option<title::LeadingH1>,
+}
+
+/// The front matter and leading H1 of `text` (split as `split`), or taken from the
+/// cache; diagnostics located in `site_path`.
+fn parsed_text(
     fronts: &FrontMatterCache,
-    yaml: &str,
-    line: usize,
+    text_hash: blake3::Hash,
+    split: &frontmatter::Split,
     site_path: &Path,
-) -> (Option<FrontMatter>, Vec<Diagnostic>) {
-    let mut key = blake3::Hasher::new();
-    key.update(yaml.as_bytes());
-    key.update(&line.to_le_bytes());
-    let parsed = fronts.get_or_make(key.finalize(), || {
-        let mut diags = Vec::new();
-        let front = frontmatter::parse(yaml, line, site_path, &mut diags);
-        (front, diags)
+) -> (
+    Option<(Option<FrontMatter>, Vec<Diagnostic>)>,
+    Option<title::LeadingH1>,
+) {
+    let parsed = fronts.get_or_make(text_hash, || ParsedText {
+        front: split.yaml.map(|yaml| {
+            let mut diags = Vec::new();
+            let front = frontmatter::parse(yaml, split.yaml_line, site_path, &mut diags);
+            (front, diags)
+        }),
+        heading: title::leading_h1(split.body),
     });
-    let diags = parsed
-        .1
-        .iter()
-        .map(|d| Diagnostic {
-            file: site_path.to_path_buf(),
-            ..d.clone()
-        })
-        .collect();
-    (parsed.0.clone(), diags)
+    let front = parsed.front.as_ref().map(|(front, diags)| {
+        let diags = diags
+            .iter()
+            .map(|d| Diagnostic {
+                file: site_path.to_path_buf(),
+                ..d.clone()
+            })
+            .collect();
+        (front.clone(), diags)
+    });
+    (front, parsed.heading.clone())
 }
 
 /// Reads one markdown file of the version folder `base`; None when it cannot be read
@@ -421,9 +433,10 @@ pub fn read_file(
             return (None, diags);
         }
     };
-    let (front, mut rejected) = match split.yaml {
-        Some(yaml) => {
-            let (front, ds) = parsed_front_matter(fronts, yaml, split.yaml_line, &site_path);
+    let hash = blake3::hash(text.as_bytes());
+    let (parsed, heading) = parsed_text(fronts, hash, &split, &site_path);
+    let (front, mut rejected) = match parsed {
+        Some((front, ds)) => {
             diags.extend(ds);
             match front {
                 Some(front) => (front, false),
@@ -432,7 +445,6 @@ pub fn read_file(
         }
         None => (FrontMatter::default(), false),
     };
-    let heading = title::leading_h1(split.body);
     let title = front
         .title
         .clone()
@@ -458,7 +470,7 @@ pub fn read_file(
     let file = SourceFile {
         kind,
         rel_path,
-        hash: blake3::hash(text.as_bytes()),
+        hash,
         front_hash: front_hash.finalize(),
         body: split.body.to_string(),
         body_line: split.body_line,
