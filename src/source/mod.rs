@@ -359,9 +359,12 @@ fn too_deep(root: &Path, dir: &Path) -> Diagnostic {
 pub type FrontMatterCache = crate::memo::Shared<ParsedText>;
 
 pub struct ParsedText {
-    front: Option<(Option<FrontMatter>, Vec<Diagnostic>)>,
+    front: Option<ParsedFront>,
     heading: Option<title::LeadingH1>,
 }
+
+/// Front matter parsed (None when it has errors), with its diagnostics.
+type ParsedFront = (Option<FrontMatter>, Vec<Diagnostic>);
 
 /// The front matter and leading H1 of `text` (split as `split`), or taken from the
 /// cache; diagnostics located in `site_path`.
@@ -370,10 +373,7 @@ fn parsed_text(
     text_hash: blake3::Hash,
     split: &frontmatter::Split,
     site_path: &Path,
-) -> (
-    Option<(Option<FrontMatter>, Vec<Diagnostic>)>,
-    Option<title::LeadingH1>,
-) {
+) -> ParsedText {
     let parsed = fronts.get_or_make(text_hash, || ParsedText {
         front: split.yaml.map(|yaml| {
             let mut diags = Vec::new();
@@ -392,7 +392,10 @@ fn parsed_text(
             .collect();
         (front.clone(), diags)
     });
-    (front, parsed.heading.clone())
+    ParsedText {
+        front,
+        heading: parsed.heading.clone(),
+    }
 }
 
 /// Reads one markdown file of the version folder `base`; None when it cannot be read
@@ -434,8 +437,8 @@ pub fn read_file(
         }
     };
     let hash = blake3::hash(text.as_bytes());
-    let (parsed, heading) = parsed_text(fronts, hash, &split, &site_path);
-    let (front, mut rejected) = match parsed {
+    let ParsedText { front, heading } = parsed_text(fronts, hash, &split, &site_path);
+    let (front, mut rejected) = match front {
         Some((front, ds)) => {
             diags.extend(ds);
             match front {
