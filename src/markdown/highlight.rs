@@ -300,12 +300,7 @@ mod tests {
     fn threads_share_parsed_lines_exactly() {
         let code =
             "#!/bin/sh\nset -e\ncat <<EOF\nname: $USER\nEOF\necho done # shared-cache-test\n";
-        let expected = highlight_with(
-            code,
-            syntaxes().find_syntax_by_token("bash").unwrap(),
-            syntaxes(),
-        )
-        .unwrap();
+        let expected = fresh(code, "bash");
         let runs: Vec<String> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..4)
                 .map(|_| s.spawn(|| highlight(code, "sh", &HighlightCache::default())))
