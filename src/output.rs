@@ -55,20 +55,12 @@ impl DirSink {
     }
 
     fn make_folder(&self, folder: &Path) -> io::Result<()> {
-        let known = |f: &Path| {
-            self.folders
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .contains(f)
-        };
-        if known(folder) {
+        let folders = || self.folders.lock().unwrap_or_else(|e| e.into_inner());
+        if folders().contains(folder) {
             return Ok(());
         }
         std::fs::create_dir_all(folder)?;
-        self.folders
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(folder.to_path_buf());
+        folders().insert(folder.to_path_buf());
         Ok(())
     }
 }

@@ -125,8 +125,8 @@ pub fn build(
 #[derive(Default)]
 pub struct BuildCache {
     pub markdown: MarkdownCache,
-    /// Front matter by the hash of its text.
-    pub fronts: source::FrontMatterCache,
+    /// Front matter and leading H1 of markdown files, by the hash of their text.
+    pub fronts: source::ParsedTextCache,
     /// Search index files by the fingerprint of what they index.
     pub search: SearchCache,
     /// Highlighted code blocks by syntax and code.

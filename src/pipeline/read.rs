@@ -27,7 +27,7 @@ pub(super) fn read_version(
     root: &Path,
     spec: VersionSpec,
     include_drafts: bool,
-    fronts: &source::FrontMatterCache,
+    fronts: &source::ParsedTextCache,
     diags: &Diagnostics,
 ) -> (Version, Vec<source::SourceFile>) {
     let (tree, rejected, ds) = source::read_tree(root, &spec.dir, include_drafts, fronts);

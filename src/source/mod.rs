@@ -108,7 +108,7 @@ pub fn read_tree(
     root: &Path,
     dir: &Path,
     include_drafts: bool,
-    fronts: &FrontMatterCache,
+    fronts: &ParsedTextCache,
 ) -> (SourceTree, Vec<SourceFile>, Vec<Diagnostic>) {
     let base = root.join(dir);
     let mut diags = Vec::new();
@@ -356,7 +356,7 @@ fn too_deep(root: &Path, dir: &Path) -> Diagnostic {
 /// so that a file several versions share (frozen versions are copies) is parsed
 /// once: its front matter parsed, with its diagnostics (None without front
 /// matter), and the H1 its body starts with.
-pub type FrontMatterCache = crate::memo::Shared<ParsedText>;
+pub type ParsedTextCache = crate::memo::Shared<ParsedText>;
 
 pub struct ParsedText {
     front: Option<ParsedFront>,
@@ -369,7 +369,7 @@ type ParsedFront = (Option<FrontMatter>, Vec<Diagnostic>);
 /// The front matter and leading H1 of `text` (split as `split`), or taken from the
 /// cache; diagnostics located in `site_path`.
 fn parsed_text(
-    fronts: &FrontMatterCache,
+    fronts: &ParsedTextCache,
     text_hash: blake3::Hash,
     split: &frontmatter::Split,
     site_path: &Path,
@@ -406,7 +406,7 @@ pub fn read_file(
     base: &Path,
     path: &Path,
     kind: SourceKind,
-    fronts: &FrontMatterCache,
+    fronts: &ParsedTextCache,
 ) -> (Option<SourceFile>, Vec<Diagnostic>) {
     let site_path = rel_to(root, path);
     // A file that is no symlink is read as soon as it is open; any other is looked
