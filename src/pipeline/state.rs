@@ -139,6 +139,7 @@ impl SiteState {
             today: self.today.as_deref(),
             default_nav: self.theme.default_nav,
             default_templates: self.theme.default_templates,
+            checked_shapes: Default::default(),
         }
     }
 

@@ -4,7 +4,7 @@
 use super::context::{GuideCtx, VersionLinkCtx};
 use super::nav::NavItem;
 use super::toc::{self, toc};
-use super::{splice, switcher, PageContext, Renderer};
+use super::{shape, splice, switcher, PageContext, Renderer};
 use crate::caveats::report_links::{GuideReports, ReportedGuide};
 use crate::markdown::report_marks::fill_marks_and_base_into;
 use crate::model::PageBody;
@@ -56,14 +56,24 @@ impl<'a> Renderer<'a> {
     /// Whether guide `g`'s page renders without a template error, as `guide` would
     /// tell, for a build that throws the page away (`check`). With every template the
     /// default one, the parts spliced into the page are written by guidepost and
-    /// cannot fail: only the template is rendered, and the parts are not written.
+    /// cannot fail: only the template is rendered, and the parts are not written. And
+    /// not even that when a page of the same shape rendered already (`shape`).
     pub fn check_guide(&self, g: usize) -> Result<(), tera::Error> {
         if self.default_templates {
             let mut links = Vec::new();
-            let (html, holes) = self.guide_template(g, &mut links)?;
-            if splice::fits(&html, &holes.placeholders()) {
+            let page = self.guide_page(g, Some(&mut links));
+            let (shape, context) = shape::shape_of(page.context);
+            if self.checked_shapes.contains(&shape) {
                 return Ok(());
             }
+            let page = PageContext::new(page.template, context);
+            let holes = Holes::of(&page);
+            let html = self.render(page)?;
+            if !splice::fits(&html, &holes.placeholders()) {
+                self.guide(g)?;
+            }
+            self.checked_shapes.insert(shape);
+            return Ok(());
         }
         self.guide(g).map(drop)
     }
@@ -107,11 +117,7 @@ impl<'a> Renderer<'a> {
         links: &mut Vec<VersionLinkCtx<'a>>,
     ) -> Result<(String, Holes), tera::Error> {
         let page = self.guide_page(g, Some(links));
-        let holes = Holes {
-            nav: page.context.get("nav_html").is_some(),
-            toc: page.context.get("toc_html").is_some(),
-            links: page.context.get("version_links_html").is_some(),
-        };
+        let holes = Holes::of(&page);
         Ok((self.render(page)?, holes))
     }
 
@@ -225,6 +231,15 @@ struct Holes {
 }
 
 impl Holes {
+    /// The placeholders of `page`, rendered by `guide_page` with placeholders.
+    fn of(page: &PageContext) -> Holes {
+        Holes {
+            nav: page.context.get("nav_html").is_some(),
+            toc: page.context.get("toc_html").is_some(),
+            links: page.context.get("version_links_html").is_some(),
+        }
+    }
+
     /// The placeholders the rendered page must hold, each once.
     fn placeholders(&self) -> Vec<&'static str> {
         let mut names = vec![splice::CONTENT];

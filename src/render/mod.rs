@@ -4,6 +4,7 @@
 mod context;
 mod guide;
 mod nav;
+mod shape;
 mod splice;
 mod switcher;
 pub mod theme;
@@ -76,6 +77,8 @@ pub struct SiteRender<'a> {
     /// Whether every template is the default one (`Theme::default_templates`): pages
     /// then get only `nav_html`, and `nav` empty.
     pub default_templates: bool,
+    /// The shapes of guide pages `check` found to render (`shape`), in any version.
+    pub checked_shapes: shape::CheckedShapes,
 }
 
 /// Renders the pages of one version.
@@ -96,6 +99,7 @@ pub struct Renderer<'a> {
     has_caveats: bool,
     default_nav: bool,
     default_templates: bool,
+    checked_shapes: &'a shape::CheckedShapes,
     today: Option<&'a str>,
     versions: &'a [VersionIndex],
     /// The site's consoles (id, label), for report links.
@@ -124,6 +128,7 @@ impl<'a> Renderer<'a> {
             has_caveats: bodies.iter().any(|b| !b.caveats.is_empty()),
             default_nav: shared.default_nav,
             default_templates: shared.default_templates,
+            checked_shapes: &shared.checked_shapes,
             today: shared.today,
             versions: shared.versions,
             variant_labels: shared.config.variant_labels(),
