@@ -13,6 +13,7 @@ use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 mod line_cache;
+use line_cache::LineState;
 
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
@@ -84,6 +85,14 @@ impl HighlightCache {
     }
 }
 
+/// Forgets the code lines highlighted so far (`line_cache`): called when a build's
+/// markdown is rendered, so that their HTML (some 20 MB for 10,000 guides) is not
+/// held while the pages are written, the build's peak. A later rendering (a save in
+/// `serve`) highlights its lines again, and fills the cache again.
+pub fn forget_lines() {
+    line_cache::clear();
+}
+
 /// The inner HTML of a `<code>` element for `code` in `lang`. Unknown languages (and
 /// none) come out escaped but uncoloured.
 pub fn highlight(code: &str, lang: &str, cache: &HighlightCache) -> String {
@@ -115,29 +124,33 @@ fn block_key(syntax: &str, code: &str) -> [u8; 32] {
 fn highlight_with(code: &str, syntax: &SyntaxReference, set: &SyntaxSet) -> Option<String> {
     // Syntaxes are told apart by their address in the one process-wide set.
     let syntax_key = syntax as *const SyntaxReference as usize;
-    let mut state = ParseState::new(syntax);
-    let mut scopes = ScopeStack::new();
+    let mut state = LineState {
+        parse: ParseState::new(syntax),
+        scopes: ScopeStack::new(),
+    };
     // Highlighted HTML runs to about seventeen times the code (a span with its classes
     // per token); growing it from less copied it over and over.
     let mut html = String::with_capacity(code.len() * 20);
     let mut open_spans: isize = 0;
     for line in LinesWithEndings::from(code) {
         let key = line_cache::key(syntax_key, line);
-        let ops = match line_cache::lookup(key, syntax_key, line, &state) {
-            Some((ops, after)) => {
+        let delta = match line_cache::lookup(key, syntax_key, line, &state, &mut html) {
+            Some((after, delta)) => {
                 state = after;
-                ops
+                delta
             }
             None => {
-                let before = state.clone();
-                let ops = state.parse_line(line, set).ok()?;
-                line_cache::remember(key, syntax_key, line, before, ops.clone(), state.clone());
-                ops
+                let mut after = state.clone();
+                let ops = after.parse.parse_line(line, set).ok()?;
+                let (spans, delta) =
+                    line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut after.scopes)
+                        .ok()?;
+                html.push_str(&spans);
+                let before = std::mem::replace(&mut state, after.clone());
+                line_cache::remember(key, syntax_key, line, before, (&spans, delta), after);
+                delta
             }
         };
-        let (spans, delta) =
-            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
-        html.push_str(&spans);
         open_spans += delta;
     }
     for _ in 0..open_spans.max(0) {

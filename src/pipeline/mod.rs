@@ -252,6 +252,7 @@ fn build_into(
         .into_iter()
         .map(|(version, rejected)| job.render_version(version, &rejected))
         .collect();
+    crate::markdown::highlight::forget_lines();
     timings.lap("render markdown");
     let (hits, misses) = cache.markdown.stats();
     timings.note(format!(

@@ -1,41 +1,50 @@
-//! Parse results of code lines already seen, shared by all the threads of the
-//! process: (syntax, line, the state it was parsed in) → the scope operations and the
-//! state after. Documentation repeats lines a lot (shebangs, common commands, config
-//! keys), and a line parsed in the same state always gives the same operations, so
-//! this is exact. Shared rather than one per thread: each distinct line is parsed
-//! once, not once per thread (parsing was about 8% of a cold build's CPU with one
-//! cache per thread on 2 cores).
+//! Code lines already highlighted, shared by all the threads of the process:
+//! (syntax, line, the state it was highlighted in) → its HTML and the state after.
+//! Documentation repeats lines a lot (shebangs, common commands, config keys), and a
+//! line highlighted in the same state always gives the same HTML, so this is exact.
+//! The state is syntect's parse state and the stack of scopes open at the line's
+//! start: the parse state gives the line's scope operations, and the operations
+//! applied to the open scopes give its spans.
+//! Shared rather than one per thread: each distinct line is parsed once, not once
+//! per thread (parsing was about 8% of a cold build's CPU with one cache per thread
+//! on 2 cores), and its spans are written once (another 4%).
 
 use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::{Hash, Hasher};
 use std::sync::{Mutex, MutexGuard, OnceLock};
-use syntect::parsing::{ParseState, ScopeStackOp};
+use syntect::parsing::{ParseState, ScopeStack};
 
-/// What a line's parse gives: syntect's scope operations at byte offsets.
-pub type Ops = Vec<(usize, ScopeStackOp)>;
-
-/// Bounds the cache's memory: lines (a few hundred bytes each) held by all shards
-/// together; a shard is emptied when it holds its share. A site's code has fewer
-/// distinct lines than one might think (16,000 in 207,000 for the 10,000-guide
-/// benchmark corpus); a bound below that emptied the cache over and over, and most
-/// lines were parsed again.
+/// Bounds the cache's memory: lines (a few hundred bytes each, with their HTML) held
+/// by all shards together; a shard is emptied when it holds its share. A site's code
+/// has fewer distinct lines than one might think (16,000 in 207,000 for the
+/// 10,000-guide benchmark corpus); a bound below that emptied the cache over and
+/// over, and most lines were parsed again.
 const LINE_CACHE_LINES: usize = 100_000;
 /// Shards, each behind its own lock, so that threads seldom wait for each other.
 const SHARDS: usize = 16;
 
-/// One line parsed in one state.
-struct Parsed {
+/// Where a line is highlighted from: syntect's parse state and the scopes open.
+#[derive(Clone, PartialEq)]
+pub struct LineState {
+    pub parse: ParseState,
+    pub scopes: ScopeStack,
+}
+
+/// One line highlighted in one state.
+struct Highlighted {
     syntax: usize,
     line: Box<str>,
-    before: ParseState,
-    ops: Ops,
-    after: ParseState,
+    before: LineState,
+    html: Box<str>,
+    /// Spans the line's HTML opens, less those it closes.
+    delta: isize,
+    after: LineState,
 }
 
 /// Entries by the hash of (syntax, line).
 #[derive(Default)]
 struct Shard {
-    entries: FxHashMap<u64, Vec<Parsed>>,
+    entries: FxHashMap<u64, Vec<Highlighted>>,
     lines: usize,
 }
 
@@ -74,32 +83,35 @@ fn shard(key: u64) -> MutexGuard<'static, SendShard> {
     shards()[i].lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The operations and the state after `line` parsed in `before`, when a thread has
-/// parsed it so before.
+/// When a thread has highlighted `line` in `before`: appends its HTML to `html` and
+/// gives the state after it and its open spans' delta.
 pub fn lookup(
     key: u64,
     syntax: usize,
     line: &str,
-    before: &ParseState,
-) -> Option<(Ops, ParseState)> {
+    before: &LineState,
+    html: &mut String,
+) -> Option<(LineState, isize)> {
     let guard = shard(key);
-    guard
+    let found = guard
         .0
         .entries
         .get(&key)?
         .iter()
-        .find(|p| p.syntax == syntax && &*p.line == line && p.before == *before)
-        .map(|p| (p.ops.clone(), p.after.clone()))
+        .find(|h| h.syntax == syntax && &*h.line == line && h.before == *before)?;
+    html.push_str(&found.html);
+    Some((found.after.clone(), found.delta))
 }
 
-/// Keeps what parsing `line` in `before` gave.
+/// Keeps what highlighting `line` in `before` gave: its HTML, the open spans' delta
+/// and the state after.
 pub fn remember(
     key: u64,
     syntax: usize,
     line: &str,
-    before: ParseState,
-    ops: Ops,
-    after: ParseState,
+    before: LineState,
+    (html, delta): (&str, isize),
+    after: LineState,
 ) {
     let mut guard = shard(key);
     let shard = &mut guard.0;
@@ -108,19 +120,28 @@ pub fn remember(
         shard.lines = 0;
     }
     let seen = shard.entries.entry(key).or_default();
-    // Another thread may have parsed the same line in the same state meanwhile.
+    // Another thread may have highlighted the same line in the same state meanwhile.
     if seen
         .iter()
-        .any(|p| p.syntax == syntax && &*p.line == line && p.before == before)
+        .any(|h| h.syntax == syntax && &*h.line == line && h.before == before)
     {
         return;
     }
-    seen.push(Parsed {
+    seen.push(Highlighted {
         syntax,
         line: line.into(),
         before,
-        ops,
+        html: html.into(),
+        delta,
         after,
     });
     shard.lines += 1;
+}
+
+/// Empties the cache, giving its memory back for what comes after the markdown.
+pub fn clear() {
+    for shard in shards() {
+        let mut guard = shard.lock().unwrap_or_else(|e| e.into_inner());
+        guard.0 = Shard::default();
+    }
 }
