@@ -73,6 +73,7 @@ pub fn run(opts: ServeOptions, printer: &Printer) -> Result<(), ServeError> {
         today: opts.today.clone(),
         ..BuildOptions::for_serve(root.clone())
     };
+    memory::keep_freed_memory_for_saves();
     let (mut session, report) = Session::start(build);
     print_report(&report, true, printer);
     memory::release_freed_memory();
