@@ -31,3 +31,4 @@ pub mod source;
 pub mod tempdirs;
 pub mod url;
 pub mod version_cut;
+pub mod whitespace;

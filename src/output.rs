@@ -35,7 +35,7 @@ pub struct DirSink {
     /// again with every file (`create_dir_all` on a folder that exists is a `mkdir`
     /// that fails, which locks the folder above, and a `stat`: two system calls for
     /// each of 20,000 files of a 10,000-guide site).
-    folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    folders: std::sync::Mutex<rustc_hash::FxHashSet<PathBuf>>,
 }
 
 impl DirSink {

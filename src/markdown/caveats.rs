@@ -127,7 +127,7 @@ pub fn html_to_text(html: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::whitespace::collapse(&text)
 }
 
 impl PageState<'_> {

@@ -283,7 +283,7 @@ pub fn render_page(env: &RenderEnv, page: &PageInput) -> RenderedMarkdown {
     state.out.html.push_str(&unplaced);
     state.out.passages.retain(|p| !p.text.trim().is_empty());
     for p in &mut state.out.passages {
-        p.text = p.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        p.text = crate::whitespace::collapse(&p.text);
     }
     let mut out = state.out;
     if expanded.map.has_includes() {

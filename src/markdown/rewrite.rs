@@ -590,7 +590,7 @@ pub(super) fn item_text(events: &Events, i: usize) -> String {
             _ => {}
         }
     }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::whitespace::collapse(&text)
 }
 
 /// The text of a run of events (a heading's, an image's alt text).

@@ -6,7 +6,9 @@
 //! kept rendering again costs.
 
 use crate::persist::stamp::SourceStamp;
-use std::collections::HashMap;
+// Keyed by path with FxHash: std's SipHash of every screenshot's path was 2-3% of a
+// warm build's CPU (issue 22); the paths are the site's own, not an attacker's keys.
+use rustc_hash::FxHashMap as HashMap;
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -9,7 +9,8 @@
 //! ignores case (which the lookup would match) is answered the same. A folder that
 //! has such names, or cannot be listed, is asked file by file as before.
 
-use std::collections::HashMap;
+// FxHash: see screenshots/facts.rs.
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 

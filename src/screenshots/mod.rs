@@ -30,7 +30,9 @@ use crate::source::sidecar::{self, Rect, Sidecar};
 use crate::url::percent_decode;
 use cache::DiskCache;
 use process::Format;
-use std::collections::{BTreeMap, HashMap};
+// FxHash: see screenshots/facts.rs.
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -204,9 +206,9 @@ impl Screenshots {
             facts: facts::Facts::default(),
             root,
             url_prefix: url_prefix.to_string(),
-            by_path: Mutex::new(HashMap::new()),
-            files_by_path: Mutex::new(HashMap::new()),
-            real_dirs: Mutex::new(HashMap::new()),
+            by_path: Mutex::new(HashMap::default()),
+            files_by_path: Mutex::new(HashMap::default()),
+            real_dirs: Mutex::new(HashMap::default()),
             folders: folders::Folders::default(),
             copies: Mutex::new(BTreeMap::new()),
             pictures: Shared::default(),

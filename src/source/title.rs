@@ -43,7 +43,7 @@ pub fn leading_h1(body: &str) -> Option<LeadingH1> {
             _ => {}
         }
     }
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = crate::whitespace::collapse(&text);
     (!text.is_empty()).then(|| LeadingH1 {
         text,
         start: start + range.start,

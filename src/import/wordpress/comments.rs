@@ -337,7 +337,7 @@ fn plain(markdown: &str) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::whitespace::collapse(&out)
 }
 
 /// Why a comment's text has nothing to act on, if it has not.

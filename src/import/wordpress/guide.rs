@@ -243,7 +243,7 @@ fn plain(markdown: &str) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::whitespace::collapse(&out)
 }
 
 /// `Thu, 02 May 2013 10:14:00 +0000` → `2013-05-02`.

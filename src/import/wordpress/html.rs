@@ -130,7 +130,7 @@ pub fn plain_text(html: &str) -> String {
         Ok(tree) => node_text(&tree),
         Err(_) => html_escape::decode_html_entities(html).into_owned(),
     };
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::whitespace::collapse(&text)
 }
 
 /// The HTML as the parser should see it: private marks removed, captions as figures,
@@ -171,7 +171,7 @@ fn converter(shared: &Shared, purpose: Purpose) -> HtmlToMarkdown {
         })
         .add_handler(vec!["figcaption"], |_: &dyn Handlers, el: Element| {
             let text = node_text(el.node);
-            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let text = crate::whitespace::collapse(&text);
             Some(format!("{CAPTION_MARK}{text}{CAPTION_MARK}").into())
         })
         .add_handler(vec!["figure"], move |h: &dyn Handlers, el: Element| {
@@ -189,7 +189,7 @@ fn attribute(el: &Element, name: &str) -> Option<String> {
 
 fn image(shared: &Shared, el: &Element, purpose: Purpose) -> Option<HandlerResult> {
     let src = attribute(el, "src").unwrap_or_default();
-    let alt = one_line(&attribute(el, "alt").unwrap_or_default());
+    let alt = crate::whitespace::collapse(&attribute(el, "alt").unwrap_or_default());
     if src.trim().is_empty() {
         return None;
     }
@@ -320,10 +320,6 @@ pub fn escape_text(text: &str) -> String {
         out.push(c);
     }
     out
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The scheme of a URL for the report (`javascript:`), never the whole URL.

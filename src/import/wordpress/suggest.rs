@@ -268,10 +268,7 @@ pub fn severity(text: &str) -> Severity {
             _ => ' ',
         })
         .collect();
-    let padded = format!(
-        " {} ",
-        words.split_whitespace().collect::<Vec<_>>().join(" ")
-    );
+    let padded = format!(" {} ", crate::whitespace::collapse(&words));
     let find = |list: &[&str]| {
         list.iter()
             .find(|phrase| padded.contains(&format!(" {phrase} ")))
