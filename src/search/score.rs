@@ -299,7 +299,14 @@ pub fn postings(
         .map(|(mut list, term)| {
             let guides_with_term = list.len() as u32;
             if list.len() > max_postings {
-                list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                // The best `max_postings` by score, ties to the lower guide. The order
+                // is total (a guide is once in a list), so selecting them without
+                // sorting the whole list keeps the same ones.
+                if let Some(last) = max_postings.checked_sub(1) {
+                    list.select_nth_unstable_by(last, |a, b| {
+                        b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+                    });
+                }
                 list.truncate(max_postings);
                 list.sort_unstable_by_key(|(id, _, _)| *id);
             }
@@ -425,5 +432,27 @@ mod tests {
         // Kept in guide order, and they are the guides that say it most.
         let ids: Vec<u32> = word.postings.iter().map(|p| p.0).collect();
         assert_eq!(ids, vec![15, 16, 17, 18, 19]);
+    }
+
+    #[test]
+    fn equal_scores_keep_the_first_guides() {
+        // Guides 0-9 say "word" once, 10-19 twice, in texts of one length: the ten
+        // that say it twice tie for the best scores, and of them the first four stay.
+        let texts: Vec<Vec<Passage>> = (0..20)
+            .map(|i| {
+                let text = if i < 10 { "word other" } else { "word word" };
+                vec![passage(None, text)]
+            })
+            .collect();
+        let pages: Vec<SearchPage> = texts.iter().map(|p| page("T", p)).collect();
+        let (vocabulary, guides) = guide_terms_unless(&pages, &|| false);
+        let lists = postings(vocabulary.clone(), &guides, 4);
+        let word = lists.iter().find(|p| p.term == "word").unwrap();
+        let ids: Vec<u32> = word.postings.iter().map(|p| p.0).collect();
+        assert_eq!(ids, vec![10, 11, 12, 13]);
+        // None kept at all: still how many guides hold it.
+        let lists = postings(vocabulary, &guides, 0);
+        let word = lists.iter().find(|p| p.term == "word").unwrap();
+        assert_eq!((word.guides_with_term, word.postings.len()), (20, 0));
     }
 }
