@@ -43,9 +43,10 @@ pub fn release_freed_memory() {
 mod tests {
     use super::*;
 
-    /// Option 15 is the purge delay: mimalloc v3 documents its default as 1,000 ms,
-    /// and no other option has that default. A mimalloc that numbers its options
-    /// otherwise fails here instead of silently tuning something else.
+    /// Option 15 is the purge delay: mimalloc v3 documents its default as 1,000 ms.
+    /// Of the other options only the guarded-page sample rate (option 32) defaults
+    /// to that too, so a mimalloc that numbers its options otherwise almost surely
+    /// fails here instead of silently tuning something else.
     #[test]
     fn option_15_is_the_purge_delay() {
         // SAFETY: reading an option takes no pointer.
