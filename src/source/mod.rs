@@ -8,6 +8,7 @@ pub mod include_files;
 pub mod layout;
 pub mod sidecar;
 pub mod title;
+mod unknown_keys;
 pub mod yaml_limits;
 
 use crate::diag::Diagnostic;
