@@ -38,6 +38,12 @@ impl<T> Shared<T> {
         slot.get().cloned()
     }
 
+    /// Holds `value` for `key`, unless a value is made or being made for it.
+    pub fn put(&self, key: blake3::Hash, value: Arc<T>) {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = slots.entry(key).or_default().set(value);
+    }
+
     /// Keeps the values whose key `keep` accepts.
     pub fn retain(&self, keep: impl Fn(&blake3::Hash) -> bool) {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());

@@ -1,5 +1,5 @@
 //! How entries of the persistent cache are written: one file per entry, a header that
-//! says what made it and for which site, then a bincode payload and its BLAKE3 hash.
+//! says what made it and for which site, then a bincode payload and its XXH3-128 hash.
 //! A file is read whole (bounded by `MAX_FILE`) and used only when every part of the
 //! header matches and the payload hashes to what the header says; serde helpers for
 //! the types that have no serde form of their own (diagnostics, hashes).
@@ -9,13 +9,14 @@ use bincode::Options;
 use serde::{Deserialize, Serialize};
 use std::io::Write as _;
 use std::path::PathBuf;
+use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 16] = b"guidepost cache\n";
 
 /// Changes whenever what an entry holds changes shape (a field added to a rendering,
 /// say), together with guidepost's version: entries of another format are not read.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// The largest cache file read: a rendering cache of 10,000 guides is about 150 MB.
 /// A larger file is not a cache guidepost wrote for a site it can build.
@@ -77,7 +78,7 @@ fn write_entry_as<T: Serialize>(
     w.write_all(stamp.inputs.as_bytes())?;
     let mut hashed = HashingWriter {
         inner: &mut *w,
-        hasher: blake3::Hasher::new(),
+        hasher: Xxh3::new(),
         len: 0,
     };
     {
@@ -88,15 +89,15 @@ fn write_entry_as<T: Serialize>(
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         buffered.flush()?;
     }
-    let (len, hash) = (hashed.len, hashed.hasher.finalize());
+    let (len, hash) = (hashed.len, hashed.hasher.digest128());
     w.write_all(&len.to_le_bytes())?;
-    w.write_all(hash.as_bytes())
+    w.write_all(&hash.to_le_bytes())
 }
 
 /// Hashes what it passes on.
 struct HashingWriter<W> {
     inner: W,
-    hasher: blake3::Hasher,
+    hasher: Xxh3,
     len: u64,
 }
 
@@ -112,8 +113,10 @@ impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
     }
 }
 
-/// The length and hash that end every cache file.
-const TRAILER: usize = 8 + 32;
+/// The length and hash that end every cache file. The hash guards against damage (a
+/// file cut short, a disk error), not against someone who can write the cache folder:
+/// no unkeyed hash could, so the fastest good one serves (XXH3, 128 bits).
+const TRAILER: usize = 8 + 16;
 
 /// The payload of a cache file of `kind` made for `stamp`, or why it is refused.
 pub fn decode<'a>(kind: &str, stamp: Stamp, file: &'a [u8]) -> Result<&'a [u8], Refused> {
@@ -144,11 +147,14 @@ pub fn decode<'a>(kind: &str, stamp: Stamp, file: &'a [u8]) -> Result<&'a [u8], 
         .take(8)
         .and_then(|b| b.try_into().ok())
         .map(u64::from_le_bytes);
-    let hash = t.hash();
+    let hash = t
+        .take(16)
+        .and_then(|b| b.try_into().ok())
+        .map(u128::from_le_bytes);
     if len != Some(payload.len() as u64) {
         return Err(damaged("cut short or too long"));
     }
-    if hash != Some(blake3::hash(payload)) {
+    if hash != Some(xxh3_128(payload)) {
         return Err(damaged("its contents do not match their hash"));
     }
     if inputs != stamp.inputs {
@@ -368,13 +374,16 @@ mod tests {
                 Err(Refused::Damaged(_))
             ));
         }
-        let mut flipped = file.clone();
-        let last = flipped.len() - 1;
-        flipped[last] ^= 1;
-        assert!(matches!(
-            decode("renderings", s, &flipped),
-            Err(Refused::Damaged(_))
-        ));
+        // A changed byte anywhere after the header: in the payload or in the trailer.
+        let header = MAGIC.len() + 2 * 2 + version().len() + "renderings".len() + 64;
+        for at in [header, header + 3, file.len() - TRAILER, file.len() - 1] {
+            let mut flipped = file.clone();
+            flipped[at] ^= 1;
+            assert!(
+                matches!(decode("renderings", s, &flipped), Err(Refused::Damaged(_))),
+                "byte {at}"
+            );
+        }
         let older = encode("0.0.1 format 1", s);
         assert_eq!(
             decode("renderings", s, &older),

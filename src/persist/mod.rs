@@ -6,7 +6,10 @@
 //! DIR/renderings-NN.bin  rendered markdown with what each rendering looked up
 //!                      (`pipeline::cache`), in 64 files by key (`renderings`)
 //! DIR/pages.bin        page key → hash of the page's HTML (`pages`)
-//! DIR/search.bin       each guide's part of the search index (`search`)
+//! DIR/search-NN.bin    each guide's part of the search index, in 64 files by key,
+//!                      each with the vocabulary its parts' terms are numbered in
+//! DIR/search-files.bin packed term chunks and vocabulary files by their JSON (`search`)
+//! DIR/fronts.bin       front matter and leading H1 by the hash of the file (`fronts`)
 //! DIR/files/<hash>     output files (pages, search files) by the hash of their bytes,
 //!                      hard-linked into outputs
 //! DIR/stamps.bin       hash → stamp of each kept file whose content was checked
@@ -24,6 +27,7 @@
 //! name and renamed, so a build killed while writing leaves no half entry.
 
 pub mod codec;
+pub mod fronts;
 pub mod pages;
 pub mod renderings;
 pub mod search;

@@ -207,19 +207,26 @@ fn build_into(
             Some((renderings, facts, SearchParts::open(p)))
         },
         || {
+            // Front matter parsed by an earlier build, before the sources are read.
+            let kept_fronts = match (&persist, cache.markdown.is_empty()) {
+                (Some(p), true) => Some(crate::persist::fronts::load(p, &cache.fronts)),
+                _ => None,
+            };
             // Versions are independent until they link to each other: each is read
             // and its markdown rendered in parallel with the others (rayon nests with
             // the per-page work), through the cache, so a file that two versions share
             // is rendered once.
-            config
+            let versions = config
                 .version_specs()
                 .into_par_iter()
                 .map(|spec| {
                     read_version(root, spec, opts.include_drafts, &cache.fronts, read_diags)
                 })
-                .collect::<Vec<(Version, Vec<source::SourceFile>)>>()
+                .collect::<Vec<(Version, Vec<source::SourceFile>)>>();
+            (kept_fronts, versions)
         },
     );
+    let (kept_fronts, versions) = versions;
     let mut parts = None;
     if let (Some(p), Some((renderings, facts, search))) = (&persist, kept) {
         parts = Some(search);
@@ -304,6 +311,13 @@ fn build_into(
             parts.save(p);
         }
         save_renderings(p, &state.versions, &loaded);
+        if let Some(fronts) = kept_fronts {
+            let hashes = state
+                .versions
+                .iter()
+                .flat_map(|vs| vs.version.sources.iter().map(|s| s.hash));
+            fronts.save(p, &cache.fronts, hashes);
+        }
         if let Some(facts) = state.assets.facts_to_keep() {
             p.write(SCREENSHOT_FACTS, &facts);
         }

@@ -214,30 +214,104 @@ pub fn guide_terms_as_text(
         .collect()
 }
 
-/// `guide_terms` from what `guide_terms_as_text` gave for each guide.
-pub fn guide_terms_from_text<'a>(
-    parts: impl Iterator<Item = (&'a str, &'a [[u32; FIELDS]], [u32; FIELDS])>,
+/// A guide's terms as a `GuidePart` holds them.
+#[derive(Debug, Clone)]
+pub enum PartTerms {
+    /// Made by this build: each term ended by a newline (`guide_terms_as_text`).
+    Text(String),
+    /// Read from the persistent cache: numbers into the vocabulary of the cache file
+    /// the part was kept in, which all the parts of that file share.
+    Numbered {
+        vocabulary: std::sync::Arc<Vec<String>>,
+        ids: Vec<u32>,
+    },
+}
+
+impl PartTerms {
+    /// Calls `f` with each term, in order.
+    pub fn for_each<'a>(&'a self, mut f: impl FnMut(&'a str)) {
+        match self {
+            PartTerms::Text(text) => text.split_terminator('\n').for_each(f),
+            PartTerms::Numbered { vocabulary, ids } => {
+                for id in ids {
+                    if let Some(term) = vocabulary.get(*id as usize) {
+                        f(term);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `guide_terms` from the kept parts of guides: (terms, count per field of each, words
+/// per field). A kept vocabulary is numbered once into the index's, so a kept guide
+/// costs no hash lookup; terms made by this build are looked up as in
+/// `guide_terms_unless` (each thread remembers the number of every term it met and
+/// takes the shared vocabulary's lock only for a term new to it). The numbers depend
+/// on the threads' order, which nothing downstream sees: `postings` lists each term's
+/// guides in guide order and sorts the lists by term.
+pub fn guide_terms_from_parts<'a>(
+    parts: &'a [std::sync::Arc<super::GuidePart>],
 ) -> (Vec<String>, Vec<GuideTerms>) {
-    let mut ids: FxHashMap<&'a str, u32> = FxHashMap::default();
-    let mut vocabulary: Vec<String> = Vec::new();
-    let guides = parts
-        .map(|(terms, counts, len)| {
-            let mut terms: Vec<(u32, [u32; FIELDS])> = terms
-                .split_terminator('\n')
-                .zip(counts)
-                .map(|(term, c)| {
-                    let next = vocabulary.len() as u32;
-                    let id = *ids.entry(term).or_insert_with(|| {
-                        vocabulary.push(term.to_string());
-                        next
-                    });
-                    (id, *c)
-                })
-                .collect();
-            terms.sort_unstable_by_key(|(t, _)| *t);
-            GuideTerms { terms, len }
+    use rayon::prelude::*;
+    use std::sync::{Arc, Mutex};
+    let shared: Mutex<(FxHashMap<&'a str, u32>, Vec<String>)> = Mutex::new(Default::default());
+    let intern = |known: &mut FxHashMap<&'a str, u32>, term: &'a str| -> u32 {
+        *known.entry(term).or_insert_with(|| {
+            let mut guard = shared.lock().unwrap_or_else(|e| e.into_inner());
+            let (ids, vocabulary) = &mut *guard;
+            let next = vocabulary.len() as u32;
+            *ids.entry(term).or_insert_with(|| {
+                vocabulary.push(term.to_string());
+                next
+            })
+        })
+    };
+    let mut kept: Vec<&'a Arc<Vec<String>>> = Vec::new();
+    // By the address of each vocabulary: the parts of one file share it.
+    let mut kept_index: FxHashMap<usize, usize> = FxHashMap::default();
+    for part in parts {
+        if let PartTerms::Numbered { vocabulary, .. } = &part.terms {
+            kept_index
+                .entry(Arc::as_ptr(vocabulary) as usize)
+                .or_insert_with(|| {
+                    kept.push(vocabulary);
+                    kept.len() - 1
+                });
+        }
+    }
+    let numbering: Vec<Vec<u32>> = kept
+        .par_iter()
+        .map_init(FxHashMap::default, |known, vocabulary| {
+            vocabulary.iter().map(|t| intern(known, t)).collect()
         })
         .collect();
+    let guides = parts
+        .par_iter()
+        .map_init(FxHashMap::default, |known, part| {
+            let (counts, len) = (&part.counts, part.len);
+            let list: Vec<(u32, [u32; FIELDS])> = match &part.terms {
+                PartTerms::Text(text) => text
+                    .split_terminator('\n')
+                    .zip(counts.iter())
+                    .map(|(term, c)| (intern(known, term), *c))
+                    .collect(),
+                PartTerms::Numbered { vocabulary, ids } => {
+                    let numbers = kept_index
+                        .get(&(Arc::as_ptr(vocabulary) as usize))
+                        .and_then(|&i| numbering.get(i))
+                        .map_or(&[][..], Vec::as_slice);
+                    ids.iter()
+                        .zip(counts.iter())
+                        .filter_map(|(id, c)| Some((*numbers.get(*id as usize)?, *c)))
+                        .collect()
+                }
+            };
+            // Not sorted: `postings` reads a guide's terms in any order.
+            GuideTerms { terms: list, len }
+        })
+        .collect();
+    let (_, vocabulary) = shared.into_inner().unwrap_or_else(|e| e.into_inner());
     (vocabulary, guides)
 }
 

@@ -8,7 +8,9 @@ use serde::Deserialize;
 use std::path::Path;
 
 /// The fields of SPEC §2. Unknown keys are reported as warnings by `parse`.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// `Serialize` and the derived `Deserialize` also keep it in the persistent cache
+/// (`persist::fronts`), which holds the skipped fields beside it.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(expecting = "a map of keys like `title: …`")]
 pub struct FrontMatter {
     #[serde(default)]
@@ -53,7 +55,7 @@ impl FrontMatter {
 }
 
 /// A caveat declared in front matter (SPEC §3.4).
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
 #[serde(
     deny_unknown_fields,
     expecting = "a caveat: a map with `text:` and optionally `step:`, `severity:`, `variants:`, `verified:`, `status:`, `source:`"

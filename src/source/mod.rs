@@ -359,13 +359,15 @@ fn too_deep(root: &Path, dir: &Path) -> Diagnostic {
 /// matter), and the H1 its body starts with.
 pub type ParsedTextCache = crate::memo::Shared<ParsedText>;
 
+/// What a markdown file's text gives besides its body; the same for the same text.
 pub struct ParsedText {
-    front: Option<ParsedFront>,
-    heading: Option<title::LeadingH1>,
+    /// None when the file has no front matter.
+    pub(crate) front: Option<ParsedFront>,
+    pub(crate) heading: Option<title::LeadingH1>,
 }
 
 /// Front matter parsed (None when it has errors), with its diagnostics.
-type ParsedFront = (Option<FrontMatter>, Vec<Diagnostic>);
+pub(crate) type ParsedFront = (Option<FrontMatter>, Vec<Diagnostic>);
 
 /// The front matter and leading H1 of `text` (split as `split`), or taken from the
 /// cache; diagnostics located in `site_path`.

@@ -6,7 +6,7 @@
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 /// The H1 a body starts with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LeadingH1 {
     /// Its text, as plain text (inline markup dropped, code spans kept as text).
     pub text: String,
