@@ -16,15 +16,15 @@ use std::sync::Arc;
 /// The cache entry.
 const ENTRY: &str = "fronts";
 
-/// One file's `ParsedText`.
-#[derive(Serialize, Deserialize)]
+/// One file's `ParsedText`, as read back.
+#[derive(Deserialize)]
 struct Kept {
     /// None: the file has no front matter.
     front: Option<KeptFront>,
     heading: Option<LeadingH1>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct KeptFront {
     /// None: the front matter has errors (`diags` says which).
     fields: Option<KeptFields>,
@@ -34,11 +34,32 @@ struct KeptFront {
 
 /// A `FrontMatter` with the fields its serde form skips (they come from the YAML's
 /// lines, not from its values).
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct KeptFields {
     front: FrontMatter,
     key_lines: Vec<(String, usize)>,
     caveat_lines: Vec<usize>,
+}
+
+/// `Kept` as written: borrowed from the `ParsedText`, field for field the same form.
+#[derive(Serialize)]
+struct KeptRef<'a> {
+    front: Option<KeptFrontRef<'a>>,
+    heading: &'a Option<LeadingH1>,
+}
+
+#[derive(Serialize)]
+struct KeptFrontRef<'a> {
+    fields: Option<KeptFieldsRef<'a>>,
+    #[serde(serialize_with = "diags::serialize")]
+    diags: &'a [Diagnostic],
+}
+
+#[derive(Serialize)]
+struct KeptFieldsRef<'a> {
+    front: &'a FrontMatter,
+    key_lines: &'a [(String, usize)],
+    caveat_lines: &'a [usize],
 }
 
 type Stored = Vec<([u8; 32], Kept)>;
@@ -72,30 +93,36 @@ impl KeptFronts {
         if used == self.read {
             return;
         }
-        let mut stored: Stored = used
+        let parsed: Vec<([u8; 32], Arc<ParsedText>)> = used
             .into_iter()
-            .filter_map(|key| Some((*key.as_bytes(), Kept::of(&*fronts.get(&key)?))))
+            .filter_map(|key| Some((*key.as_bytes(), fronts.get(&key)?)))
+            .collect();
+        let mut stored: Vec<([u8; 32], KeptRef)> = parsed
+            .iter()
+            .map(|(key, parsed)| (*key, KeptRef::of(parsed)))
             .collect();
         stored.sort_unstable_by_key(|entry| entry.0);
         cache.write(ENTRY, &stored);
     }
 }
 
-impl Kept {
-    fn of(parsed: &ParsedText) -> Kept {
-        Kept {
-            front: parsed.front.as_ref().map(|(front, diags)| KeptFront {
-                fields: front.as_ref().map(|f| KeptFields {
-                    front: f.clone(),
-                    key_lines: f.key_lines.clone(),
-                    caveat_lines: f.caveat_lines.clone(),
+impl<'a> KeptRef<'a> {
+    fn of(parsed: &'a ParsedText) -> KeptRef<'a> {
+        KeptRef {
+            front: parsed.front.as_ref().map(|(front, diags)| KeptFrontRef {
+                fields: front.as_ref().map(|f| KeptFieldsRef {
+                    front: f,
+                    key_lines: &f.key_lines,
+                    caveat_lines: &f.caveat_lines,
                 }),
-                diags: diags.clone(),
+                diags,
             }),
-            heading: parsed.heading.clone(),
+            heading: &parsed.heading,
         }
     }
+}
 
+impl Kept {
     fn into_parsed(self) -> ParsedText {
         ParsedText {
             front: self.front.map(|kept| {
@@ -108,5 +135,78 @@ impl Kept {
             }),
             heading: self.heading,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::frontmatter;
+    use std::path::Path;
+
+    fn parsed(yaml: &str) -> ParsedText {
+        let mut diags = Vec::new();
+        let front = frontmatter::parse(yaml, 2, Path::new("content/a.md"), &mut diags);
+        ParsedText {
+            front: Some((front, diags)),
+            heading: crate::source::title::leading_h1("# A title\n\nText."),
+        }
+    }
+
+    /// Front matter read back from the cache is what parsing gave: its values, the
+    /// lines of its keys and caveats, its diagnostics and the leading H1; so is a
+    /// file whose front matter has errors, and one without front matter.
+    #[test]
+    fn parsed_front_matter_comes_back_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = CacheDir::new(dir.path(), Path::new("/site"), blake3::hash(b"inputs"));
+        let texts = [
+            "title: A\ntags: [x, y]\nsidebar_position: 3\ncaveats:\n  - text: Careful\n    step: 2\n",
+            "title: [unclosed",
+        ];
+        let fronts = ParsedTextCache::default();
+        let mut keys = Vec::new();
+        for (i, yaml) in texts.iter().enumerate() {
+            let key = blake3::hash(yaml.as_bytes());
+            fronts.put(key, Arc::new(parsed(yaml)));
+            keys.push((key, format!("{:?}", fronts.get(&key).unwrap().front)));
+            assert_eq!(
+                i == 1,
+                fronts
+                    .get(&key)
+                    .unwrap()
+                    .front
+                    .as_ref()
+                    .unwrap()
+                    .0
+                    .is_none()
+            );
+        }
+        let bare = blake3::hash(b"no front matter");
+        fronts.put(
+            bare,
+            Arc::new(ParsedText {
+                front: None,
+                heading: None,
+            }),
+        );
+        let first = load(&cache, &ParsedTextCache::default());
+        first.save(&cache, &fronts, keys.iter().map(|k| k.0).chain([bare]));
+
+        let again = ParsedTextCache::default();
+        let read = load(&cache, &again);
+        assert_eq!(read.read.len(), 3);
+        for (key, front) in &keys {
+            let back = again.get(key).unwrap();
+            assert_eq!(&format!("{:?}", back.front), front);
+            assert_eq!(back.heading.as_ref().unwrap().text, "A title");
+        }
+        let back = again.get(&bare).unwrap();
+        assert!(back.front.is_none() && back.heading.is_none());
+        let (front, diags) = again.get(&keys[0].0).unwrap().front.clone().unwrap();
+        let front = front.unwrap();
+        assert_eq!(front.line_of("caveats"), 5);
+        assert_eq!(front.caveat_lines, vec![6]);
+        assert!(diags.iter().any(|d| d.message.contains("sidebar_position")));
     }
 }

@@ -358,5 +358,12 @@ mod tests {
             build_index_from_parts(&pages(Some(&edited)), &variants, &parts),
             changed
         );
+        // Another version with some of the guides: its index has their terms only,
+        // though the files' vocabularies hold the others' too.
+        let some = &pages(Some(&edited))[..5];
+        assert_eq!(
+            build_index_from_parts(some, &variants, &parts),
+            build_index(some, &variants)
+        );
     }
 }

@@ -301,26 +301,14 @@ fn build_into(
         ..written.summary
     };
     if let Some(p) = &persist {
-        if let Some(kept) = kept {
-            kept.save();
-        }
-        if opts.pages == PageMode::Write && out.sink.file_of("").is_some() {
-            p.forget_unused_blobs();
-        }
-        if let Some(parts) = parts {
-            parts.save(p);
-        }
-        save_renderings(p, &state.versions, &loaded);
-        if let Some(fronts) = kept_fronts {
-            let hashes = state
-                .versions
-                .iter()
-                .flat_map(|vs| vs.version.sources.iter().map(|s| s.hash));
-            fronts.save(p, &cache.fronts, hashes);
-        }
-        if let Some(facts) = state.assets.facts_to_keep() {
-            p.write(SCREENSHOT_FACTS, &facts);
-        }
+        let forget_unused = opts.pages == PageMode::Write && out.sink.file_of("").is_some();
+        let kept = KeptEntries {
+            pages: kept,
+            parts,
+            fronts: kept_fronts,
+            renderings_per_shard: loaded,
+        };
+        save_cache(p, &state, cache, kept, forget_unused);
         out.diags.extend(p.take_warning());
         timings.lap("write the cache");
     }
@@ -331,6 +319,62 @@ fn build_into(
     ));
     summary.timings = timings.into_lines();
     (summary, Some(state))
+}
+
+/// What a build read from the persistent cache and writes back when it changed.
+struct KeptEntries<'a> {
+    pages: Option<PageStore<'a>>,
+    parts: Option<SearchParts>,
+    fronts: Option<crate::persist::fronts::KeptFronts>,
+    /// How many renderings each file of renderings held when read.
+    renderings_per_shard: Vec<usize>,
+}
+
+/// Writes the entries of the persistent cache that this build changed, side by side
+/// (each is a file of its own): one after the other they were a tail of a warm build
+/// where one core was idle. With `forget_unused`, the kept files this build did not
+/// use are removed.
+fn save_cache(
+    p: &CacheDir,
+    state: &SiteState,
+    cache: &BuildCache,
+    kept: KeptEntries<'_>,
+    forget_unused: bool,
+) {
+    let KeptEntries {
+        pages,
+        parts,
+        fronts,
+        renderings_per_shard,
+    } = kept;
+    rayon::scope(|s| {
+        s.spawn(|_| {
+            if let Some(pages) = pages {
+                pages.save();
+            }
+            if forget_unused {
+                p.forget_unused_blobs();
+            }
+        });
+        s.spawn(|_| {
+            if let Some(parts) = parts {
+                parts.save(p);
+            }
+        });
+        s.spawn(|_| save_renderings(p, &state.versions, &renderings_per_shard));
+        s.spawn(|_| {
+            if let Some(fronts) = fronts {
+                let hashes = state
+                    .versions
+                    .iter()
+                    .flat_map(|vs| vs.version.sources.iter().map(|s| s.hash));
+                fronts.save(p, &cache.fronts, hashes);
+            }
+            if let Some(facts) = state.assets.facts_to_keep() {
+                p.write(SCREENSHOT_FACTS, &facts);
+            }
+        });
+    });
 }
 
 /// The cache entry of what was measured of screenshot files.

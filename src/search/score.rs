@@ -244,8 +244,9 @@ impl PartTerms {
 }
 
 /// `guide_terms` from the kept parts of guides: (terms, count per field of each, words
-/// per field). A kept vocabulary is numbered once into the index's, so a kept guide
-/// costs no hash lookup; terms made by this build are looked up as in
+/// per field). A kept vocabulary is numbered once into the index's, whole (it may
+/// hold terms of guides not in this index, which `postings` leaves out), so a kept
+/// guide costs no hash lookup; terms made by this build are looked up as in
 /// `guide_terms_unless` (each thread remembers the number of every term it met and
 /// takes the shared vocabulary's lock only for a term new to it). The numbers depend
 /// on the threads' order, which nothing downstream sees: `postings` lists each term's
@@ -367,9 +368,12 @@ pub fn postings(
         }
     }
     let max_score = max_score.max(f64::MIN_POSITIVE);
+    // A vocabulary may hold terms that no guide has: `guide_terms_from_parts` numbers
+    // whole kept vocabularies, which can hold another version's terms.
     let mut lists: Vec<TermPostings> = raw
         .into_par_iter()
         .zip(vocabulary.into_par_iter())
+        .filter(|(list, _)| !list.is_empty())
         .map(|(mut list, term)| {
             let guides_with_term = list.len() as u32;
             if list.len() > max_postings {

@@ -42,13 +42,14 @@ fn assert_same_tree(warm: &Path, cold: &Path) {
     assert!(cold.len() > 20, "a real site: {} files", cold.len());
 }
 
-/// The sample site (two versions, includes, screenshots, caveats) plus a guide with a
-/// warning, so that diagnostics kept in the cache are compared too.
+/// The sample site (two versions, includes, screenshots, caveats) plus a guide with
+/// two warnings, one from its markdown and one from its front matter (a key of
+/// another tool), so that diagnostics kept in the cache are compared too.
 fn site() -> SiteTest {
     let t = SiteTest::from_sample_site();
     t.write(
         "content/partner-id/remote.md",
-        "---\ntitle: Remote picture\n---\n\n1. Look: ![a chart](https://example.com/chart.png)\n",
+        "---\ntitle: Remote picture\nsidebar_position: 2\n---\n\n1. Look: ![a chart](https://example.com/chart.png)\n",
     );
     t
 }
@@ -155,6 +156,12 @@ fn one_guide_changes_keep_warm_equal_to_cold(t: &SiteTest) -> Run {
         fill.diags().iter().any(|d| d.code == "remote-image"),
         "the site has a warning: {:?}",
         fill.diags()
+    );
+    let front = fill.diag("sidebar_position");
+    assert_eq!(
+        (front.file.as_str(), front.line),
+        ("content/partner-id/remote.md", 3),
+        "the front matter's warning: {front:?}"
     );
     let unchanged = warm_equals_cold(t, "unchanged");
     let page = "partner-id/find-your-partner-id/index.html";
