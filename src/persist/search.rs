@@ -343,6 +343,10 @@ mod tests {
             build_index_from_parts(&pages(None), &variants, &parts),
             plain
         );
+        assert!(
+            !parts.files.made.load(Ordering::Relaxed),
+            "every term chunk and vocabulary file taken from the cache, none packed"
+        );
         let edited = passages(&["a new word: reinstall", "shared words here"]);
         let changed = build_index(&pages(Some(&edited)), &variants);
         assert_ne!(changed, plain);
