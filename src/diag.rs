@@ -323,20 +323,32 @@ pub fn to_github(d: &Diagnostic) -> String {
 /// Maps byte offsets of a text to 1-based line and column numbers.
 pub struct LineIndex<'t> {
     text: &'t str,
-    line_starts: Vec<usize>,
+    /// Made when first asked for: most pages render without a diagnostic or anything
+    /// else that needs a line number.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'t> LineIndex<'t> {
     pub fn new(text: &'t str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, line_starts }
+        LineIndex {
+            text,
+            line_starts: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        })
     }
 
     /// 1-based (line, column) of a byte offset; the column counts characters.
     pub fn locate(&self, offset: usize) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line.saturating_sub(1)];
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&s| s <= offset);
+        let start = line_starts[line.saturating_sub(1)];
         let before = self
             .text
             .get(start..offset)

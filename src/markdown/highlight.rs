@@ -124,10 +124,10 @@ fn block_key(syntax: &str, code: &str) -> [u8; 32] {
 fn highlight_with(code: &str, syntax: &SyntaxReference, set: &SyntaxSet) -> Option<String> {
     // Syntaxes are told apart by their address in the one process-wide set.
     let syntax_key = syntax as *const SyntaxReference as usize;
-    let mut state = LineState {
+    let mut state = line_cache::share(LineState {
         parse: ParseState::new(syntax),
         scopes: ScopeStack::new(),
-    };
+    });
     // Highlighted HTML runs to about seventeen times the code (a span with its classes
     // per token); growing it from less copied it over and over.
     let mut html = String::with_capacity(code.len() * 20);
@@ -140,13 +140,14 @@ fn highlight_with(code: &str, syntax: &SyntaxReference, set: &SyntaxSet) -> Opti
                 delta
             }
             None => {
-                let mut after = state.clone();
+                let mut after = LineState::clone(&state);
                 let ops = after.parse.parse_line(line, set).ok()?;
                 let (spans, delta) =
                     line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut after.scopes)
                         .ok()?;
                 html.push_str(&spans);
-                let before = std::mem::replace(&mut state, after.clone());
+                let after = line_cache::share(after);
+                let before = std::mem::replace(&mut state, std::sync::Arc::clone(&after));
                 line_cache::remember(key, syntax_key, line, before, (&spans, delta), after);
                 delta
             }

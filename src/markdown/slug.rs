@@ -1,6 +1,6 @@
 //! Heading ids: GitHub-style slugs, de-duplicated within a page.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 /// Lowercase letters and digits kept, spaces and dashes become `-`, the rest dropped.
 pub fn slugify(text: &str) -> String {
@@ -23,7 +23,7 @@ pub fn slugify(text: &str) -> String {
 /// Hands out unique ids for one page: a repeated slug gets `-1`, `-2`, ….
 #[derive(Debug, Default)]
 pub struct Slugger {
-    used: HashSet<String>,
+    used: FxHashSet<String>,
 }
 
 impl Slugger {
@@ -38,14 +38,14 @@ impl Slugger {
 
     /// `id` itself when the page does not have it yet, else `id-1`, `id-2`, ….
     pub fn unique_id(&mut self, id: &str) -> String {
-        let base = id.to_string();
-        if self.used.insert(base.clone()) {
-            return base;
+        if !self.used.contains(id) {
+            self.used.insert(id.to_string());
+            return id.to_string();
         }
         (1..)
-            .map(|n| format!("{base}-{n}"))
+            .map(|n| format!("{id}-{n}"))
             .find(|candidate| self.used.insert(candidate.clone()))
-            .unwrap_or(base)
+            .unwrap_or_else(|| id.to_string())
     }
 }
 

@@ -115,36 +115,62 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
         }
         f(&lower);
     };
-    let bytes = text.as_bytes();
-    let mut word_start: Option<usize> = None;
-    let mut has_capital = false;
-    let mut at = 0;
-    while at < bytes.len() {
-        let (in_word, capital, len) = match bytes[at] {
-            b if b.is_ascii() => (b.is_ascii_alphanumeric(), b.is_ascii_uppercase(), 1),
-            _ => match text[at..].chars().next() {
-                Some(c) => (c.is_alphanumeric(), c.is_uppercase(), c.len_utf8()),
-                None => break,
-            },
-        };
-        match (in_word, word_start) {
-            (true, None) => {
-                word_start = Some(at);
-                has_capital = capital;
-            }
-            (true, Some(_)) => has_capital |= capital,
-            (false, Some(start)) => {
-                emit(&text[start..at], has_capital);
-                word_start = None;
-            }
-            (false, None) => {}
+    let mut at = word_run(text, 0, false).0;
+    while at < text.len() {
+        let (end, has_capital) = word_run(text, at, true);
+        if end == at {
+            break; // cannot happen (`at` starts a word); never loop forever
         }
-        at += len;
-    }
-    if let Some(start) = word_start {
-        emit(&text[start..], has_capital);
+        emit(&text[at..end], has_capital);
+        at = word_run(text, end, false).0;
     }
 }
+
+/// Where the run of word characters (`word`: letters and digits) or of other
+/// characters that starts at byte `at` of `text` ends, and whether it holds a capital.
+/// ASCII is classified by a table in a tight loop; only other characters are decoded.
+fn word_run(text: &str, mut at: usize, word: bool) -> (usize, bool) {
+    let bytes = text.as_bytes();
+    let mut capital = false;
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii() {
+            let class = ASCII_CLASS[byte as usize];
+            if (class & WORD != 0) != word {
+                break;
+            }
+            capital |= class & CAPITAL != 0;
+            at += 1;
+            continue;
+        }
+        match text.get(at..).and_then(|rest| rest.chars().next()) {
+            Some(c) if c.is_alphanumeric() == word => {
+                capital |= c.is_uppercase();
+                at += c.len_utf8();
+            }
+            _ => break,
+        }
+    }
+    (at, capital)
+}
+
+const WORD: u8 = 1;
+const CAPITAL: u8 = 2;
+/// `WORD` for ASCII letters and digits, and `CAPITAL` for capitals.
+const ASCII_CLASS: [u8; 128] = {
+    let mut table = [0; 128];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        if b.is_ascii_alphanumeric() {
+            table[i] = WORD;
+        }
+        if b.is_ascii_uppercase() {
+            table[i] |= CAPITAL;
+        }
+        i += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 pub const STEM_CASES: &[(&str, &str)] = &[

@@ -8,10 +8,14 @@
 //! Shared rather than one per thread: each distinct line is parsed once, not once
 //! per thread (parsing was about 8% of a cold build's CPU with one cache per thread
 //! on 2 cores), and its spans are written once (another 4%).
+//! States are shared (`Arc`): a line found gives the very state its entry holds, so
+//! the next line's entry is usually found by address, not by comparing two parse
+//! states, and no state is copied (a copy is several allocations: about 2% of a cold
+//! build's CPU went to copying and comparing them).
 
 use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::{Hash, Hasher};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use syntect::parsing::{ParseState, ScopeStack};
 
 /// Bounds the cache's memory: lines (a few hundred bytes each, with their HTML) held
@@ -30,15 +34,33 @@ pub struct LineState {
     pub scopes: ScopeStack,
 }
 
+/// A state as the cache and the highlighting loop hold it.
+pub type SharedState = Arc<LineState>;
+
+/// `state`, to be shared. An `Arc` of a state that is neither `Send` nor `Sync`:
+/// the states cross threads only inside a shard, for the reason `SendShard` gives.
+#[allow(clippy::arc_with_non_send_sync)]
+pub fn share(state: LineState) -> SharedState {
+    Arc::new(state)
+}
+
 /// One line highlighted in one state.
 struct Highlighted {
     syntax: usize,
     line: Box<str>,
-    before: LineState,
+    before: SharedState,
     html: Box<str>,
     /// Spans the line's HTML opens, less those it closes.
     delta: isize,
-    after: LineState,
+    after: SharedState,
+}
+
+impl Highlighted {
+    fn is(&self, syntax: usize, line: &str, before: &SharedState) -> bool {
+        self.syntax == syntax
+            && &*self.line == line
+            && (Arc::ptr_eq(&self.before, before) || *self.before == **before)
+    }
 }
 
 /// Entries by the hash of (syntax, line).
@@ -52,7 +74,9 @@ struct Shard {
 /// because a state can hold an Oniguruma `Region` (the captures of a context's
 /// start, for back-references): a pair of C arrays of integers from `malloc`, owned
 /// by the region and freed on drop, which no thread keeps a pointer into. The shard
-/// is only ever reached through its `Mutex`, one thread at a time.
+/// is only ever reached through its `Mutex`, one thread at a time. A state it holds
+/// may also be held by a thread highlighting a block, which only reads it (compares
+/// it, copies it); the last holder frees it, on whichever thread.
 struct SendShard(Shard);
 
 // SAFETY: see `SendShard`: the regions' memory belongs to no thread, and the mutex
@@ -89,18 +113,18 @@ pub fn lookup(
     key: u64,
     syntax: usize,
     line: &str,
-    before: &LineState,
+    before: &SharedState,
     html: &mut String,
-) -> Option<(LineState, isize)> {
+) -> Option<(SharedState, isize)> {
     let guard = shard(key);
     let found = guard
         .0
         .entries
         .get(&key)?
         .iter()
-        .find(|h| h.syntax == syntax && &*h.line == line && h.before == *before)?;
+        .find(|h| h.is(syntax, line, before))?;
     html.push_str(&found.html);
-    Some((found.after.clone(), found.delta))
+    Some((Arc::clone(&found.after), found.delta))
 }
 
 /// Keeps what highlighting `line` in `before` gave: its HTML, the open spans' delta
@@ -109,9 +133,9 @@ pub fn remember(
     key: u64,
     syntax: usize,
     line: &str,
-    before: LineState,
+    before: SharedState,
     (html, delta): (&str, isize),
-    after: LineState,
+    after: SharedState,
 ) {
     let mut guard = shard(key);
     let shard = &mut guard.0;
@@ -121,10 +145,7 @@ pub fn remember(
     }
     let seen = shard.entries.entry(key).or_default();
     // Another thread may have highlighted the same line in the same state meanwhile.
-    if seen
-        .iter()
-        .any(|h| h.syntax == syntax && &*h.line == line && h.before == before)
-    {
+    if seen.iter().any(|h| h.is(syntax, line, &before)) {
         return;
     }
     seen.push(Highlighted {
