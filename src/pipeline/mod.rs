@@ -64,6 +64,9 @@ pub struct BuildOptions {
     /// `.guidepost-cache/`): renderings and pages are read from it and written to it,
     /// and screenshot copies are kept in it (else in `.guidepost-cache/images/`).
     pub cache_dir: Option<PathBuf>,
+    /// Let go of each source's markdown text once it is rendered: nothing after the
+    /// markdown reads it, but a rebuild does (`serve`). `build` and `check` set it.
+    pub forget_source_text: bool,
 }
 
 impl BuildOptions {
@@ -78,6 +81,7 @@ impl BuildOptions {
             show_candidates: true,
             today: None,
             pages: PageMode::Write,
+            forget_source_text: false,
         }
     }
 }
@@ -104,9 +108,10 @@ pub struct BuildSummary {
 /// Builds the whole site into `sink`. Never stops at the first problem: every
 /// diagnostic of the build is returned.
 ///
-/// For a process that ends soon after (`guidepost build` and `check`): the site's
-/// state and the caches are left to the system to take back at exit, not freed one
-/// allocation at a time. Freeing them was a single-threaded tail of about 0.2 s on
+/// For a process that ends soon after (`guidepost build` and `check`): the sources'
+/// text goes once rendered (`forget_source_text`), and the site's state and the
+/// caches are left to the system to take back at exit, not freed one allocation at
+/// a time. Freeing them was a single-threaded tail of about 0.2 s on
 /// 10,000 guides, the end of every build.
 pub fn build(
     config: &Config,
@@ -114,7 +119,11 @@ pub fn build(
     sink: &dyn Sink,
 ) -> (BuildSummary, Vec<Diagnostic>) {
     let cache = BuildCache::default();
-    let (summary, diags, state) = build_site(config, opts, sink, &cache);
+    let opts = BuildOptions {
+        forget_source_text: true,
+        ..opts.clone()
+    };
+    let (summary, diags, state) = build_site(config, &opts, sink, &cache);
     std::mem::forget(state);
     std::mem::forget(cache);
     (summary, diags)
@@ -257,7 +266,13 @@ fn build_into(
     // thread switches and idle cores.
     let versions: Vec<VersionState> = versions
         .into_iter()
-        .map(|(version, rejected)| job.render_version(version, &rejected))
+        .map(|(version, rejected)| {
+            let mut state = job.render_version(version, &rejected);
+            if opts.forget_source_text {
+                state.forget_source_text();
+            }
+            state
+        })
         .collect();
     crate::markdown::highlight::forget_lines();
     timings.lap("render markdown");

@@ -63,6 +63,14 @@ pub struct VersionState {
 }
 
 impl VersionState {
+    /// Lets go of the markdown text of the version's sources (see
+    /// `BuildOptions::forget_source_text`): a sixth of a cold build's peak memory.
+    pub fn forget_source_text(&mut self) {
+        for source in &mut self.version.sources {
+            source.body = String::new();
+        }
+    }
+
     /// Whether source `s` shows (or tries to show) a screenshot made of any of
     /// `files` (images, sidecars, twins; relative to the site root).
     pub fn shows_any(&self, s: usize, files: &[PathBuf]) -> bool {
