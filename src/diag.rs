@@ -323,8 +323,8 @@ pub fn to_github(d: &Diagnostic) -> String {
 /// Maps byte offsets of a text to 1-based line and column numbers.
 pub struct LineIndex<'t> {
     text: &'t str,
-    /// Made when first asked for: most pages render without a diagnostic or anything
-    /// else that needs a line number.
+    /// Made when first asked for (with `memchr`): a text that is never asked for a
+    /// line number does not pay for them.
     line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 

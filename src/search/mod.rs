@@ -105,6 +105,7 @@ fn hash_page(h: &mut blake3::Hasher, page: &SearchPage) {
 }
 
 /// A hash of everything the index reads of a page's passages.
+///
 /// The fields are gathered first and hashed in one go: BLAKE3 hashes a long input
 /// several chunks at a time, and the same bytes fed in small pieces one block at a
 /// time (several times slower; the hash is the same).
