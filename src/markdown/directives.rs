@@ -104,14 +104,18 @@ struct Parser<'p> {
 
 /// The lines of a text: (byte offset, line with its line ending).
 fn lines_of(text: &str) -> Vec<(usize, &str)> {
-    let mut offset = 0;
-    text.split_inclusive('\n')
-        .map(|raw| {
-            let start = offset;
-            offset += raw.len();
-            (start, raw)
-        })
-        .collect()
+    // Line feeds found by the `memchr` crate's vector search: `split_inclusive`
+    // searches a word at a time, 0.6% of a cold build's instructions.
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push((start, &text[start..=end]));
+        start = end + 1;
+    }
+    if start < text.len() {
+        lines.push((start, &text[start..]));
+    }
+    lines
 }
 
 impl Parser<'_> {
@@ -499,6 +503,21 @@ mod tests {
         let mut d = Vec::new();
         let b = parse(body, 10, Path::new("a.md"), &mut d);
         (b.blocks, d)
+    }
+
+    #[test]
+    fn lines_with_their_offsets_and_endings() {
+        for text in ["", "\n", "one", "one\n", "one\r\ntwo\n\nfour", "é\nß\n末"] {
+            let mut offset = 0;
+            let expected: Vec<(usize, &str)> = text
+                .split_inclusive('\n')
+                .map(|line| {
+                    offset += line.len();
+                    (offset - line.len(), line)
+                })
+                .collect();
+            assert_eq!(lines_of(text), expected, "{text:?}");
+        }
     }
 
     #[test]
