@@ -8,11 +8,11 @@ use std::sync::{Arc, Mutex};
 /// Values made once per key, for work that identical inputs share (the search index
 /// of versions with the same guides). A second caller with the same key waits for
 /// the first one's value instead of making it again.
-pub struct Shared<T> {
-    slots: Mutex<HashMap<blake3::Hash, Arc<std::sync::OnceLock<Arc<T>>>>>,
+pub struct Shared<T, K = blake3::Hash> {
+    slots: Mutex<HashMap<K, Arc<std::sync::OnceLock<Arc<T>>>>>,
 }
 
-impl<T> Default for Shared<T> {
+impl<T, K> Default for Shared<T, K> {
     fn default() -> Self {
         Shared {
             slots: Mutex::new(HashMap::new()),
@@ -20,8 +20,8 @@ impl<T> Default for Shared<T> {
     }
 }
 
-impl<T> Shared<T> {
-    pub fn get_or_make(&self, key: blake3::Hash, make: impl FnOnce() -> T) -> Arc<T> {
+impl<T, K: Eq + std::hash::Hash> Shared<T, K> {
+    pub fn get_or_make(&self, key: K, make: impl FnOnce() -> T) -> Arc<T> {
         let slot = {
             let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
             slots.entry(key).or_default().clone()
@@ -30,7 +30,7 @@ impl<T> Shared<T> {
     }
 
     /// The value made for `key`, if one was made (not one being made now).
-    pub fn get(&self, key: &blake3::Hash) -> Option<Arc<T>> {
+    pub fn get(&self, key: &K) -> Option<Arc<T>> {
         let slot = {
             let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
             slots.get(key)?.clone()
@@ -39,13 +39,13 @@ impl<T> Shared<T> {
     }
 
     /// Holds `value` for `key`, unless a value is made or being made for it.
-    pub fn put(&self, key: blake3::Hash, value: Arc<T>) {
+    pub fn put(&self, key: K, value: Arc<T>) {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         let _ = slots.entry(key).or_default().set(value);
     }
 
     /// Keeps the values whose key `keep` accepts.
-    pub fn retain(&self, keep: impl Fn(&blake3::Hash) -> bool) {
+    pub fn retain(&self, keep: impl Fn(&K) -> bool) {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         slots.retain(|k, _| keep(k));
     }

@@ -24,10 +24,11 @@ impl PackedText {
             .unwrap_or_default()
     }
 
-    /// A hash of the packed bytes: equal for equal texts (packing is deterministic),
+    /// A hash of the packed bytes (XXH3-128, a part of a page's key: see
+    /// `persist::pages::PageKey`): equal for equal texts (packing is deterministic),
     /// without unpacking them.
-    pub fn packed_hash(&self) -> blake3::Hash {
-        blake3::hash(&self.bytes)
+    pub fn packed_hash(&self) -> u128 {
+        xxhash_rust::xxh3::xxh3_128(&self.bytes)
     }
 
     /// Bytes held.

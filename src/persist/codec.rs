@@ -16,7 +16,7 @@ const MAGIC: &[u8; 16] = b"guidepost cache\n";
 
 /// Changes whenever what an entry holds changes shape (a field added to a rendering,
 /// say), together with guidepost's version: entries of another format are not read.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 
 /// The largest cache file read: a rendering cache of 10,000 guides is about 150 MB.
 /// A larger file is not a cache guidepost wrote for a site it can build.

@@ -8,7 +8,7 @@ use super::CacheDir;
 use crate::diag::Diagnostic;
 use crate::source::frontmatter::FrontMatter;
 use crate::source::title::LeadingH1;
-use crate::source::{ParsedText, ParsedTextCache};
+use crate::source::{ParsedText, ParsedTextCache, TextHash};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -62,11 +62,11 @@ struct KeptFieldsRef<'a> {
     caveat_lines: &'a [usize],
 }
 
-type Stored = Vec<([u8; 32], Kept)>;
+type Stored = Vec<([u8; 16], Kept)>;
 
 /// The hashes of the texts whose parsing was read from the cache.
 pub struct KeptFronts {
-    read: HashSet<blake3::Hash>,
+    read: HashSet<TextHash>,
 }
 
 /// Puts what the cache holds into `fronts`, before any source is read.
@@ -74,7 +74,7 @@ pub fn load(cache: &CacheDir, fronts: &ParsedTextCache) -> KeptFronts {
     let stored: Stored = cache.read(ENTRY).unwrap_or_default();
     let mut read = HashSet::with_capacity(stored.len());
     for (key, kept) in stored {
-        let key = blake3::Hash::from_bytes(key);
+        let key = TextHash::from_le_bytes(key);
         read.insert(key);
         fronts.put(key, Arc::new(kept.into_parsed()));
     }
@@ -87,17 +87,17 @@ impl KeptFronts {
         self,
         cache: &CacheDir,
         fronts: &ParsedTextCache,
-        used: impl Iterator<Item = blake3::Hash>,
+        used: impl Iterator<Item = TextHash>,
     ) {
-        let used: HashSet<blake3::Hash> = used.collect();
+        let used: HashSet<TextHash> = used.collect();
         if used == self.read {
             return;
         }
-        let parsed: Vec<([u8; 32], Arc<ParsedText>)> = used
+        let parsed: Vec<([u8; 16], Arc<ParsedText>)> = used
             .into_iter()
-            .filter_map(|key| Some((*key.as_bytes(), fronts.get(&key)?)))
+            .filter_map(|key| Some((key.to_le_bytes(), fronts.get(&key)?)))
             .collect();
-        let mut stored: Vec<([u8; 32], KeptRef)> = parsed
+        let mut stored: Vec<([u8; 16], KeptRef)> = parsed
             .iter()
             .map(|(key, parsed)| (*key, KeptRef::of(parsed)))
             .collect();
@@ -167,7 +167,7 @@ mod tests {
         let fronts = ParsedTextCache::default();
         let mut keys = Vec::new();
         for (i, yaml) in texts.iter().enumerate() {
-            let key = blake3::hash(yaml.as_bytes());
+            let key = crate::source::text_hash(yaml);
             fronts.put(key, Arc::new(parsed(yaml)));
             keys.push((key, format!("{:?}", fronts.get(&key).unwrap().front)));
             assert_eq!(
@@ -182,7 +182,7 @@ mod tests {
                     .is_none()
             );
         }
-        let bare = blake3::hash(b"no front matter");
+        let bare = crate::source::text_hash("no front matter");
         fronts.put(
             bare,
             Arc::new(ParsedText {

@@ -17,7 +17,15 @@ use std::sync::Mutex;
 const ENTRY: &str = "pages";
 
 /// Page key → hash of the page's HTML, as stored.
-type Index = Vec<([u8; 32], [u8; 32])>;
+type Index = Vec<([u8; 16], [u8; 32])>;
+
+/// A page's key: the XXH3-128 hash of everything its HTML is made from. Not BLAKE3:
+/// the key is found for every page of every build with a cache, over the page's
+/// whole context (its content among it), and BLAKE3 was a tenth of a warm build's
+/// CPU. 128 bits keep accidental collisions out of reach; a key is nothing an
+/// attacker gains from (the content behind both keys is the site's own), and the
+/// HTML a key leads to is checked against its BLAKE3 hash before it is used.
+pub type PageKey = u128;
 
 /// The kept pages of one build.
 pub struct PageStore<'a> {
@@ -25,9 +33,9 @@ pub struct PageStore<'a> {
     /// The hash of the theme's templates (`Theme::templates_hash`).
     templates: blake3::Hash,
     /// What earlier builds recorded.
-    known: HashMap<blake3::Hash, blake3::Hash>,
+    known: HashMap<PageKey, blake3::Hash>,
     /// What this build used or made: the next build's index.
-    used: Mutex<HashMap<blake3::Hash, blake3::Hash>>,
+    used: Mutex<HashMap<PageKey, blake3::Hash>>,
     changed: std::sync::atomic::AtomicBool,
 }
 
@@ -46,7 +54,7 @@ impl<'a> PageStore<'a> {
         let index: Index = cache.read(ENTRY).unwrap_or_default();
         let known = index
             .into_iter()
-            .map(|(k, h)| (blake3::Hash::from_bytes(k), blake3::Hash::from_bytes(h)))
+            .map(|(k, h)| (PageKey::from_le_bytes(k), blake3::Hash::from_bytes(h)))
             .collect();
         PageStore {
             cache,
@@ -64,8 +72,8 @@ impl<'a> PageStore<'a> {
         template: &str,
         context: &serde_json::Value,
         parts: Option<&[u8]>,
-    ) -> blake3::Hash {
-        let mut h = blake3::Hasher::new();
+    ) -> PageKey {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
         h.update(b"guidepost page\0");
         h.update(self.templates.as_bytes());
         h.update(template.as_bytes());
@@ -82,12 +90,12 @@ impl<'a> PageStore<'a> {
             h.update(&(parts.len() as u64).to_le_bytes());
             h.update(parts);
         }
-        h.finalize()
+        h.digest128()
     }
 
     /// What is kept for the page with `key`; `want_file`: whether the caller needs the
     /// HTML's file (a build writing its output), not just its hash.
-    pub fn lookup(&self, key: &blake3::Hash, want_file: bool) -> Kept {
+    pub fn lookup(&self, key: &PageKey, want_file: bool) -> Kept {
         let Some(hash) = self.known.get(key) else {
             return Kept::Unknown;
         };
@@ -107,7 +115,7 @@ impl<'a> PageStore<'a> {
     /// bytes were written, when they were, and `keep_file` says whether to keep them.
     pub fn record(
         &self,
-        key: blake3::Hash,
+        key: PageKey,
         html: &[u8],
         written: Option<&std::path::Path>,
         keep_file: bool,
@@ -122,7 +130,7 @@ impl<'a> PageStore<'a> {
         hash
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<blake3::Hash, blake3::Hash>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PageKey, blake3::Hash>> {
         self.used.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -137,7 +145,7 @@ impl<'a> PageStore<'a> {
         }
         let mut index: Index = used
             .iter()
-            .map(|(k, h)| (*k.as_bytes(), *h.as_bytes()))
+            .map(|(k, h)| (k.to_le_bytes(), *h.as_bytes()))
             .collect();
         // Sorted, so the same pages give the same file.
         index.sort_unstable();
@@ -150,14 +158,14 @@ const HASHED_FROM: usize = 4096;
 
 /// Writes `value` into `buf` so that two values give the same bytes only when they are
 /// equal: every value starts with a tag, every string and list with its length. Long
-/// strings are written as their BLAKE3 hash, tagged apart from short ones.
+/// strings are written as their XXH3-128 hash, tagged apart from short ones.
 fn encode_value(buf: &mut Vec<u8>, value: &serde_json::Value) {
     use serde_json::Value;
     let len = |buf: &mut Vec<u8>, n: usize| buf.extend_from_slice(&(n as u64).to_le_bytes());
     let string = |buf: &mut Vec<u8>, s: &str| {
         if s.len() >= HASHED_FROM {
             buf.push(b'H');
-            buf.extend_from_slice(blake3::hash(s.as_bytes()).as_bytes());
+            buf.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(s.as_bytes()).to_le_bytes());
         } else {
             buf.push(b's');
             len(buf, s.len());
@@ -229,7 +237,7 @@ mod tests {
             json!({"content": long2}),
             json!({"content": "x".repeat(HASHED_FROM - 1)}),
         ];
-        let keys: std::collections::HashSet<blake3::Hash> = values
+        let keys: std::collections::HashSet<PageKey> = values
             .iter()
             .map(|v| store.key("guide.html", v, None))
             .collect();

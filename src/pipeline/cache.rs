@@ -147,7 +147,7 @@ impl MarkdownCache {
         &self,
         env: &RenderEnv,
         page: &PageInput,
-        file_hash: &blake3::Hash,
+        file_hash: &crate::source::TextHash,
     ) -> Arc<CachedPage> {
         let key = slot_key(file_hash, page.rel_path);
         let slot = self.slot(key);
@@ -232,9 +232,9 @@ impl MarkdownCache {
 }
 
 /// The slot of a file with content hash `file_hash` at `rel_path` in its version.
-fn slot_key(file_hash: &blake3::Hash, rel_path: &str) -> blake3::Hash {
+fn slot_key(file_hash: &crate::source::TextHash, rel_path: &str) -> blake3::Hash {
     let mut key = blake3::Hasher::new();
-    key.update(file_hash.as_bytes());
+    key.update(&file_hash.to_le_bytes());
     key.update(rel_path.as_bytes());
     key.finalize()
 }

@@ -141,7 +141,7 @@ impl<'a> Renderer<'a> {
             parts.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
             parts.extend_from_slice(bytes);
         };
-        part(body.html.packed_hash().as_bytes());
+        part(&body.html.packed_hash().to_le_bytes());
         part(self.version_base.as_bytes());
         let mut written = String::new();
         self.write_default_nav(&mut written, guide.section, Some(g), &self.url(&guide.path));
