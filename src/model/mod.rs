@@ -71,12 +71,12 @@ pub struct PageBody {
     /// `search::passages_key` of `passages`, made when first asked for: versions that
     /// share the rendering share it too.
     #[serde(skip)]
-    pub passages_key: std::sync::OnceLock<blake3::Hash>,
+    pub passages_key: std::sync::OnceLock<crate::search::PassagesKey>,
 }
 
 impl PageBody {
     /// The key of the page's passages in the search index (`search::passages_key`).
-    pub fn passages_key(&self) -> blake3::Hash {
+    pub fn passages_key(&self) -> crate::search::PassagesKey {
         *self
             .passages_key
             .get_or_init(|| crate::search::passages_key(&self.passages))

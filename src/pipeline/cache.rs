@@ -42,8 +42,7 @@ pub struct CachedPage {
     key: blake3::Hash,
     /// `body.passages_key()`, kept with it: a warm build would otherwise hash every
     /// page's search text again to find the search index's kept parts.
-    #[serde(with = "crate::persist::codec::hash")]
-    passages_key: blake3::Hash,
+    passages_key: crate::search::PassagesKey,
     /// Whether it came from the persistent cache (`MarkdownCache::load`).
     #[serde(skip)]
     loaded: bool,
