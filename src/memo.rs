@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 
 /// Values made once per key, for work that identical inputs share (the search index
 /// of versions with the same guides). A second caller with the same key waits for
-/// the first one's value instead of making it again.
+/// the first one's value instead of making it again. Keyed by a BLAKE3 hash unless
+/// `K` says otherwise (the front matter of a text, by `source::TextHash`).
 pub struct Shared<T, K = blake3::Hash> {
     slots: Mutex<HashMap<K, Arc<std::sync::OnceLock<Arc<T>>>>>,
 }
