@@ -109,14 +109,14 @@ fn hash_page(h: &mut blake3::Hasher, page: &SearchPage) {
 /// guide (62 MiB for 10,000 guides) in every cold build.
 pub type PassagesKey = u128;
 
-/// A hash of everything the index reads of a page's passages. The fields are
-/// gathered first and hashed in one go.
+/// A hash of everything the index reads of a page's passages, fed field by field
+/// (XXH3's streaming state gives the hash of the fields laid end to end; gathering
+/// them first was for BLAKE3, which hashes a long input several chunks at a time).
 pub fn passages_key(passages: &[Passage]) -> PassagesKey {
-    let size: usize = passages.iter().map(|p| p.text.len() + 64).sum();
-    let mut bytes = Vec::with_capacity(size);
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
     let mut field = |s: &str| {
-        bytes.extend_from_slice(&(s.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(s.as_bytes());
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
     };
     for p in passages {
         let (id, text) = p.heading.as_ref().map_or(("", ""), |(i, t)| (i, t));
@@ -131,7 +131,7 @@ pub fn passages_key(passages: &[Passage]) -> PassagesKey {
         field(p.caveat.as_deref().unwrap_or("\u{1}none"));
         field(&p.text);
     }
-    xxhash_rust::xxh3::xxh3_128(&bytes)
+    h.digest128()
 }
 
 /// What an index needs of one guide, kept between builds by the persistent cache
